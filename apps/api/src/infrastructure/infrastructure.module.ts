@@ -1,0 +1,22 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CommandExecutor, ConsistencyWaiter } from '@onehazel/runtime';
+import type { Runtime } from './runtime';
+import { CONFIG, EVENT_STORE, LOGGER, PROJECTOR, READ_STORE } from './tokens';
+
+/** Makes the process-wide services injectable everywhere. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRuntime(runtime: Runtime): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: runtime.config },
+      { provide: LOGGER, useValue: runtime.logger },
+      { provide: EVENT_STORE, useValue: runtime.stores.events },
+      { provide: READ_STORE, useValue: runtime.stores.read },
+      { provide: PROJECTOR, useValue: runtime.projector },
+      { provide: CommandExecutor, useValue: runtime.executor },
+      { provide: ConsistencyWaiter, useValue: runtime.waiter },
+    ];
+    return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}

@@ -1,0 +1,6 @@
+/** Injection tokens of the process-wide services (created once in app.ts, provided by InfrastructureModule). */
+export const CONFIG = Symbol('CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const READ_STORE = Symbol('READ_STORE');
+export const PROJECTOR = Symbol('PROJECTOR');

@@ -1,0 +1,37 @@
+import { createLogger, loadConfig } from '@onehazel/runtime';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const { app, runtime, close } = await createApp(config, logger);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info(
+    { url, events: runtime.stores.description.events, read: runtime.stores.description.read, projector: config.projectorMode },
+    'OneHazel API listening',
+  );
+  if (process.stderr.isTTY || !process.env.CI) {
+    process.stderr.write(
+      `\nOneHazel API on ${url} (docs: ${url}/docs)\n` +
+        `Data: ${runtime.stores.description.events}, ${runtime.stores.description.read}\n` +
+        `Next: create a platform partner and its key with\n  npm run cli -- platform create --name "My Platform"\n\n`,
+    );
+  }
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`OneHazel API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import type { CommandContext } from '@onehazel/domain';
+import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../../../shared/auth/principal';
+import { PlatformAuthGuard } from '../../../shared/auth/platform-auth.guard';
+import { Ok, ok } from '../../../shared/http/envelope';
+import { CreateOperatorRequest } from '../../operator-profile.request.dto';
+import { OperatorResponse, toOperatorResponse } from '../../operator.response';
+import { GetOperator } from '../../queries/get-operator/get-operator.query';
+import { CreateOperator } from './create-operator.command';
+
+@ApiTags('Platform API: operators')
+@ApiBearerAuth('platformKey')
+@UseGuards(PlatformAuthGuard)
+@Controller('platform-api/operators')
+export class CreateOperatorHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: OperatorResponse, description: 'The operator, active' })
+  async create(
+    @Body() body: CreateOperatorRequest,
+    @CurrentPrincipal() principal: PlatformPrincipal,
+    @RequestContext() context: CommandContext,
+  ): Promise<Ok<OperatorResponse>> {
+    const profile = {
+      name: body.name,
+      plan: body.plan ?? 'starter',
+      contactEmail: body.contactEmail,
+      industry: body.industry ?? null,
+    };
+    const { operatorId } = await this.commands.execute(new CreateOperator(principal.platformId, profile, context));
+    const view = await this.queries.execute(new GetOperator(principal.platformId, operatorId));
+    return ok(toOperatorResponse(view));
+  }
+}

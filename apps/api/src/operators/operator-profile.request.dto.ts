@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { OPERATOR_PLANS, OPERATOR_STATUSES, OperatorPlan, OperatorStatus } from '@onehazel/domain';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const lowerTrim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class CreateOperatorRequest {
+  @ApiProperty({ example: 'Lucky Spin Casino', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ enum: OPERATOR_PLANS, default: 'starter' })
+  @IsOptional()
+  @IsIn(OPERATOR_PLANS, { message: `plan must be one of ${OPERATOR_PLANS.join(', ')}` })
+  plan?: OperatorPlan;
+
+  @ApiProperty({ example: 'admin@luckyspin.com' })
+  @Transform(lowerTrim)
+  @IsEmail({}, { message: 'contactEmail must be an email address' })
+  @MaxLength(254)
+  contactEmail!: string;
+
+  @ApiPropertyOptional({ example: 'igaming', maxLength: 64 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  industry?: string;
+}
+
+export class UpdateOperatorRequest {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: OPERATOR_PLANS })
+  @IsOptional()
+  @IsIn(OPERATOR_PLANS, { message: `plan must be one of ${OPERATOR_PLANS.join(', ')}` })
+  plan?: OperatorPlan;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(lowerTrim)
+  @IsEmail({}, { message: 'contactEmail must be an email address' })
+  @MaxLength(254)
+  contactEmail?: string;
+
+  @ApiPropertyOptional({ maxLength: 64 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  industry?: string;
+
+  @ApiPropertyOptional({ enum: OPERATOR_STATUSES, description: '"active" reactivates, "suspended" suspends' })
+  @IsOptional()
+  @IsIn(OPERATOR_STATUSES, { message: `status must be one of ${OPERATOR_STATUSES.join(', ')}` })
+  status?: OperatorStatus;
+}

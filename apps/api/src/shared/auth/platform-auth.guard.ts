@@ -1,0 +1,38 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { hashSecret, isWellFormedSecret } from '@onehazel/crypto';
+import { DomainError } from '@onehazel/domain';
+import { Collections, PlatformKeyView } from '@onehazel/projections';
+import type { ReadStore } from '@onehazel/read-store';
+import { READ_STORE } from '../../infrastructure/tokens';
+import type { AuthenticatedRequest } from './principal';
+
+const PREFIX = 'oh_platform_';
+
+/** Every credential failure answers alike: no hint of which part was wrong. */
+export const unauthorized = (): DomainError => new DomainError('UNAUTHORIZED', 'Missing or invalid API key');
+
+export function bearerToken(request: AuthenticatedRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+  return match ? match[1]! : null;
+}
+
+/**
+ * `Bearer oh_platform_...`: the checksum is verified before any lookup, then the key's SHA-256 is looked
+ * up in the read model, which the command that issued or revoked it waited for.
+ */
+@Injectable()
+export class PlatformAuthGuard implements CanActivate {
+  constructor(@Inject(READ_STORE) private readonly read: ReadStore) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (!token || !isWellFormedSecret(PREFIX, token)) throw unauthorized();
+    const key = (await this.read.get(Collections.platformKeys, hashSecret(token))) as PlatformKeyView | null;
+    if (!key || key.revoked) throw unauthorized();
+    request.principal = { kind: 'platform', platformId: key.platformId, keyId: key.keyId };
+    return true;
+  }
+}

@@ -1,0 +1,33 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Actor, CommandContext } from '@onehazel/domain';
+import type { FastifyRequest } from 'fastify';
+
+export type PlatformPrincipal = Readonly<{ kind: 'platform'; platformId: string; keyId: string }>;
+export type Principal = PlatformPrincipal;
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+/** The authenticated caller, set by a guard. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('route has no authentication guard');
+  return principal;
+});
+
+function actorOf(principal: Principal): Actor {
+  return { kind: 'platform', id: principal.platformId };
+}
+
+/** Who, when and which request: the metadata every event of this request carries. */
+export const RequestContext = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.principal) throw new Error('route has no authentication guard');
+  const correlation = request.headers['x-correlation-id'];
+  return {
+    actor: actorOf(request.principal),
+    requestId: request.id,
+    correlationId: typeof correlation === 'string' && /^[\w.:-]{1,128}$/.test(correlation) ? correlation : request.id,
+    causationId: request.id,
+    at: new Date().toISOString(),
+  };
+});

@@ -1,0 +1,18 @@
+/** The success envelope (DESIGN.md §7). */
+export type Ok<T> = { success: true; data: T };
+
+export function ok<T>(data: T): Ok<T> {
+  return { success: true, data };
+}
+
+export type Page<T> = Ok<T[]> & { pagination: { limit: number; nextCursor: string | null } };
+
+export function page<T>(data: T[], limit: number, nextCursor: string | null): Page<T> {
+  return { success: true, data, pagination: { limit, nextCursor } };
+}
+
+export type ErrorBody = {
+  success: false;
+  error: { code: string; message: string; details?: unknown };
+  requestId: string;
+};

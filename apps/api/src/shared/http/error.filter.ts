@@ -1,0 +1,85 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@onehazel/domain';
+import type { Logger } from '@onehazel/runtime';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LOGGER } from '../../infrastructure/tokens';
+import type { ErrorBody } from './envelope';
+import { ERROR_STATUS } from './error-status';
+
+type Described = { status: number; code: ErrorCode; message: string; details?: unknown };
+
+/** Maps an HTTP status that did not come from a domain error to the closest code. */
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Fastify's own errors (body parsing, limits) by their code. */
+const FASTIFY_ERRORS: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is empty but declared as JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_JSON', message: 'The request body does not match its length' },
+};
+
+export function describeError(error: unknown): Described {
+  if (error instanceof DomainError) {
+    return { status: ERROR_STATUS[error.code], code: error.code, message: error.message, details: error.details };
+  }
+  const fastifyCode = (error as { code?: unknown })?.code;
+  if (typeof fastifyCode === 'string' && FASTIFY_ERRORS[fastifyCode]) {
+    const known = FASTIFY_ERRORS[fastifyCode]!;
+    return { status: ERROR_STATUS[known.code], ...known };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
+    const message = status === 404 ? 'No such route' : status === 405 ? 'Method not allowed' : error.message;
+    return { status, code, message };
+  }
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, code: CODE_OF_STATUS[status] ?? 'VALIDATION_FAILED', message: 'The request could not be processed' };
+  }
+  return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+}
+
+export function errorBody(described: Described, requestId: string): ErrorBody {
+  const error: ErrorBody['error'] = { code: described.code, message: described.message };
+  if (described.details !== undefined) error.details = described.details;
+  return { success: false, error, requestId };
+}
+
+/** The one place that writes the failure envelope. Server errors are logged (without bodies); client errors are not. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const described = describeError(exception);
+    if (described.status >= 500 && described.code !== 'CONSISTENCY_TIMEOUT') {
+      this.logger.error(
+        { requestId: request.id, method: request.method, route: request.routeOptions?.url, err: errorSummary(exception) },
+        'request failed',
+      );
+    }
+    void reply.status(described.status).send(errorBody(described, request.id));
+  }
+}
+
+/** Name, message and stack of an error: never the request, whose body may hold secrets. */
+export function errorSummary(error: unknown): { type: string; message: string; stack?: string } {
+  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
+  return { type: typeof error, message: 'non-error thrown' };
+}

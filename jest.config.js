@@ -1,0 +1,23 @@
+/** Unit specs sit next to the code; end-to-end specs live in apps/test folders. */
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@onehazel/(domain|crypto|event-store|read-store|projections|runtime)$': '<rootDir>/libs/$1/src',
+  },
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

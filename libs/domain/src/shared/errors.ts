@@ -1,0 +1,42 @@
+/**
+ * The closed list of error codes the product answers with. The seeds' codes come first;
+ * the HTTP status of each is mapped once, in apps/api (error-status.ts).
+ */
+export const ERROR_CODES = [
+  'MISSING_FIELDS',
+  'VALIDATION_FAILED',
+  'TEMPLATE_NOT_CONFIGURED',
+  'UNAUTHORIZED',
+  'ENTITY_NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'OPERATOR_NOT_FOUND',
+  'PLATFORM_NOT_FOUND',
+  'PLATFORM_KEY_NOT_FOUND',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'CONFLICT',
+  'INVALID_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'CONSISTENCY_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A rule of the domain was broken. Carries a stable code; never secrets or personal data. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function assertNever(value: never, what: string): never {
+  throw new Error(`unknown ${what}: ${JSON.stringify(value)}`);
+}

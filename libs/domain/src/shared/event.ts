@@ -1,0 +1,41 @@
+/** A domain event as deciders produce it: a past-tense type and its data. */
+export type Event<Type extends string, Data extends Record<string, unknown>> = Readonly<{
+  type: Type;
+  data: Readonly<Data>;
+}>;
+
+export type AnyEvent = Event<string, Record<string, unknown>>;
+
+export type ActorKind = 'admin' | 'platform' | 'key' | 'session' | 'agent';
+
+/** Who caused a change. Never a secret: ids only. */
+export type Actor = Readonly<{ kind: ActorKind; id: string }>;
+
+/** Metadata stored on every event (DESIGN.md §5). */
+export type EventMetadata = Readonly<{
+  schemaVersion: number;
+  actor: Actor;
+  requestId: string;
+  correlationId: string;
+  causationId: string;
+  at: string;
+}>;
+
+/** What a command carries besides its payload: who, when, and which request. */
+export type CommandContext = Readonly<{
+  actor: Actor;
+  requestId: string;
+  correlationId: string;
+  causationId: string;
+  at: string;
+}>;
+
+/**
+ * A decider (after Emmett): pure functions over a command, a state and events.
+ * No clock, no random, no I/O: time, ids and the actor arrive in the command.
+ */
+export type Decider<Command, State, E extends AnyEvent> = Readonly<{
+  decide: (command: Command, state: State) => E[];
+  evolve: (state: State, event: E) => State;
+  initialState: () => State;
+}>;

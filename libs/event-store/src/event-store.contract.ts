@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+  comparePositions,
+} from './event-store.port';
+
+export type OpenEventStore = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
+
+const newEvent = (type: string, data: Record<string, unknown> = {}): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: { schemaVersion: 1, requestId: 'req-test' },
+});
+
+/** Takes `count` events from a subscription, then stops it. */
+async function take(iterable: AsyncIterable<RecordedEvent>, count: number, controller: AbortController) {
+  const seen: RecordedEvent[] = [];
+  for await (const event of iterable) {
+    seen.push(event);
+    if (seen.length === count) break;
+  }
+  controller.abort();
+  return seen;
+}
+
+/**
+ * The behaviour every event store adapter must show. Stream names are unique per test so the suite can
+ * run against a shared server; subscriptions start from the head so other data does not matter.
+ */
+export function eventStoreContract(adapter: string, open: OpenEventStore): void {
+  describe(`EventStore contract: ${adapter}`, () => {
+    let store: EventStore;
+    let cleanup: () => Promise<void>;
+    let stream: string;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await open());
+      stream = `contract-${randomUUID().replace(/-/g, '')}`;
+    });
+    afterEach(async () => cleanup());
+
+    it('reads back appended events in order with their data, metadata and revisions', async () => {
+      await store.append(stream, [newEvent('A', { n: 1 }), newEvent('B', { n: 2 })], 'no_stream');
+      const events = await store.readStream(stream);
+      expect(events.map((e) => [e.type, e.data, e.revision])).toEqual([
+        ['A', { n: 1 }, 0n],
+        ['B', { n: 2 }, 1n],
+      ]);
+      expect(events[0]!.metadata).toEqual({ schemaVersion: 1, requestId: 'req-test' });
+      expect(events[0]!.stream).toBe(stream);
+      expect(comparePositions(events[0]!.position, events[1]!.position)).toBeLessThan(0);
+    });
+
+    it('reads an unknown stream as empty', async () => {
+      await expect(store.readStream(stream)).resolves.toEqual([]);
+    });
+
+    it('appends at the expected revision and reports the next one', async () => {
+      const first = await store.append(stream, [newEvent('A')], 'no_stream');
+      expect(first.nextRevision).toBe(0n);
+      const second = await store.append(stream, [newEvent('B'), newEvent('C')], 0n);
+      expect(second.nextRevision).toBe(2n);
+      expect(comparePositions(first.position, second.position)).toBeLessThan(0);
+    });
+
+    it('rejects an append at a stale revision and stores nothing of it', async () => {
+      await store.append(stream, [newEvent('A'), newEvent('B')], 'no_stream');
+      await expect(store.append(stream, [newEvent('C')], 0n)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(stream, [newEvent('C')], 'no_stream')).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
+      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B']);
+    });
+
+    it('rejects an expected revision on a stream that does not exist', async () => {
+      await expect(store.append(stream, [newEvent('A')], 0n)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(stream)).toEqual([]);
+    });
+
+    it("appends with 'any' whatever the stream's revision", async () => {
+      await store.append(stream, [newEvent('A')], 'any');
+      await store.append(stream, [newEvent('B')], 'any');
+      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B']);
+    });
+
+    it('recognises a retried append by its event ids and does not double it', async () => {
+      const events = [newEvent('A'), newEvent('B')];
+      const first = await store.append(stream, events, 'no_stream');
+      const retry = await store.append(stream, events, 'no_stream');
+      expect(retry.nextRevision).toBe(first.nextRevision);
+      expect(comparePositions(retry.position, first.position)).toBe(0);
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('lets exactly one of two racing appends at the same revision win', async () => {
+      await store.append(stream, [newEvent('A')], 'no_stream');
+      const results = await Promise.allSettled([
+        store.append(stream, [newEvent('B')], 0n),
+        store.append(stream, [newEvent('C')], 0n),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('subscribes from a position: past events first, then new ones as they are appended', async () => {
+      const controller = new AbortController();
+      const before = await store.append(stream, [newEvent('Before')], 'no_stream');
+      await store.append(stream, [newEvent('A1')], 0n);
+      const subscription = store.subscribeToAll({ after: before.position, signal: controller.signal });
+      const received = take(subscription, 3, controller);
+      await store.append(stream, [newEvent('A2'), newEvent('A3')], 1n);
+      const events = (await received).filter((e) => e.stream === stream);
+      expect(events.map((e) => e.type)).toEqual(['A1', 'A2', 'A3']);
+    });
+
+    it('delivers the log in position order across streams', async () => {
+      const controller = new AbortController();
+      const head = await store.headPosition();
+      const other = `${stream}-other`;
+      await store.append(stream, [newEvent('S1')], 'no_stream');
+      await store.append(other, [newEvent('O1')], 'no_stream');
+      await store.append(stream, [newEvent('S2')], 0n);
+      const events = (await take(store.subscribeToAll({ after: head, signal: controller.signal }), 3, controller))
+        .filter((e) => e.stream === stream || e.stream === other);
+      expect(events.map((e) => e.type)).toEqual(['S1', 'O1', 'S2']);
+      for (let i = 1; i < events.length; i++) {
+        expect(comparePositions(events[i - 1]!.position, events[i]!.position)).toBeLessThan(0);
+      }
+    });
+
+    it('ends a subscription when its signal aborts', async () => {
+      const controller = new AbortController();
+      const iterator = store.subscribeToAll({ after: await store.headPosition(), signal: controller.signal });
+      const drained = (async () => {
+        const seen: RecordedEvent[] = [];
+        for await (const event of iterator) seen.push(event);
+        return seen;
+      })();
+      setTimeout(() => controller.abort(), 100);
+      await expect(drained).resolves.toBeInstanceOf(Array);
+    });
+
+    it('reports the head position as the last appended event', async () => {
+      const result = await store.append(stream, [newEvent('A'), newEvent('B')], 'no_stream');
+      const head = await store.headPosition();
+      expect(head).not.toBeNull();
+      expect(comparePositions(head!, result.position)).toBeGreaterThanOrEqual(0);
+    });
+  });
+}

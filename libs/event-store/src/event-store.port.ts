@@ -1,0 +1,96 @@
+/**
+ * The event store port (DESIGN.md §2): append with an expected revision, read a stream,
+ * subscribe to the whole log from a position. Adapters: SQLite (embedded) and EventStoreDB.
+ */
+
+/** A place in the global log. SQLite uses one number for both parts; EventStoreDB has commit and prepare. */
+export type Position = Readonly<{ commit: bigint; prepare: bigint }>;
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+export function formatPosition(position: Position): string {
+  return `${position.commit}/${position.prepare}`;
+}
+
+export function parsePosition(text: string): Position {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  if (!match) throw new Error(`not a log position: ${text}`);
+  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+}
+
+/**
+ * What the writer expects of the stream: its last revision (0-based), that it does not exist yet,
+ * or nothing at all.
+ */
+export type ExpectedRevision = bigint | 'no_stream' | 'any';
+
+export type EventData = Record<string, unknown>;
+
+export type NewEvent = Readonly<{
+  /** A UUID. Derived deterministically from the command so that a retried append is recognised. */
+  id: string;
+  type: string;
+  data: EventData;
+  metadata: EventData;
+}>;
+
+export type RecordedEvent = Readonly<{
+  id: string;
+  stream: string;
+  revision: bigint;
+  position: Position;
+  type: string;
+  data: EventData;
+  metadata: EventData;
+  recordedAt: string;
+}>;
+
+export type AppendResult = Readonly<{
+  /** The revision of the last event now in the stream. */
+  nextRevision: bigint;
+  /** The position of the last appended event in the global log. */
+  position: Position;
+}>;
+
+export type SubscribeOptions = Readonly<{
+  /** Deliver events strictly after this position; from the start of the log when absent. */
+  after?: Position | null;
+  /** Ends the subscription; the iterator then returns. */
+  signal?: AbortSignal;
+}>;
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, found ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export interface EventStore {
+  /**
+   * Appends the events atomically if the stream is at the expected revision, else throws
+   * WrongExpectedRevisionError. Appending events whose ids are already stored at the same place of the
+   * same stream (a retry) appends nothing and answers the original result.
+   */
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Every event of the stream in revision order; empty when the stream does not exist. */
+  readStream(stream: string): Promise<RecordedEvent[]>;
+  /**
+   * Every event of the log after a position, in log order, then new events as they are appended.
+   * Pull-based: the next event is read only when the consumer asks for it (`for await`).
+   */
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
+  /** The position of the last event in the log, or null when the log is empty. */
+  headPosition(): Promise<Position | null>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './event-store.port';
+export * from './sqlite-event-store.adapter';
+export * from './eventstoredb-event-store.adapter';

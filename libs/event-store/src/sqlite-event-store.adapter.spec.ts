@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { eventStoreContract } from './event-store.contract';
+import { SqliteEventStore } from './sqlite-event-store.adapter';
+
+eventStoreContract('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oh-es-'));
+  const store = new SqliteEventStore(join(dir, 'events.db'), { pollIntervalMs: 10 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SQLite event store durability', () => {
+  it('keeps appended events across a close and reopen of the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-es-'));
+    const file = join(dir, 'events.db');
+    const first = new SqliteEventStore(file);
+    await first.append('s-1', [{ id: randomUUID(), type: 'A', data: { n: 1 }, metadata: {} }], 'no_stream');
+    await first.close();
+    const second = new SqliteEventStore(file);
+    expect((await second.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }]);
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serialises appends from two connections to the same file (as the CLI and the server do)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-es-'));
+    const file = join(dir, 'events.db');
+    const a = new SqliteEventStore(file);
+    const b = new SqliteEventStore(file);
+    await a.append('s-1', [{ id: randomUUID(), type: 'A', data: {}, metadata: {} }], 'no_stream');
+    await expect(
+      b.append('s-1', [{ id: randomUUID(), type: 'B', data: {}, metadata: {} }], 'no_stream'),
+    ).rejects.toThrow(/expected revision no_stream/);
+    await b.append('s-1', [{ id: randomUUID(), type: 'B', data: {}, metadata: {} }], 0n);
+    expect((await a.readStream('s-1')).map((e) => e.type)).toEqual(['A', 'B']);
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,11 @@
+export * from './projection';
+export * from './projector';
+export * from './projections/read-models';
+export * from './projections/platforms.projection';
+export * from './projections/operators.projection';
+
+import { operatorsProjection } from './projections/operators.projection';
+import { platformsProjection } from './projections/platforms.projection';
+
+/** Every projection of the product, in the order they apply an event. */
+export const allProjections = [platformsProjection, operatorsProjection];

@@ -1,0 +1,48 @@
+import type { RecordedEvent } from '@onehazel/event-store';
+import type { Document, DocumentChange, IndexSpec, ReadStore } from '@onehazel/read-store';
+
+/** What a projection may do to the read model while applying an event. */
+export interface ReadModelWriter {
+  get<T extends Document>(collection: string, id: string): Promise<T | null>;
+  put(collection: string, document: Document): void;
+  delete(collection: string, id: string): void;
+}
+
+/** A read model fed by the log. Written once, against the read-store port. */
+export interface Projection {
+  readonly name: string;
+  readonly collections: readonly string[];
+  readonly indexes: readonly IndexSpec[];
+  apply(event: RecordedEvent, writer: ReadModelWriter): Promise<void>;
+}
+
+/**
+ * Collects a batch's changes in memory, reading its own writes first, so that the whole batch and its
+ * checkpoint can be committed to the read store in one atomic step.
+ */
+export class StagedChanges implements ReadModelWriter {
+  private readonly staged = new Map<string, Document | null>();
+  private readonly changes: DocumentChange[] = [];
+
+  constructor(private readonly store: ReadStore) {}
+
+  async get<T extends Document>(collection: string, id: string): Promise<T | null> {
+    const key = `${collection}\u0000${id}`;
+    if (this.staged.has(key)) return this.staged.get(key) as T | null;
+    return (await this.store.get(collection, id)) as T | null;
+  }
+
+  put(collection: string, document: Document): void {
+    this.staged.set(`${collection}\u0000${document.id}`, document);
+    this.changes.push({ kind: 'put', collection, document });
+  }
+
+  delete(collection: string, id: string): void {
+    this.staged.set(`${collection}\u0000${id}`, null);
+    this.changes.push({ kind: 'delete', collection, id });
+  }
+
+  list(): readonly DocumentChange[] {
+    return this.changes;
+  }
+}

@@ -1,0 +1,39 @@
+import type { OperatorPlan, OperatorStatus } from '@onehazel/domain';
+
+/** Collection names of the read models. */
+export const Collections = {
+  platforms: 'platforms',
+  platformKeys: 'platform_keys',
+  operators: 'operators',
+} as const;
+
+export type PlatformView = {
+  id: string;
+  name: string;
+  registeredAt: string;
+  keys: Record<string, { keyHash: string; lastFour: string; revoked: boolean; issuedAt: string }>;
+};
+
+/** Keyed by the SHA-256 of the key: what authentication looks up. */
+export type PlatformKeyView = {
+  id: string;
+  keyId: string;
+  platformId: string;
+  lastFour: string;
+  revoked: boolean;
+  issuedAt: string;
+  revokedAt: string | null;
+};
+
+export type OperatorView = {
+  id: string;
+  platformId: string;
+  name: string;
+  plan: OperatorPlan;
+  contactEmail: string;
+  industry: string | null;
+  status: OperatorStatus;
+  createdAt: string;
+  updatedAt: string;
+  suspendedAt: string | null;
+};

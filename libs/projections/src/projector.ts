@@ -1,0 +1,205 @@
+import { EventEmitter } from 'node:events';
+import {
+  EventStore,
+  Position,
+  RecordedEvent,
+  comparePositions,
+  formatPosition,
+  parsePosition,
+} from '@onehazel/event-store';
+import { CheckpointMovedError, ReadStore } from '@onehazel/read-store';
+import { Projection, StagedChanges } from './projection';
+
+export type ProjectorLogger = {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+};
+
+export type ProjectorOptions = Readonly<{
+  /** The checkpoint's name: one per projector, shared by its projections (they commit together). */
+  name?: string;
+  /** Most events committed in one read-store transaction. */
+  batchSize?: number;
+  /** Wait before retrying after a failed batch. */
+  retryDelayMs?: number;
+  logger?: ProjectorLogger;
+  /** Test hook: called with the staged batch just before it is committed. */
+  beforeCommit?: (events: readonly RecordedEvent[]) => void | Promise<void>;
+}>;
+
+const silent: ProjectorLogger = { info: () => undefined, error: () => undefined };
+const TICK = Symbol('tick');
+
+/**
+ * Subscribes to the log from its checkpoint and applies each event to every projection. A batch's
+ * read-model changes and the new checkpoint are committed atomically, compare-and-set on the old
+ * checkpoint, so a projector killed at any point resumes with nothing lost or doubled, and two
+ * projectors on the same stores (the server's and the CLI's) never apply an event twice.
+ */
+export class Projector {
+  readonly name: string;
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly logger: ProjectorLogger;
+  private readonly progress = new EventEmitter();
+  private position: Position | null = null;
+  private running: { controller: AbortController; done: Promise<void> } | null = null;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readStore: ReadStore,
+    private readonly projections: readonly Projection[],
+    private readonly options: ProjectorOptions = {},
+  ) {
+    this.name = options.name ?? 'main';
+    this.batchSize = options.batchSize ?? 500;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.logger = options.logger ?? silent;
+    this.progress.setMaxListeners(0);
+  }
+
+  get collections(): string[] {
+    return this.projections.flatMap((projection) => [...projection.collections]);
+  }
+
+  async init(): Promise<void> {
+    await this.readStore.ensureIndexes(this.projections.flatMap((projection) => [...projection.indexes]));
+  }
+
+  /** Runs in the background until stop(). */
+  start(): void {
+    if (this.running) return;
+    const controller = new AbortController();
+    const done = this.run(controller.signal, null);
+    this.running = { controller, done };
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running.controller.abort();
+    await this.running.done;
+    this.running = null;
+  }
+
+  /** Projects until the checkpoint has reached `target` (default: the head of the log now), then returns. */
+  async catchUp(target?: Position | null, onProgress?: (position: Position) => void): Promise<void> {
+    const until = target === undefined ? await this.events.headPosition() : target;
+    if (until === null) return;
+    const controller = new AbortController();
+    const listener = (position: Position): void => {
+      onProgress?.(position);
+      if (comparePositions(position, until) >= 0) controller.abort();
+    };
+    this.progress.on('progress', listener);
+    try {
+      await this.run(controller.signal, until);
+    } finally {
+      this.progress.off('progress', listener);
+    }
+  }
+
+  /** Clears the read models and projects the whole log again. */
+  async rebuild(onProgress?: (position: Position) => void): Promise<void> {
+    await this.readStore.reset(this.name, this.collections);
+    this.position = null;
+    await this.catchUp(undefined, onProgress);
+  }
+
+  /** The checkpoint as stored (it may have been moved by another projector on the same stores). */
+  async storedCheckpoint(): Promise<Position | null> {
+    const stored = await this.readStore.getCheckpoint(this.name);
+    return stored === null ? null : parsePosition(stored);
+  }
+
+  /** Calls the listener with the position of every batch this process's projector commits. */
+  onCommitted(listener: (position: Position) => void): () => void {
+    this.progress.on('progress', listener);
+    return () => this.progress.off('progress', listener);
+  }
+
+  private async reached(target: Position): Promise<boolean> {
+    const stored = await this.storedCheckpoint();
+    return stored !== null && comparePositions(stored, target) >= 0;
+  }
+
+  private async run(signal: AbortSignal, until: Position | null): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if (until && (await this.reached(until))) return;
+        await this.subscribeOnce(signal, until);
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof CheckpointMovedError) continue;
+        this.logger.error(
+          { projector: this.name, position: this.position && formatPosition(this.position), err: describe(error) },
+          'projection batch failed; retrying',
+        );
+        await delay(this.retryDelayMs, signal);
+      }
+    }
+  }
+
+  /** One subscription from the stored checkpoint; returns or throws when it must be restarted. */
+  private async subscribeOnce(signal: AbortSignal, until: Position | null): Promise<void> {
+    const stored = await this.readStore.getCheckpoint(this.name);
+    let checkpoint = stored;
+    const inner = new AbortController();
+    const abort = (): void => inner.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    const iterator = this.events
+      .subscribeToAll({ after: stored === null ? null : parsePosition(stored), signal: inner.signal })
+      [Symbol.asyncIterator]();
+    try {
+      let pending = iterator.next();
+      while (!signal.aborted) {
+        const first = await pending;
+        if (first.done) return;
+        const batch = [first.value];
+        pending = iterator.next();
+        while (batch.length < this.batchSize && !(until && comparePositions(batch[batch.length - 1]!.position, until) >= 0)) {
+          const next = await Promise.race([pending, nextTick()]);
+          if (next === TICK || next.done) break;
+          batch.push(next.value);
+          pending = iterator.next();
+        }
+        checkpoint = await this.commitBatch(batch, checkpoint);
+      }
+    } finally {
+      signal.removeEventListener('abort', abort);
+      inner.abort();
+      await iterator.return?.();
+    }
+  }
+
+  private async commitBatch(batch: readonly RecordedEvent[], expected: string | null): Promise<string> {
+    const staged = new StagedChanges(this.readStore);
+    for (const event of batch) {
+      for (const projection of this.projections) await projection.apply(event, staged);
+    }
+    await this.options.beforeCommit?.(batch);
+    const position = batch[batch.length - 1]!.position;
+    const next = formatPosition(position);
+    await this.readStore.commit(this.name, expected, next, staged.list());
+    this.position = position;
+    this.progress.emit('progress', position);
+    return next;
+  }
+}
+
+function nextTick(): Promise<typeof TICK> {
+  return new Promise((resolve) => setImmediate(() => resolve(TICK)));
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { CheckpointMovedError, ReadStore } from './read-store.port';
+
+export type OpenReadStore = () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>;
+
+/**
+ * The behaviour every read store adapter must show. Collection and checkpoint names are unique per
+ * test so the suite can run against a shared server.
+ */
+export function readStoreContract(adapter: string, open: OpenReadStore): void {
+  describe(`ReadStore contract: ${adapter}`, () => {
+    let store: ReadStore;
+    let cleanup: () => Promise<void>;
+    let collection: string;
+    let checkpoint: string;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await open());
+      const suffix = randomUUID().replace(/-/g, '').slice(0, 12);
+      collection = `contract_${suffix}`;
+      checkpoint = `contract_${suffix}`;
+      await store.ensureIndexes([{ collection, fields: ['owner', 'createdAt'] }]);
+    });
+    afterEach(async () => cleanup());
+
+    const doc = (id: string, owner: string, createdAt: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      owner,
+      createdAt,
+      ...extra,
+    });
+
+    it('stores documents with their checkpoint and reads them back', async () => {
+      await store.commit(checkpoint, null, '1', [
+        { kind: 'put', collection, document: doc('a', 'p1', '2026-01-01', { nested: { x: [1, 2] }, flag: true }) },
+      ]);
+      expect(await store.get(collection, 'a')).toEqual(doc('a', 'p1', '2026-01-01', { nested: { x: [1, 2] }, flag: true }));
+      expect(await store.get(collection, 'missing')).toBeNull();
+      expect(await store.getCheckpoint(checkpoint)).toBe('1');
+    });
+
+    it('replaces a document on put and removes it on delete', async () => {
+      await store.commit(checkpoint, null, '1', [{ kind: 'put', collection, document: doc('a', 'p1', 't1') }]);
+      await store.commit(checkpoint, '1', '2', [{ kind: 'put', collection, document: { id: 'a', owner: 'p2' } }]);
+      expect(await store.get(collection, 'a')).toEqual({ id: 'a', owner: 'p2' });
+      await store.commit(checkpoint, '2', '3', [{ kind: 'delete', collection, id: 'a' }]);
+      expect(await store.get(collection, 'a')).toBeNull();
+    });
+
+    it('refuses a commit whose expected checkpoint is stale and applies none of its changes', async () => {
+      await store.commit(checkpoint, null, '5', []);
+      await expect(
+        store.commit(checkpoint, '4', '6', [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]),
+      ).rejects.toBeInstanceOf(CheckpointMovedError);
+      await expect(
+        store.commit(checkpoint, null, '6', [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]),
+      ).rejects.toBeInstanceOf(CheckpointMovedError);
+      expect(await store.get(collection, 'a')).toBeNull();
+      expect(await store.getCheckpoint(checkpoint)).toBe('5');
+    });
+
+    it('lets exactly one of two racing commits from the same checkpoint win', async () => {
+      await store.commit(checkpoint, null, '1', []);
+      const results = await Promise.allSettled([
+        store.commit(checkpoint, '1', '2', [{ kind: 'put', collection, document: doc('a', 'x', 't') }]),
+        store.commit(checkpoint, '1', '2', [{ kind: 'put', collection, document: doc('b', 'y', 't') }]),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const stored = [await store.get(collection, 'a'), await store.get(collection, 'b')].filter(Boolean);
+      expect(stored).toHaveLength(1);
+    });
+
+    it('finds by equality, ordered by a field then id, with keyset pagination', async () => {
+      await store.commit(checkpoint, null, '1', [
+        { kind: 'put', collection, document: doc('c', 'p1', '2026-01-02') },
+        { kind: 'put', collection, document: doc('a', 'p1', '2026-01-03') },
+        { kind: 'put', collection, document: doc('b', 'p1', '2026-01-02') },
+        { kind: 'put', collection, document: doc('d', 'p2', '2026-01-01') },
+      ]);
+      const page1 = await store.find(collection, { where: { owner: 'p1' }, orderBy: 'createdAt', limit: 2 });
+      expect(page1.map((d) => d.id)).toEqual(['b', 'c']);
+      const last = page1[1]!;
+      const page2 = await store.find(collection, {
+        where: { owner: 'p1' },
+        orderBy: 'createdAt',
+        after: { value: last.createdAt as string, id: last.id },
+        limit: 2,
+      });
+      expect(page2.map((d) => d.id)).toEqual(['a']);
+      expect((await store.find(collection, { where: { owner: 'nobody' }, limit: 10 })).length).toBe(0);
+    });
+
+    it('finds by boolean and null fields, and orders by id by default', async () => {
+      await store.commit(checkpoint, null, '1', [
+        { kind: 'put', collection, document: { id: 'b', active: true, parent: null } },
+        { kind: 'put', collection, document: { id: 'a', active: true, parent: 'x' } },
+        { kind: 'put', collection, document: { id: 'c', active: false, parent: null } },
+      ]);
+      expect((await store.find(collection, { where: { active: true }, limit: 10 })).map((d) => d.id)).toEqual(['a', 'b']);
+      expect((await store.find(collection, { where: { parent: null }, limit: 10 })).map((d) => d.id)).toEqual(['b', 'c']);
+      expect((await store.find(collection, { after: { value: null, id: 'a' }, limit: 10 })).map((d) => d.id)).toEqual([
+        'b',
+        'c',
+      ]);
+    });
+
+    it('patches fields of an existing document and ignores a missing one', async () => {
+      await store.commit(checkpoint, null, '1', [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]);
+      await store.patch(collection, 'a', { lastUsedAt: '2026-02-02T00:00:00.000Z' });
+      await store.patch(collection, 'missing', { lastUsedAt: 'x' });
+      expect(await store.get(collection, 'a')).toEqual({ ...doc('a', 'p1', 't'), lastUsedAt: '2026-02-02T00:00:00.000Z' });
+      expect(await store.get(collection, 'missing')).toBeNull();
+    });
+
+    it('resets collections and the checkpoint for a rebuild', async () => {
+      await store.commit(checkpoint, null, '1', [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]);
+      await store.reset(checkpoint, [collection]);
+      expect(await store.get(collection, 'a')).toBeNull();
+      expect(await store.getCheckpoint(checkpoint)).toBeNull();
+    });
+  });
+}

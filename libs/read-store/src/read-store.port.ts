@@ -1,0 +1,52 @@
+/**
+ * The read store port (DESIGN.md §2): read-model collections of JSON documents and projection
+ * checkpoints. Adapters: SQLite (embedded) and MongoDB. Projection code is written once against it.
+ */
+
+/** A read-model document. `id` is its key within the collection. */
+export type Document = Readonly<{ id: string } & Record<string, unknown>>;
+
+export type DocumentChange =
+  | Readonly<{ kind: 'put'; collection: string; document: Document }>
+  | Readonly<{ kind: 'delete'; collection: string; id: string }>;
+
+export type Scalar = string | number | boolean | null;
+
+export type FindQuery = Readonly<{
+  /** Equality on top-level fields. */
+  where?: Readonly<Record<string, Scalar>>;
+  /** Order by this top-level field, then by id (both ascending). Default: id alone. */
+  orderBy?: string;
+  /** Keyset pagination: only documents after this (orderBy value, id) pair. */
+  after?: Readonly<{ value: Scalar; id: string }>;
+  limit: number;
+}>;
+
+/** An index to keep on a collection: equality fields first, then the sort field. */
+export type IndexSpec = Readonly<{ collection: string; fields: readonly string[] }>;
+
+export class CheckpointMovedError extends Error {
+  constructor(readonly checkpoint: string) {
+    super(`checkpoint ${checkpoint} was moved by another projector`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
+export interface ReadStore {
+  ensureIndexes(indexes: readonly IndexSpec[]): Promise<void>;
+  get(collection: string, id: string): Promise<Document | null>;
+  find(collection: string, query: FindQuery): Promise<Document[]>;
+  /** The stored checkpoint (an opaque string the projector writes), or null. */
+  getCheckpoint(name: string): Promise<string | null>;
+  /**
+   * Atomically: checks that the checkpoint still equals `expected` (else throws CheckpointMovedError and
+   * changes nothing), applies the changes in order, and stores `next` as the checkpoint.
+   */
+  commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void>;
+  /** Writes a document outside any projection (for data that is not an event, such as lastUsedAt). */
+  patch(collection: string, id: string, fields: Readonly<Record<string, Scalar>>): Promise<void>;
+  /** Removes every document of these collections and the checkpoint, for a rebuild from the log. */
+  reset(name: string, collections: readonly string[]): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+
+export type ProjectorMode = 'embedded' | 'external';
+
+/** Everything the processes read from the environment (the README's configuration table). */
+export type Config = Readonly<{
+  dataDir: string;
+  host: string;
+  port: number;
+  eventStoreUrl: string | null;
+  mongoUrl: string | null;
+  mongoDatabase: string;
+  projectorMode: ProjectorMode;
+  consistencyTimeoutMs: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  pollIntervalMs: number;
+}>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const eventStoreUrl = text(env, 'EVENTSTORE_URL');
+  const mongoUrl = text(env, 'MONGODB_URL');
+  const production = eventStoreUrl !== null || mongoUrl !== null;
+  return {
+    dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    eventStoreUrl,
+    mongoUrl,
+    mongoDatabase: text(env, 'MONGODB_DATABASE') ?? 'onehazel',
+    projectorMode: oneOf(env, 'PROJECTOR', ['embedded', 'external'], production ? 'external' : 'embedded'),
+    consistencyTimeoutMs: integer(env, 'CONSISTENCY_TIMEOUT_MS', 5000, 1, 600_000),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    pollIntervalMs: integer(env, 'SQLITE_POLL_INTERVAL_MS', 50, 1, 60_000),
+  };
+}

@@ -1,0 +1,45 @@
+import { DomainError } from '@onehazel/domain';
+import { Position, comparePositions } from '@onehazel/event-store';
+import { Projector } from '@onehazel/projections';
+
+/**
+ * Read-your-writes (DESIGN.md §4): a command's response waits until the projector's checkpoint has
+ * passed the command's position. It listens to an in-process projector when there is one and reads
+ * the stored checkpoint otherwise (a projector in another process), within a bounded time.
+ */
+export class ConsistencyWaiter {
+  constructor(
+    private readonly projector: Projector,
+    private readonly timeoutMs: number,
+    private readonly pollIntervalMs = 20,
+  ) {}
+
+  async waitFor(position: Position | null): Promise<void> {
+    if (position === null) return;
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const stored = await this.projector.storedCheckpoint();
+      if (stored !== null && comparePositions(stored, position) >= 0) return;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new DomainError(
+          'CONSISTENCY_TIMEOUT',
+          'The change was recorded, but the read model has not caught up yet; reads may not show it for a moment',
+        );
+      }
+      await this.nextCommitOrPoll(Math.min(remaining, this.pollIntervalMs));
+    }
+  }
+
+  private nextCommitOrPoll(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const unsubscribe = this.projector.onCommitted(done);
+    });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './logger';
+export * from './stores';
+export * from './command-executor';
+export * from './consistency';

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@onehazel/event-store';
+import { MongoReadStore, ReadStore, SqliteReadStore } from '@onehazel/read-store';
+import type { Config } from './config';
+
+export type Stores = Readonly<{
+  events: EventStore;
+  read: ReadStore;
+  /** Where each store lives, for the start-up message (never with credentials). */
+  description: { events: string; read: string };
+  close(): Promise<void>;
+}>;
+
+/** Opens the backends the configuration names: EventStoreDB and MongoDB when their URLs are set, else SQLite files. */
+export async function openStores(config: Config): Promise<Stores> {
+  const needsDataDir = config.eventStoreUrl === null || config.mongoUrl === null;
+  if (needsDataDir) mkdirSync(config.dataDir, { recursive: true });
+  const events: EventStore = config.eventStoreUrl
+    ? new EventStoreDbEventStore(config.eventStoreUrl)
+    : new SqliteEventStore(join(config.dataDir, 'events.db'), { pollIntervalMs: config.pollIntervalMs });
+  const read: ReadStore = config.mongoUrl
+    ? new MongoReadStore(config.mongoUrl, config.mongoDatabase)
+    : new SqliteReadStore(join(config.dataDir, 'read.db'));
+  return {
+    events,
+    read,
+    description: {
+      events: config.eventStoreUrl ? `EventStoreDB at ${redactUrl(config.eventStoreUrl)}` : join(config.dataDir, 'events.db'),
+      read: config.mongoUrl ? `MongoDB at ${redactUrl(config.mongoUrl)}` : join(config.dataDir, 'read.db'),
+    },
+    async close() {
+      await Promise.allSettled([events.close(), read.close()]);
+    },
+  };
+}
+
+/** Drops a URL's user name and password. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//');
+}
