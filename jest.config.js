@@ -14,7 +14,13 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swc],
+    // content-disposition 3 (under @fastify/static, for /docs) is ES modules only; Node 20 requires it
+    // natively but Jest on Node 20 cannot, so Jest compiles that one package to CommonJS.
+    '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', swc],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
     '^@onehazel/(domain|crypto|event-store|read-store|projections|runtime)$': '<rootDir>/libs/$1/src',
   },

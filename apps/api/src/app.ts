@@ -3,12 +3,13 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DomainError } from '@onehazel/domain';
 import type { Config, Logger } from '@onehazel/runtime';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { Runtime, startRuntime } from './infrastructure/runtime';
-import { describeError, ErrorFilter, errorBody, errorSummary } from './shared/http/error.filter';
+import { ErrorFilter } from './shared/http/error.filter';
 import { validationPipe } from './shared/http/validation';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -42,6 +43,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
     logger: new JsonNestLogger(logger),
     bufferLogs: false,
+    bodyParser: false, // the JSON parser is registered below
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
@@ -59,11 +61,16 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       'request',
     );
   });
-  // Errors raised by Fastify before Nest's pipeline (body parsing, size limit) get the same envelope.
-  fastify.setErrorHandler((error, request, reply) => {
-    const described = describeError(error);
-    if (described.status >= 500) logger.error({ requestId: request.id, err: errorSummary(error) }, 'request failed');
-    void reply.status(described.status).send(errorBody(described, request.id));
+  // Fastify's own errors (size limit, media type) reach the same filter through Nest, but as bare
+  // HttpExceptions; a body that is not JSON is told apart here, with Fastify's own (prototype-safe) parser.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body.toString(), (error: Error | null, value?: unknown) =>
+      error
+        ? done(new DomainError('INVALID_JSON', 'The request body is not valid JSON'), undefined)
+        : done(null, value),
+    );
   });
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(validationPipe());

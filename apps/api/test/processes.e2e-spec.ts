@@ -1,0 +1,140 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { call, operatorInput } from './harness';
+
+const root = resolve(__dirname, '../../..');
+const apiMain = join(root, 'dist/apps/api/src/main.js');
+const cliMain = join(root, 'dist/apps/cli/src/main.js');
+
+type Server = { url: string; process: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> };
+
+/** Starts the built API (`npm start` without the build) on an ephemeral loopback port. */
+function startServer(dataDir: string): Promise<Server> {
+  const child = spawn(process.execPath, [apiMain], {
+    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', CI: 'true', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  return new Promise((resolveServer, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr.join('')}`)), 20_000);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr.join('')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg !== 'OneHazel API listening' || !entry.url) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolveServer({
+        url: entry.url,
+        process: child,
+        stop: (signal = 'SIGTERM') =>
+          new Promise((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill(signal);
+          }),
+      });
+    });
+  });
+}
+
+function cli(dataDir: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, [cliMain, ...args], {
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('the built processes: npm start and npm run cli on one DATA_DIR', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    if (!existsSync(apiMain)) throw new Error('this suite runs the built app: run `npm run build` first (npm test does)');
+    dataDir = mkdtempSync(join(tmpdir(), 'oh-process-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('accepts a key the CLI prints while the server runs, on the very next request', async () => {
+    const server = await startServer(dataDir);
+    try {
+      const created = cli(dataDir, 'platform', 'create', '--name', 'Live Platform', '--json');
+      expect(created.status).toBe(0);
+      const printed = JSON.parse(created.stdout) as { id: string; key: string };
+      expect(Object.keys(printed).sort()).toEqual(['id', 'key']);
+      expect(created.stdout.trim().split('\n')).toHaveLength(1);
+      const listed = await call(server.url, 'GET', '/platform-api/operators', { key: printed.key });
+      expect(listed.status).toBe(200);
+
+      const second = cli(dataDir, 'platform', 'keys', 'create', '--platform', printed.id, '--json');
+      const issued = JSON.parse(second.stdout) as { keyId: string; key: string };
+      expect((await call(server.url, 'GET', '/platform-api/operators', { key: issued.key })).status).toBe(200);
+      expect(cli(dataDir, 'platform', 'keys', 'revoke', '--platform', printed.id, '--key', issued.keyId).status).toBe(0);
+      expect((await call(server.url, 'GET', '/platform-api/operators', { key: issued.key })).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('keeps every operator across a restart, and across a kill -9', async () => {
+    const { key } = JSON.parse(cli(dataDir, 'platform', 'create', '--name', 'Durable', '--json').stdout) as { key: string };
+    let server = await startServer(dataDir);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await call(server.url, 'POST', '/platform-api/operators', { key, body: operatorInput({ name: `Durable ${i}` }) })).body.data.id);
+    }
+    await server.stop('SIGTERM');
+    server = await startServer(dataDir);
+    const afterRestart = await call(server.url, 'GET', '/platform-api/operators', { key });
+    expect(afterRestart.body.data.map((o: { id: string }) => o.id)).toEqual(ids);
+    const suspended = await call(server.url, 'DELETE', `/platform-api/operators/${ids[0]}`, { key });
+    expect(suspended.status).toBe(200);
+    await server.stop('SIGKILL');
+    server = await startServer(dataDir);
+    try {
+      const afterKill = await call(server.url, 'GET', '/platform-api/operators', { key });
+      expect(afterKill.body.data.map((o: { id: string; status: string }) => [o.id, o.status])).toEqual([
+        [ids[0], 'suspended'],
+        [ids[1], 'active'],
+        [ids[2], 'active'],
+      ]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('works without a server: the CLI registers a platform the server then accepts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-process-'));
+    try {
+      const human = cli(dir, 'platform', 'create', '--name', 'Offline');
+      expect(human.status).toBe(0);
+      const key = /Key \(shown once, store it now\): (oh_platform_[0-9a-f]{64})/.exec(human.stdout)?.[1];
+      expect(key).toBeDefined();
+      const server = await startServer(dir);
+      try {
+        expect((await call(server.url, 'GET', '/platform-api/operators', { key })).status).toBe(200);
+      } finally {
+        await server.stop();
+      }
+      const listed = cli(dir, 'platform', 'list', '--json');
+      expect(JSON.parse(listed.stdout)).toEqual([
+        expect.objectContaining({ name: 'Offline', keys: [expect.objectContaining({ revoked: false })] }),
+      ]);
+      expect(listed.stdout).not.toContain(key);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains a CLI mistake and exits non-zero', () => {
+    const missing = cli(dataDir, 'platform', 'create');
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain("required option '--name <name>' not specified");
+    const unknown = cli(dataDir, 'platform', 'keys', 'revoke', '--platform', 'plt_nope', '--key', 'pk_nope');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('PLATFORM_NOT_FOUND');
+  });
+});

@@ -1,0 +1,209 @@
+import {
+  MongoClient,
+  WriteConcern,
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Filter,
+  type Sort,
+  type TransactionOptions,
+} from 'mongodb';
+import {
+  CheckpointMovedError,
+  Document,
+  DocumentChange,
+  FindQuery,
+  IndexSpec,
+  ReadStore,
+  Scalar,
+} from './read-store.port';
+
+/** A read-model document as MongoDB holds it: the document's `id` is its `_id`. */
+type StoredDocument = { _id: string; [field: string]: unknown };
+type StoredCheckpoint = { _id: string; position: string };
+
+const CHECKPOINTS = 'checkpoints';
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const COLLECTION = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+const TRANSACTION: TransactionOptions = {
+  readConcern: { level: 'snapshot' },
+  writeConcern: new WriteConcern('majority'),
+  readPreference: 'primary',
+};
+
+/**
+ * BSON sorts values of different types in brackets (null, numbers, strings, objects, ..., booleans,
+ * dates); a range query only looks inside one bracket. These are the brackets after a value's own.
+ */
+const TYPES_AFTER: Record<'number' | 'string' | 'boolean', string[]> = {
+  number: ['string', 'symbol', 'object', 'binData', 'objectId', 'bool', 'date', 'timestamp', 'regex', 'maxKey'],
+  string: ['object', 'binData', 'objectId', 'bool', 'date', 'timestamp', 'regex', 'maxKey'],
+  boolean: ['date', 'timestamp', 'regex', 'maxKey'],
+};
+
+/** The document field a port field name refers to; `id` is stored as `_id`. */
+function path(name: string): string {
+  if (!FIELD.test(name)) throw new Error(`not a plain field name: ${name}`);
+  return name === 'id' ? '_id' : name;
+}
+
+function toStored(document: Document): StoredDocument {
+  if ('_id' in document) throw new Error(`document ${document.id} has an _id field, which is reserved`);
+  const { id, ...fields } = document;
+  return { _id: id, ...fields };
+}
+
+function fromStored(stored: StoredDocument): Document {
+  const { _id, ...fields } = stored;
+  return { id: _id, ...fields };
+}
+
+/** Documents after (value, id) in the order (field, _id), both ascending, the way MongoDB sorts them. */
+function keysetAfter(field: string, value: Scalar, id: string): Filter<StoredDocument> {
+  if (field === '_id') return { _id: { $gt: id } };
+  const tie: Filter<StoredDocument> = { [field]: value, _id: { $gt: id } };
+  // null (or a missing field) sorts first, so every other value is after it.
+  if (value === null) return { $or: [{ [field]: { $ne: null } }, tie] };
+  const later = TYPES_AFTER[typeof value as 'number' | 'string' | 'boolean'];
+  return { $or: [{ [field]: { $gt: value } }, { [field]: { $type: later } }, tie] };
+}
+
+/**
+ * The production read store: MongoDB (a replica set, for transactions). One MongoDB collection per
+ * read-model collection, `_id` = the document's id; checkpoints in the `checkpoints` collection. A
+ * projection's changes and its checkpoint commit in one majority-acknowledged transaction that first
+ * compares-and-sets the checkpoint, so two projectors racing from the same checkpoint cannot both apply
+ * their changes, and a projector killed at any moment leaves either all of a batch or none of it.
+ */
+export class MongoReadStore implements ReadStore {
+  private readonly client: MongoClient;
+  private readonly db: Db;
+
+  constructor(url: string, dbName: string) {
+    try {
+      // ignoreUndefined: an undefined field is left out, as JSON (and the SQLite store) would.
+      this.client = new MongoClient(url, { ignoreUndefined: true, appName: 'onehazel' });
+    } catch {
+      // The parser's message may quote parts of the URL, which may hold a password.
+      throw new Error('MONGODB_URL is not a valid MongoDB connection string');
+    }
+    this.db = this.client.db(dbName);
+  }
+
+  /** Builds a store and connects it now, so that a wrong URL or an unreachable server fails here. */
+  static async connect(url: string, dbName: string): Promise<MongoReadStore> {
+    const store = new MongoReadStore(url, dbName);
+    await store.client.connect();
+    return store;
+  }
+
+  private collection(name: string): Collection<StoredDocument> {
+    if (!COLLECTION.test(name) || name === CHECKPOINTS) throw new Error(`not a usable collection name: ${name}`);
+    return this.db.collection<StoredDocument>(name);
+  }
+
+  private get checkpoints(): Collection<StoredCheckpoint> {
+    return this.db.collection<StoredCheckpoint>(CHECKPOINTS);
+  }
+
+  async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
+    for (const index of indexes) {
+      const keys = [...new Set([...index.fields.map(path), '_id'])];
+      if (keys.length === 1) continue;
+      await this.collection(index.collection).createIndex(Object.fromEntries(keys.map((key) => [key, 1])));
+    }
+  }
+
+  async get(collection: string, id: string): Promise<Document | null> {
+    const stored = await this.collection(collection).findOne({ _id: id });
+    return stored ? fromStored(stored) : null;
+  }
+
+  async find(collection: string, query: FindQuery): Promise<Document[]> {
+    if (query.limit <= 0) return []; // MongoDB reads limit 0 as "no limit"
+    const clauses: Filter<StoredDocument>[] = [];
+    // Equality; `{ field: null }` matches null and a missing field alike.
+    for (const [name, value] of Object.entries(query.where ?? {})) clauses.push({ [path(name)]: value });
+    const order = query.orderBy ? path(query.orderBy) : '_id';
+    if (query.after) clauses.push(keysetAfter(order, query.after.value, query.after.id));
+    const filter: Filter<StoredDocument> = clauses.length > 0 ? { $and: clauses } : {};
+    const sort: Sort = order === '_id' ? { _id: 1 } : { [order]: 1, _id: 1 };
+    const stored = await this.collection(collection).find(filter).sort(sort).limit(query.limit).toArray();
+    return stored.map(fromStored);
+  }
+
+  async getCheckpoint(name: string): Promise<string | null> {
+    const stored = await this.checkpoints.findOne({ _id: name });
+    return stored?.position ?? null;
+  }
+
+  async commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void> {
+    // Validate before the transaction: an error thrown inside it aborts it, but should not be a surprise.
+    const writes = changes.map((change) =>
+      change.kind === 'put'
+        ? { kind: 'put' as const, collection: this.collection(change.collection), document: toStored(change.document) }
+        : { kind: 'delete' as const, collection: this.collection(change.collection), id: change.id },
+    );
+    const session = this.client.startSession();
+    try {
+      // Retried by the driver on transient errors (a write conflict with a racing projector): the retry
+      // then finds the checkpoint moved and throws CheckpointMovedError, which aborts the transaction.
+      await session.withTransaction(async () => {
+        await this.moveCheckpoint(name, expected, next, session);
+        for (const write of writes) {
+          if (write.kind === 'put') {
+            const { _id, ...fields } = write.document;
+            await write.collection.replaceOne({ _id }, fields, { upsert: true, session });
+          } else {
+            await write.collection.deleteOne({ _id: write.id }, { session });
+          }
+        }
+      }, TRANSACTION);
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  /** Compare-and-set of the checkpoint inside the commit's transaction. */
+  private async moveCheckpoint(name: string, expected: string | null, next: string, session: ClientSession): Promise<void> {
+    if (expected === null) {
+      const inserted = await this.checkpoints.updateOne(
+        { _id: name },
+        { $setOnInsert: { position: next } },
+        { upsert: true, session },
+      );
+      if (inserted.upsertedCount !== 1) throw new CheckpointMovedError(name);
+      return;
+    }
+    const moved = await this.checkpoints.updateOne({ _id: name, position: expected }, { $set: { position: next } }, { session });
+    if (moved.matchedCount !== 1) throw new CheckpointMovedError(name);
+  }
+
+  async patch(collection: string, id: string, fields: Readonly<Record<string, Scalar>>): Promise<void> {
+    const entries = Object.entries(fields);
+    if (entries.length === 0) return;
+    for (const [name] of entries) {
+      if (path(name) === '_id') throw new Error('patch cannot change a document id');
+    }
+    // No upsert: a patch only touches a document a projection has written.
+    await this.collection(collection).updateOne({ _id: id }, { $set: fields });
+  }
+
+  async reset(name: string, collections: readonly string[]): Promise<void> {
+    const targets = collections.map((collection) => this.collection(collection));
+    // The checkpoint goes first: interrupted here, the projector replays the whole log over what is
+    // left, and every put and delete converges; the other order could leave a checkpoint at the head
+    // with documents missing.
+    await this.checkpoints.deleteOne({ _id: name });
+    for (const target of targets) await target.deleteMany({});
+  }
+
+  async ping(): Promise<void> {
+    await this.client.db('admin').command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
