@@ -64,7 +64,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   // Fastify's own errors (size limit, media type) reach the same filter through Nest, but as bare
   // HttpExceptions; a body that is not JSON is told apart here, with Fastify's own (prototype-safe) parser.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     parseJson(request, body.toString(), (error: Error | null, value?: unknown) =>
       error

@@ -52,6 +52,16 @@ describe('Platform API: operators (bad input)', () => {
     expect(reply.body.requestId).toBe(reply.headers.get('x-request-id'));
   });
 
+  it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const reply = await call(t.url, 'POST', '/platform-api/operators', {
+      key,
+      rawBody: 'name=x',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(reply.status).toBe(415);
+    expect(reply.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE', async () => {
     const reply = await call(t.url, 'POST', '/platform-api/operators', { key, body: operatorInput({ name: 'x'.repeat(5000) }) });
     expect(reply.status).toBe(413);
