@@ -50,6 +50,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     void reply.header('x-request-id', request.id);
   });
   fastify.addHook('onResponse', async (request, reply) => {
+    runtime.metrics.httpDuration
+      .labels(request.method, request.routeOptions?.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
     logger.info(
       {
         requestId: request.id,

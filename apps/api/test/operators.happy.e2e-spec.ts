@@ -117,6 +117,16 @@ describe('Platform API: operators (happy paths)', () => {
     expect(await docs.text()).toContain('swagger');
   });
 
+  it('exposes Prometheus metrics labelled by route template, never by raw id', async () => {
+    const response = await fetch(`${t.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(/onehazel_http_request_duration_seconds_count\{method="GET",route="\/platform-api\/operators\/:id",status="200"\} [1-9]/);
+    expect(text).not.toMatch(/route="[^"]*op_[0-9a-f]{16}/);
+    expect(text).toMatch(/onehazel_projector_batches_total [1-9]/);
+  });
+
   it('echoes a well-formed X-Request-Id and uses it in errors', async () => {
     const reply = await call(t.url, 'GET', '/platform-api/operators/op_0000000000000000', {
       key,

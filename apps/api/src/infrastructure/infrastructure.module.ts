@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CommandExecutor, ConsistencyWaiter } from '@onehazel/runtime';
 import type { Runtime } from './runtime';
-import { CONFIG, EVENT_STORE, LOGGER, PROJECTOR, READ_STORE } from './tokens';
+import { CONFIG, EVENT_STORE, LOGGER, METRICS, PROJECTOR, READ_STORE } from './tokens';
 
 /** Makes the process-wide services injectable everywhere. */
 @Global()
@@ -14,6 +14,7 @@ export class InfrastructureModule {
       { provide: EVENT_STORE, useValue: runtime.stores.events },
       { provide: READ_STORE, useValue: runtime.stores.read },
       { provide: PROJECTOR, useValue: runtime.projector },
+      { provide: METRICS, useValue: runtime.metrics },
       { provide: CommandExecutor, useValue: runtime.executor },
       { provide: ConsistencyWaiter, useValue: runtime.waiter },
     ];

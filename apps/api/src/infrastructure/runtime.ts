@@ -1,5 +1,6 @@
 import { allProjections, Projector } from '@onehazel/projections';
 import { CommandExecutor, Config, ConsistencyWaiter, Logger, openStores, Stores } from '@onehazel/runtime';
+import { Metrics } from '../metrics/metrics';
 
 /** The services one API process shares: stores, projector, command executor, consistency waiter. */
 export type Runtime = Readonly<{
@@ -9,6 +10,7 @@ export type Runtime = Readonly<{
   projector: Projector;
   executor: CommandExecutor;
   waiter: ConsistencyWaiter;
+  metrics: Metrics;
   close(): Promise<void>;
 }>;
 
@@ -26,6 +28,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     projector,
     executor: new CommandExecutor(stores.events),
     waiter: new ConsistencyWaiter(projector, config.consistencyTimeoutMs),
+    metrics: new Metrics(projector),
     async close() {
       await projector.stop();
       await stores.close();
