@@ -1,0 +1,45 @@
+import { call, operatorInput, startTestApp, TestApp } from './harness';
+
+describe('read your writes', () => {
+  let t: TestApp;
+  let key: string;
+
+  beforeAll(async () => {
+    // No projector runs: PROJECTOR=external names one in another process, and none is started.
+    t = await startTestApp({ PROJECTOR: 'external', CONSISTENCY_TIMEOUT_MS: '300' });
+    ({ key } = await t.registerPlatform());
+  });
+  afterAll(async () => t.close());
+
+  it('answers 503 CONSISTENCY_TIMEOUT when the read model does not catch up in time, with the change recorded', async () => {
+    const reply = await call(t.url, 'POST', '/platform-api/operators', {
+      key,
+      body: operatorInput(),
+      headers: { 'x-request-id': 'slow-projection-1' },
+    });
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatchObject({ success: false, error: { code: 'CONSISTENCY_TIMEOUT' }, requestId: 'slow-projection-1' });
+    expect(reply.body.error.message).toMatch(/recorded/);
+    const head = await t.app.runtime.stores.events.headPosition();
+    const recorded = [];
+    for await (const event of t.app.runtime.stores.events.subscribeToAll({ signal: AbortSignal.timeout(200) })) {
+      recorded.push(event);
+      if (event.position.commit === head!.commit) break;
+    }
+    const created = recorded.find((e) => e.type === 'OperatorCreated');
+    expect(created?.metadata).toMatchObject({ requestId: 'slow-projection-1', actor: { kind: 'platform' } });
+
+    // Once a projector catches up, the operator is there.
+    await t.app.runtime.projector.catchUp();
+    const listed = await call(t.url, 'GET', '/platform-api/operators', { key });
+    expect(listed.body.data.map((o: { id: string }) => o.id)).toEqual([created!.data.operatorId]);
+  });
+
+  it('reports the lag on /ready', async () => {
+    await call(t.url, 'POST', '/platform-api/operators', { key, body: operatorInput() });
+    const lagging = await call(t.url, 'GET', '/ready');
+    expect(lagging.body.data.projection.caughtUp).toBe(false);
+    await t.app.runtime.projector.catchUp();
+    expect((await call(t.url, 'GET', '/ready')).body.data.projection.caughtUp).toBe(true);
+  });
+});

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandContext, operatorDecider, operatorStream } from '@onehazel/domain';
+import { ExpectedRevision, NewEvent, SqliteEventStore } from '@onehazel/event-store';
+import { CommandExecutor } from './command-executor';
+
+const context = (id: string): CommandContext => ({
+  actor: { kind: 'platform', id: 'plt_a' },
+  requestId: id,
+  correlationId: id,
+  causationId: id,
+  at: '2026-04-06T12:00:00.000Z',
+});
+const profile = { name: 'Op', plan: 'starter' as const, contactEmail: 'op@example.com', industry: null };
+
+/** An event store that lets another writer in just before each of the first `interleave` appends. */
+class RacingStore extends SqliteEventStore {
+  interleave = 0;
+  intruder: (() => Promise<unknown>) | null = null;
+  override async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision) {
+    if (this.interleave > 0 && this.intruder) {
+      this.interleave -= 1;
+      await this.intruder();
+    }
+    return super.append(stream, events, expected);
+  }
+}
+
+/** Another process renames the operator, through its own connection to the same file. */
+async function rename(dir: string, operatorId: string, name: string): Promise<void> {
+  const other = new SqliteEventStore(join(dir, 'events.db'));
+  await new CommandExecutor(other).execute(
+    operatorDecider,
+    operatorStream(operatorId),
+    { type: 'UpdateOperator', operatorId, platformId: 'plt_a', changes: { name }, at: 'y' },
+    context(`rename-${name}`),
+  );
+  await other.close();
+}
+
+describe('CommandExecutor', () => {
+  let dir: string;
+  let store: RacingStore;
+  let executor: CommandExecutor;
+  const operatorId = 'op_0000000000000001';
+  const stream = operatorStream(operatorId);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oh-exec-'));
+    store = new RacingStore(join(dir, 'events.db'));
+    executor = new CommandExecutor(store);
+    await executor.execute(operatorDecider, stream, { type: 'CreateOperator', operatorId, platformId: 'plt_a', profile, at: 'x' }, context('create'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stamps every event with the metadata of DESIGN.md §5', async () => {
+    const [created] = await store.readStream(stream);
+    expect(created!.metadata).toEqual({
+      schemaVersion: 1,
+      actor: { kind: 'platform', id: 'plt_a' },
+      requestId: 'create',
+      correlationId: 'create',
+      causationId: 'create',
+      at: '2026-04-06T12:00:00.000Z',
+    });
+  });
+
+  it('re-decides on the new state when another writer got in first, so neither change is lost', async () => {
+    store.interleave = 1;
+    store.intruder = () => rename(dir, operatorId, 'Renamed');
+    await executor.execute(operatorDecider, stream, { type: 'SuspendOperator', operatorId, platformId: 'plt_a', at: 'z' }, context('suspend'));
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['OperatorCreated', 'OperatorUpdated', 'OperatorSuspended']);
+  });
+
+  it('answers CONFLICT after losing the race three times, having appended nothing of its own', async () => {
+    let n = 0;
+    store.interleave = 3;
+    store.intruder = () => rename(dir, operatorId, `Name ${++n}`);
+    await expect(
+      executor.execute(operatorDecider, stream, { type: 'SuspendOperator', operatorId, platformId: 'plt_a', at: 'z' }, context('suspend')),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await store.readStream(stream)).map((e) => e.type)).not.toContain('OperatorSuspended');
+  });
+
+  it('appends nothing for a command that changes nothing', async () => {
+    const result = await executor.execute(
+      operatorDecider,
+      stream,
+      { type: 'UpdateOperator', operatorId, platformId: 'plt_a', changes: { name: 'Op' }, at: 'y' },
+      context('noop'),
+    );
+    expect(result.position).toBeNull();
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  it('does not double a command retried with the same request id (deterministic event ids)', async () => {
+    const suspend = { type: 'SuspendOperator' as const, operatorId, platformId: 'plt_a', at: 'z' };
+    const first = await executor.execute(operatorDecider, stream, suspend, context('retry-me'));
+    const events = await store.readStream(stream);
+    // The same append arriving again, as after a lost response: same ids, same expected revision.
+    const again = await store.append(
+      stream,
+      [{ id: events[1]!.id, type: events[1]!.type, data: events[1]!.data, metadata: events[1]!.metadata }],
+      0n,
+    );
+    expect(again.position).toEqual(first.position);
+    expect(await store.readStream(stream)).toHaveLength(2);
+  });
+});
