@@ -39,6 +39,12 @@ describe('Platform API: operators (bad input)', () => {
     expect(fieldsOf(badStatus.body.error.details)).toEqual(['status']);
     const badPlan = await call(t.url, 'PUT', `/platform-api/operators/${id}`, { key, body: { plan: 'gold' } });
     expect(badPlan.status).toBe(400);
+    const nulls = await call(t.url, 'PUT', `/platform-api/operators/${id}`, {
+      key,
+      body: { name: null, plan: null, contactEmail: null, status: null },
+    });
+    expect(nulls.status).toBe(400);
+    expect(fieldsOf(nulls.body.error.details)).toEqual(['contactEmail', 'name', 'plan', 'status']);
     const unknownField = await call(t.url, 'PUT', `/platform-api/operators/${id}`, { key, body: { platformId: 'plt_other' } });
     expect(unknownField.status).toBe(400);
     const read = await call(t.url, 'GET', `/platform-api/operators/${id}`, { key });

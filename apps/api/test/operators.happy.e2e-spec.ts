@@ -57,6 +57,8 @@ describe('Platform API: operators (happy paths)', () => {
     expect(updated.body.data).toMatchObject({ id, plan: 'enterprise', status: 'active', name: 'Lucky Spin Casino II', industry: 'igaming' });
     const read = await call(t.url, 'GET', `/platform-api/operators/${id}`, { key });
     expect(read.body.data.plan).toBe('enterprise');
+    const cleared = await call(t.url, 'PUT', `/platform-api/operators/${id}`, { key, body: { industry: null } });
+    expect(cleared.body.data).toMatchObject({ industry: null, plan: 'enterprise' });
   });
 
   it('suspends with DELETE (idempotently) and reactivates with PUT status active', async () => {

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { OPERATOR_PLANS, OPERATOR_STATUSES, OperatorPlan, OperatorStatus } from '@onehazel/domain';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+/** Absent fields are left as they are; a field that is sent, even as null, must be valid. */
+const present = (_: object, value: unknown): boolean => value !== undefined;
 const lowerTrim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
@@ -37,7 +39,7 @@ export class CreateOperatorRequest {
 
 export class UpdateOperatorRequest {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -45,27 +47,27 @@ export class UpdateOperatorRequest {
   name?: string;
 
   @ApiPropertyOptional({ enum: OPERATOR_PLANS })
-  @IsOptional()
+  @ValidateIf(present)
   @IsIn(OPERATOR_PLANS, { message: `plan must be one of ${OPERATOR_PLANS.join(', ')}` })
   plan?: OperatorPlan;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(lowerTrim)
   @IsEmail({}, { message: 'contactEmail must be an email address' })
   @MaxLength(254)
   contactEmail?: string;
 
-  @ApiPropertyOptional({ maxLength: 64 })
+  @ApiPropertyOptional({ maxLength: 64, nullable: true, type: String, description: 'null clears it' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
-  industry?: string;
+  industry?: string | null;
 
   @ApiPropertyOptional({ enum: OPERATOR_STATUSES, description: '"active" reactivates, "suspended" suspends' })
-  @IsOptional()
+  @ValidateIf(present)
   @IsIn(OPERATOR_STATUSES, { message: `status must be one of ${OPERATOR_STATUSES.join(', ')}` })
   status?: OperatorStatus;
 }

@@ -50,6 +50,18 @@ describe('operator decider', () => {
       ]);
   });
 
+  it('refuses to clear a required field', () => {
+    given(operatorDecider, [created])
+      .when({ type: 'UpdateOperator', operatorId: 'op_1', platformId: 'plt_a', changes: { name: null } as never, at: later })
+      .thenFails('VALIDATION_FAILED');
+  });
+
+  it('clears the industry with null', () => {
+    given(operatorDecider, [created])
+      .when({ type: 'UpdateOperator', operatorId: 'op_1', platformId: 'plt_a', changes: { industry: null }, at: later })
+      .then([{ type: 'OperatorUpdated', data: { operatorId: 'op_1', changes: { industry: null }, updatedAt: later } }]);
+  });
+
   it('suspends through an update with status suspended', () => {
     given(operatorDecider, [created])
       .when({ type: 'UpdateOperator', operatorId: 'op_1', platformId: 'plt_a', changes: {}, status: 'suspended', at: later })

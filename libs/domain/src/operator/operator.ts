@@ -79,7 +79,17 @@ function create(command: CreateOperator, state: Operator): OperatorEvent[] {
   return [{ type: 'OperatorCreated', data: { operatorId, platformId, ...profile, createdAt: at } }];
 }
 
+const REQUIRED_FIELDS = ['name', 'plan', 'contactEmail'] as const;
+
 function update(command: UpdateOperator, state: ExistingOperator): OperatorEvent[] {
+  const cleared = REQUIRED_FIELDS.filter((field) => command.changes[field] === null);
+  if (cleared.length > 0) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'Required fields cannot be cleared',
+      cleared.map((field) => ({ field, problems: [`${field} cannot be null`] })),
+    );
+  }
   const events: OperatorEvent[] = [];
   const changes = changedFields(state.profile, command.changes);
   if (Object.keys(changes).length > 0) {
