@@ -28,11 +28,25 @@ describe('read your writes', () => {
     }
     const created = recorded.find((e) => e.type === 'OperatorCreated');
     expect(created?.metadata).toMatchObject({ requestId: 'slow-projection-1', actor: { kind: 'platform' } });
+    expect(reply.body.error.details).toEqual({ operatorId: created!.data.operatorId });
 
     // Once a projector catches up, the operator is there.
     await t.app.runtime.projector.catchUp();
     const listed = await call(t.url, 'GET', '/platform-api/operators', { key });
     expect(listed.body.data.map((o: { id: string }) => o.id)).toEqual([created!.data.operatorId]);
+  });
+
+  it('never answers a stale read model: a no-op command also waits for what it read', async () => {
+    await t.app.runtime.projector.catchUp();
+    const { body } = await call(t.url, 'GET', '/platform-api/operators', { key });
+    const id = body.data[0].id;
+    const first = await call(t.url, 'DELETE', `/platform-api/operators/${id}`, { key });
+    expect(first.status).toBe(503);
+    const again = await call(t.url, 'DELETE', `/platform-api/operators/${id}`, { key });
+    expect(again.status).toBe(503);
+    await t.app.runtime.projector.catchUp();
+    const third = await call(t.url, 'DELETE', `/platform-api/operators/${id}`, { key });
+    expect([third.status, third.body.data.status]).toEqual([200, 'suspended']);
   });
 
   it('reports the lag on /ready', async () => {

@@ -30,6 +30,19 @@ describe('SQLite event store durability', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses an event id reused for other content, and stores nothing of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-es-'));
+    const store = new SqliteEventStore(join(dir, 'events.db'));
+    const first = { id: randomUUID(), type: 'A', data: { n: 1 }, metadata: {} };
+    await store.append('s-1', [first], 'no_stream');
+    await expect(store.append('s-1', [{ ...first, data: { n: 2 } }], 0n)).rejects.toThrow(/expected revision/);
+    await expect(store.append('s-2', [first], 'no_stream')).rejects.toThrow(/expected revision/);
+    expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }]);
+    expect(await store.readStream('s-2')).toEqual([]);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('serialises appends from two connections to the same file (as the CLI and the server do)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oh-es-'));
     const file = join(dir, 'events.db');

@@ -117,12 +117,20 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: BigInt(revision), position: at(position) };
   }
 
-  /** When every event id is already stored, in order, in this stream, the append is a retry of that one. */
+  /**
+   * When every event is already stored, with the same id, type and data, in order, in this stream, the
+   * append is a retry of that one. Any other reuse of an id is refused.
+   */
   private previousAppend(stream: string, events: readonly NewEvent[]): AppendResult | null {
     const rows = events.map((event) => this.statements.byEventId.get(event.id));
     if (rows.every((row) => row === undefined)) return null;
     const consecutive = rows.every(
-      (row, index) => row !== undefined && row.stream === stream && row.revision === rows[0]!.revision + index,
+      (row, index) =>
+        row !== undefined &&
+        row.stream === stream &&
+        row.revision === rows[0]!.revision + index &&
+        row.type === events[index]!.type &&
+        row.data === JSON.stringify(events[index]!.data),
     );
     const last = this.statements.lastRevision.get(stream)?.revision ?? null;
     if (!consecutive) {

@@ -86,28 +86,43 @@ describe('CommandExecutor', () => {
     expect((await store.readStream(stream)).map((e) => e.type)).not.toContain('OperatorSuspended');
   });
 
-  it('appends nothing for a command that changes nothing', async () => {
+  it('appends nothing for a command that changes nothing, and answers where the stream stands', async () => {
+    const [created] = await store.readStream(stream);
     const result = await executor.execute(
       operatorDecider,
       stream,
       { type: 'UpdateOperator', operatorId, platformId: 'plt_a', changes: { name: 'Op' }, at: 'y' },
       context('noop'),
     );
-    expect(result.position).toBeNull();
+    expect(result.position).toEqual(created!.position);
     expect(await store.readStream(stream)).toHaveLength(1);
   });
 
-  it('does not double a command retried with the same request id (deterministic event ids)', async () => {
-    const suspend = { type: 'SuspendOperator' as const, operatorId, platformId: 'plt_a', at: 'z' };
-    const first = await executor.execute(operatorDecider, stream, suspend, context('retry-me'));
-    const events = await store.readStream(stream);
-    // The same append arriving again, as after a lost response: same ids, same expected revision.
-    const again = await store.append(
+  it('resends an append whose answer was lost, and the store recognises it instead of doubling it', async () => {
+    let lost = 1;
+    const original = store.append.bind(store);
+    store.append = async (...args) => {
+      const result = await original(...args);
+      if (lost-- > 0) throw new Error('connection reset after the write');
+      return result;
+    };
+    const result = await executor.execute(
+      operatorDecider,
       stream,
-      [{ id: events[1]!.id, type: events[1]!.type, data: events[1]!.data, metadata: events[1]!.metadata }],
-      0n,
+      { type: 'SuspendOperator', operatorId, platformId: 'plt_a', at: 'z' },
+      context('lossy'),
     );
-    expect(again.position).toEqual(first.position);
-    expect(await store.readStream(stream)).toHaveLength(2);
+    const events = await store.readStream(stream);
+    expect(events.map((e) => e.type)).toEqual(['OperatorCreated', 'OperatorSuspended']);
+    expect(result.position).toEqual(events[1]!.position);
+  });
+
+  it('gives two executions with the same request id different event ids', async () => {
+    const same = context('client-chosen-id');
+    await executor.execute(operatorDecider, stream, { type: 'UpdateOperator', operatorId, platformId: 'plt_a', changes: { plan: 'enterprise' }, at: 'y' }, same);
+    await executor.execute(operatorDecider, stream, { type: 'SuspendOperator', operatorId, platformId: 'plt_a', at: 'z' }, same);
+    const events = await store.readStream(stream);
+    expect(events.map((e) => e.type)).toEqual(['OperatorCreated', 'OperatorUpdated', 'OperatorSuspended']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
   });
 });

@@ -1,11 +1,11 @@
-import { deterministicUuid } from '@onehazel/crypto';
+import { deterministicUuid, randomUuid } from '@onehazel/crypto';
 import { AnyEvent, CommandContext, Decider, DomainError } from '@onehazel/domain';
-import { EventStore, ExpectedRevision, Position, WrongExpectedRevisionError } from '@onehazel/event-store';
+import { EventStore, ExpectedRevision, NewEvent, Position, WrongExpectedRevisionError } from '@onehazel/event-store';
 
 export type Executed<State, E> = Readonly<{
   events: E[];
   state: State;
-  /** Where the events landed in the log; null when the command changed nothing. */
+  /** Where the events landed in the log; for a command that changed nothing, where the stream's last event is (null: no stream). */
   position: Position | null;
 }>;
 
@@ -16,9 +16,24 @@ const ATTEMPTS = 3;
  * load stream -> evolve -> decide -> append at the expected revision. When another writer got there
  * first, the decision is taken again on the new state (commands are re-decided, never blindly
  * re-applied); after a few lost races the caller gets CONFLICT.
+ *
+ * Event ids derive from an id drawn once per execution, the stream, the expected revision and the
+ * event's index: an append that failed in transit (the store may or may not have written it) is sent
+ * again with the same ids and recognised by the store instead of doubled. No client-chosen value goes
+ * into them, so two requests can never collide. (A client's own retry is Idempotency-Key's job.)
  */
 export class CommandExecutor {
   constructor(private readonly events: EventStore) {}
+
+  /** An append that failed for another reason than the revision is sent once more, with the same ids. */
+  private async appendResendingOnce(stream: string, events: NewEvent[], expected: ExpectedRevision) {
+    try {
+      return await this.events.append(stream, events, expected);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) throw error;
+      return this.events.append(stream, events, expected);
+    }
+  }
 
   async execute<C extends { type: string }, S, E extends AnyEvent>(
     decider: Decider<C, S, E>,
@@ -26,24 +41,24 @@ export class CommandExecutor {
     command: C,
     context: CommandContext,
   ): Promise<Executed<S, E>> {
+    const executionId = randomUuid();
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.events.readStream(stream);
       const state = recorded.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
       const decided = decider.decide(command, state);
       const newState = decided.reduce(decider.evolve, state);
-      if (decided.length === 0) return { events: [], state: newState, position: null };
-      const expected: ExpectedRevision = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1]!.revision;
+      // Nothing to record: the caller still waits for what was read, so it answers what the log says.
+      const last = recorded[recorded.length - 1];
+      if (decided.length === 0) return { events: [], state: newState, position: last?.position ?? null };
+      const expected: ExpectedRevision = last ? last.revision : 'no_stream';
+      const events = decided.map((event, index) => ({
+        id: deterministicUuid(`${executionId}|${stream}|${String(expected)}|${index}`),
+        type: event.type,
+        data: event.data,
+        metadata: { schemaVersion: SCHEMA_VERSION, ...context },
+      }));
       try {
-        const result = await this.events.append(
-          stream,
-          decided.map((event, index) => ({
-            id: deterministicUuid(`${context.causationId}|${command.type}|${stream}|${String(expected)}|${index}`),
-            type: event.type,
-            data: event.data,
-            metadata: { schemaVersion: SCHEMA_VERSION, ...context },
-          })),
-          expected,
-        );
+        const result = await this.appendResendingOnce(stream, events, expected);
         return { events: decided, state: newState, position: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -14,7 +14,8 @@ export class ConsistencyWaiter {
     private readonly pollIntervalMs = 20,
   ) {}
 
-  async waitFor(position: Position | null): Promise<void> {
+  /** `details` go into the timeout error, e.g. the id of what was created, so a client need not create it again. */
+  async waitFor(position: Position | null, details?: Record<string, unknown>): Promise<void> {
     if (position === null) return;
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
@@ -25,6 +26,7 @@ export class ConsistencyWaiter {
         throw new DomainError(
           'CONSISTENCY_TIMEOUT',
           'The change was recorded, but the read model has not caught up yet; reads may not show it for a moment',
+          details,
         );
       }
       await this.nextCommitOrPoll(Math.min(remaining, this.pollIntervalMs));

@@ -19,7 +19,7 @@ export class CreateOperatorHandler implements ICommandHandler<CreateOperator> {
       { type: 'CreateOperator', operatorId, platformId, profile, at: context.at },
       context,
     );
-    await this.waiter.waitFor(position);
+    await this.waiter.waitFor(position, { operatorId });
     return { operatorId };
   }
 }
