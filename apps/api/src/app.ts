@@ -77,7 +77,6 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   });
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -9,7 +9,12 @@ const root = resolve(__dirname, '../../..');
 const apiMain = join(root, 'dist/apps/api/src/main.js');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
 
-type Server = { url: string; process: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> };
+type Server = {
+  url: string;
+  process: ChildProcess;
+  /** Resolves with the exit code (null when a signal ended it). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+};
 
 /** Starts the built API (`npm start` without the build) on an ephemeral loopback port. */
 function startServer(dataDir: string): Promise<Server> {
@@ -32,8 +37,8 @@ function startServer(dataDir: string): Promise<Server> {
         process: child,
         stop: (signal = 'SIGTERM') =>
           new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+            child.once('exit', (code) => done(code));
             child.kill(signal);
           }),
       });
@@ -86,7 +91,7 @@ describe('the built processes: npm start and npm run cli on one DATA_DIR', () =>
     for (let i = 0; i < 3; i++) {
       ids.push((await call(server.url, 'POST', '/platform-api/operators', { key, body: operatorInput({ name: `Durable ${i}` }) })).body.data.id);
     }
-    await server.stop('SIGTERM');
+    expect(await server.stop('SIGTERM')).toBe(0);
     server = await startServer(dataDir);
     const afterRestart = await call(server.url, 'GET', '/platform-api/operators', { key });
     expect(afterRestart.body.data.map((o: { id: string }) => o.id)).toEqual(ids);

@@ -91,7 +91,7 @@ function program(): Command {
   const projections = cli.command('projections').description('read models');
   projections
     .command('rebuild')
-    .description('clear the read models and project the whole log again (shows progress)')
+    .description('clear the read models and project the whole log again (shows progress); stop the server first, or its answers are incomplete until the replay ends')
     .addOption(new Option('--quiet', 'no progress bar'))
     .action(async (options: { quiet?: boolean }) => {
       await withSession(async ({ stores, projector }) => {

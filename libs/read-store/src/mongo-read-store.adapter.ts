@@ -192,11 +192,18 @@ export class MongoReadStore implements ReadStore {
 
   async reset(name: string, collections: readonly string[]): Promise<void> {
     const targets = collections.map((collection) => this.collection(collection));
-    // The checkpoint goes first: interrupted here, the projector replays the whole log over what is
-    // left, and every put and delete converges; the other order could leave a checkpoint at the head
-    // with documents missing.
-    await this.checkpoints.deleteOne({ _id: name });
-    for (const target of targets) await target.deleteMany({});
+    // One transaction: a projector committing at the same time either commits before (and its work is
+    // cleared with the checkpoint) or after (and finds its checkpoint moved). Outside a transaction, its
+    // commit could land between the checkpoint's removal and the clearing, and be lost for good.
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await this.checkpoints.deleteOne({ _id: name }, { session });
+        for (const target of targets) await target.deleteMany({}, { session });
+      }, TRANSACTION);
+    } finally {
+      await session.endSession();
+    }
   }
 
   async ping(): Promise<void> {
