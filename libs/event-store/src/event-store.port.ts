@@ -16,6 +16,11 @@ export function formatPosition(position: Position): string {
   return `${position.commit}/${position.prepare}`;
 }
 
+/** A string that sorts as the positions do (fixed-width digits), for read models ordered by log position. */
+export function sortablePosition(position: Position): string {
+  return `${position.commit.toString().padStart(20, '0')}.${position.prepare.toString().padStart(20, '0')}`;
+}
+
 export function parsePosition(text: string): Position {
   const match = /^(\d+)\/(\d+)$/.exec(text);
   if (!match) throw new Error(`not a log position: ${text}`);

@@ -1,5 +1,5 @@
 import type { OperatorEvent } from '@onehazel/domain';
-import type { RecordedEvent } from '@onehazel/event-store';
+import { RecordedEvent, sortablePosition } from '@onehazel/event-store';
 import type { Projection, ReadModelWriter } from '../projection';
 import { Collections, OperatorView } from './read-models';
 
@@ -7,7 +7,10 @@ import { Collections, OperatorView } from './read-models';
 export const operatorsProjection: Projection = {
   name: 'operators',
   collections: [Collections.operators],
-  indexes: [{ collection: Collections.operators, fields: ['platformId', 'createdAt'] }],
+  indexes: [
+    { collection: Collections.operators, fields: ['platformId', 'createdPosition'] },
+    { collection: Collections.operators, fields: ['platformId', 'status', 'createdPosition'] },
+  ],
   async apply(recorded: RecordedEvent, writer: ReadModelWriter): Promise<void> {
     const event = recorded as unknown as OperatorEvent;
     if (!event.type.startsWith('Operator')) return;
@@ -24,6 +27,7 @@ export const operatorsProjection: Projection = {
         createdAt,
         updatedAt: createdAt,
         suspendedAt: null,
+        createdPosition: sortablePosition(recorded.position),
       };
       writer.put(Collections.operators, view);
       return;

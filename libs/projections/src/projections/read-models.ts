@@ -36,4 +36,6 @@ export type OperatorView = {
   createdAt: string;
   updatedAt: string;
   suspendedAt: string | null;
+  /** Where OperatorCreated stands in the log (sortablePosition): lists are in creation order. */
+  createdPosition: string;
 };

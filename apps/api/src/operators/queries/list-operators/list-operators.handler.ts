@@ -6,7 +6,7 @@ import { READ_STORE } from '../../../infrastructure/tokens';
 import { decodeCursor, encodeCursor } from '../../../shared/http/pagination';
 import { ListOperators } from './list-operators.query';
 
-/** The platform's operators, oldest first, a page at a time. */
+/** The platform's operators in the order they were created (log order), a page at a time. */
 @QueryHandler(ListOperators)
 export class ListOperatorsHandler implements IQueryHandler<ListOperators> {
   constructor(@Inject(READ_STORE) private readonly read: ReadStore) {}
@@ -17,13 +17,13 @@ export class ListOperatorsHandler implements IQueryHandler<ListOperators> {
     if (status) where.status = status;
     const found = (await this.read.find(Collections.operators, {
       where,
-      orderBy: 'createdAt',
+      orderBy: 'createdPosition',
       after,
       limit: limit + 1,
     })) as OperatorView[];
     const operators = found.slice(0, limit);
     const last = operators[operators.length - 1];
-    const nextCursor = found.length > limit && last ? encodeCursor({ value: last.createdAt, id: last.id }) : null;
+    const nextCursor = found.length > limit && last ? encodeCursor({ value: last.createdPosition, id: last.id }) : null;
     return { operators, nextCursor };
   }
 }
