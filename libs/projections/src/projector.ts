@@ -129,7 +129,10 @@ export class Projector {
         await this.subscribeOnce(signal, until);
       } catch (error) {
         if (signal.aborted) return;
-        if (error instanceof CheckpointMovedError) continue;
+        if (error instanceof CheckpointMovedError) {
+          this.logger.info({ projector: this.name }, 'checkpoint moved by another projector; resuming from it');
+          continue;
+        }
         this.logger.error(
           { projector: this.name, position: this.position && formatPosition(this.position), err: describe(error) },
           'projection batch failed; retrying',
