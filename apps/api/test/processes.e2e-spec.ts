@@ -8,6 +8,7 @@ import { call, operatorInput } from './harness';
 const root = resolve(__dirname, '../../..');
 const apiMain = join(root, 'dist/apps/api/src/main.js');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
+const projectorMain = join(root, 'dist/apps/projector/src/main.js');
 
 type Server = {
   url: string;
@@ -17,9 +18,9 @@ type Server = {
 };
 
 /** Starts the built API (`npm start` without the build) on an ephemeral loopback port. */
-function startServer(dataDir: string): Promise<Server> {
+function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, [apiMain], {
-    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', CI: 'true', LOG_LEVEL: 'info' },
+    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', CI: 'true', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
@@ -130,6 +131,23 @@ describe('the built processes: npm start and npm run cli on one DATA_DIR', () =>
       ]);
       expect(listed.stdout).not.toContain(key);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves read-your-writes with the projector as its own process (PROJECTOR=external)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-process-'));
+    const projector = spawn(process.execPath, [projectorMain], { env: { ...process.env, DATA_DIR: dir }, stdio: 'ignore' });
+    const server = await startServer(dir, { PROJECTOR: 'external', CONSISTENCY_TIMEOUT_MS: '10000' });
+    try {
+      const { key } = JSON.parse(cli(dir, 'platform', 'create', '--name', 'External', '--json').stdout) as { key: string };
+      const created = await call(server.url, 'POST', '/platform-api/operators', { key, body: operatorInput() });
+      expect(created.status).toBe(201);
+      const read = await call(server.url, 'GET', `/platform-api/operators/${created.body.data.id}`, { key });
+      expect(read.body.data.status).toBe('active');
+    } finally {
+      projector.kill('SIGKILL');
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
