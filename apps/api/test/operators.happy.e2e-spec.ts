@@ -113,6 +113,9 @@ describe('Platform API: operators (happy paths)', () => {
     expect(Object.keys(openapi.body.paths)).toEqual(
       expect.arrayContaining(['/platform-api/operators', '/platform-api/operators/{id}']),
     );
+    const create = openapi.body.paths['/platform-api/operators'].post.responses;
+    expect(create['201'].content['application/json'].schema.properties.data).toEqual({ $ref: '#/components/schemas/OperatorResponse' });
+    expect(create['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorEnvelope' });
     const docs = await fetch(`${t.url}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');

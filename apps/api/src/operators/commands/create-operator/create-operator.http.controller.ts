@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@onehazel/domain';
 import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../../../shared/auth/principal';
 import { PlatformAuthGuard } from '../../../shared/auth/platform-auth.guard';
 import { Ok, ok } from '../../../shared/http/envelope';
+import { ApiEnvelope, ApiErrors } from '../../../shared/http/openapi';
 import { CreateOperatorRequest } from '../../operator-profile.request.dto';
 import { OperatorResponse, toOperatorResponse } from '../../operator.response';
 import { GetOperator } from '../../queries/get-operator/get-operator.query';
@@ -22,7 +23,8 @@ export class CreateOperatorHttpController {
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: OperatorResponse, description: 'The operator, active' })
+  @ApiEnvelope(OperatorResponse, { status: 201, description: 'The operator, active' })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'CONSISTENCY_TIMEOUT')
   async create(
     @Body() body: CreateOperatorRequest,
     @CurrentPrincipal() principal: PlatformPrincipal,

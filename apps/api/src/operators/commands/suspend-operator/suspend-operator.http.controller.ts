@@ -1,10 +1,11 @@
 import { Controller, Delete, Param, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@onehazel/domain';
 import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../../../shared/auth/principal';
 import { PlatformAuthGuard } from '../../../shared/auth/platform-auth.guard';
 import { Ok, ok } from '../../../shared/http/envelope';
+import { ApiEnvelope, ApiErrors } from '../../../shared/http/openapi';
 import { OperatorResponse, toOperatorResponse } from '../../operator.response';
 import { GetOperator } from '../../queries/get-operator/get-operator.query';
 import { SuspendOperator } from './suspend-operator.command';
@@ -20,7 +21,8 @@ export class SuspendOperatorHttpController {
   ) {}
 
   @Delete(':id')
-  @ApiOkResponse({ type: OperatorResponse, description: 'The operator, suspended (its keys stop working)' })
+  @ApiEnvelope(OperatorResponse, { description: 'The operator, suspended (idempotent)' })
+  @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async suspend(
     @Param('id') operatorId: string,
     @CurrentPrincipal() principal: PlatformPrincipal,

@@ -1,10 +1,11 @@
 import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@onehazel/domain';
 import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../../../shared/auth/principal';
 import { PlatformAuthGuard } from '../../../shared/auth/platform-auth.guard';
 import { Ok, ok } from '../../../shared/http/envelope';
+import { ApiEnvelope, ApiErrors } from '../../../shared/http/openapi';
 import { UpdateOperatorRequest } from '../../operator-profile.request.dto';
 import { OperatorResponse, toOperatorResponse } from '../../operator.response';
 import { GetOperator } from '../../queries/get-operator/get-operator.query';
@@ -21,7 +22,8 @@ export class UpdateOperatorHttpController {
   ) {}
 
   @Put(':id')
-  @ApiOkResponse({ type: OperatorResponse, description: 'The operator after the change' })
+  @ApiEnvelope(OperatorResponse, { description: 'The operator after the change' })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async update(
     @Param('id') operatorId: string,
     @Body() body: UpdateOperatorRequest,

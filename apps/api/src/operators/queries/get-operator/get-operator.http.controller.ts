@@ -1,9 +1,10 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, PlatformPrincipal } from '../../../shared/auth/principal';
 import { PlatformAuthGuard } from '../../../shared/auth/platform-auth.guard';
 import { Ok, ok } from '../../../shared/http/envelope';
+import { ApiEnvelope, ApiErrors } from '../../../shared/http/openapi';
 import { OperatorResponse, toOperatorResponse } from '../../operator.response';
 import { GetOperator } from './get-operator.query';
 
@@ -15,7 +16,8 @@ export class GetOperatorHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
-  @ApiOkResponse({ type: OperatorResponse })
+  @ApiEnvelope(OperatorResponse)
+  @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
   async get(@Param('id') operatorId: string, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Ok<OperatorResponse>> {
     return ok(toOperatorResponse(await this.queries.execute(new GetOperator(principal.platformId, operatorId))));
   }

@@ -1,11 +1,12 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { OPERATOR_STATUSES, OperatorStatus } from '@onehazel/domain';
 import { CurrentPrincipal, PlatformPrincipal } from '../../../shared/auth/principal';
 import { PlatformAuthGuard } from '../../../shared/auth/platform-auth.guard';
 import { Page, page } from '../../../shared/http/envelope';
+import { ApiEnvelope, ApiErrors } from '../../../shared/http/openapi';
 import { DEFAULT_PAGE_SIZE, PageQuery } from '../../../shared/http/pagination';
 import { OperatorResponse, toOperatorResponse } from '../../operator.response';
 import { ListOperators } from './list-operators.query';
@@ -25,7 +26,8 @@ export class ListOperatorsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOkResponse({ type: [OperatorResponse], description: 'A page of operators; pagination.nextCursor fetches the next' })
+  @ApiEnvelope(OperatorResponse, { page: true, description: 'A page of operators in creation order' })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED')
   async list(
     @Query() query: ListOperatorsRequest,
     @CurrentPrincipal() principal: PlatformPrincipal,
