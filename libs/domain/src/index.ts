@@ -2,3 +2,4 @@ export * from './shared/event';
 export * from './shared/errors';
 export * from './platform/platform';
 export * from './operator/operator';
+export * from './key-ring/key-ring';

@@ -1,10 +1,11 @@
-import type { OperatorPlan, OperatorStatus } from '@onehazel/domain';
+import type { KeyManager, KeyTier, OperatorPlan, OperatorStatus } from '@onehazel/domain';
 
 /** Collection names of the read models. */
 export const Collections = {
   platforms: 'platforms',
   platformKeys: 'platform_keys',
   operators: 'operators',
+  apiKeys: 'api_keys',
 } as const;
 
 export type PlatformView = {
@@ -37,5 +38,22 @@ export type OperatorView = {
   updatedAt: string;
   suspendedAt: string | null;
   /** Where OperatorCreated stands in the log (sortablePosition): lists are in creation order. */
+  createdPosition: string;
+};
+
+/** An operator's API key: looked up by hash to authenticate, listed by operator. Never the key itself. */
+export type ApiKeyView = {
+  id: string;
+  operatorId: string;
+  keyHash: string;
+  lastFour: string;
+  label: string | null;
+  tier: KeyTier;
+  issuedBy: KeyManager;
+  createdAt: string;
+  /** Written outside the projection, at most about once a minute per key (not an event). */
+  lastUsedAt: string | null;
+  revoked: boolean;
+  revokedAt: string | null;
   createdPosition: string;
 };
