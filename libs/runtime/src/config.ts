@@ -15,6 +15,18 @@ export type Config = Readonly<{
   bodyLimitBytes: number;
   logLevel: string;
   pollIntervalMs: number;
+  jwt: JwtConfig;
+  lastUsedIntervalMs: number;
+}>;
+
+/** Operator sessions: HS256 with a shared secret, or RS256/ES256 keys from a JWKS URL (or both). */
+export type JwtConfig = Readonly<{
+  secret: string | null;
+  jwksUrl: string | null;
+  issuer: string | null;
+  audience: string | null;
+  /** Dotted paths of the claim naming the operator, tried in order. */
+  operatorClaims: readonly string[];
 }>;
 
 export class ConfigError extends Error {
@@ -68,5 +80,32 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     pollIntervalMs: integer(env, 'SQLITE_POLL_INTERVAL_MS', 50, 1, 60_000),
+    jwt: loadJwt(env),
+    lastUsedIntervalMs: integer(env, 'LAST_USED_INTERVAL_MS', 60_000, 0, 86_400_000),
+  };
+}
+
+function loadJwt(env: Env): JwtConfig {
+  const secret = text(env, 'JWT_SECRET');
+  if (secret !== null && Buffer.byteLength(secret, 'utf8') < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes (HS256 needs a key as long as its hash)');
+  }
+  const jwksUrl = text(env, 'JWT_JWKS_URL');
+  if (jwksUrl !== null) {
+    let url: URL;
+    try {
+      url = new URL(jwksUrl);
+    } catch {
+      throw new ConfigError('JWT_JWKS_URL must be a URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('JWT_JWKS_URL must be an http(s) URL');
+  }
+  const claim = text(env, 'JWT_OPERATOR_CLAIM');
+  return {
+    secret,
+    jwksUrl,
+    issuer: text(env, 'JWT_ISSUER'),
+    audience: text(env, 'JWT_AUDIENCE'),
+    operatorClaims: claim ? [claim] : ['operator_id', 'app_metadata.operator_id'],
   };
 }

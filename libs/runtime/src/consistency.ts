@@ -1,4 +1,5 @@
-import { DomainError } from '@onehazel/domain';
+import { AnyEvent, CommandContext, Decider, DomainError } from '@onehazel/domain';
+import { CommandExecutor, Executed } from './command-executor';
 import { Position, comparePositions } from '@onehazel/event-store';
 import { Projector } from '@onehazel/projections';
 
@@ -43,5 +44,28 @@ export class ConsistencyWaiter {
       const timer = setTimeout(done, ms);
       const unsubscribe = this.projector.onCommitted(done);
     });
+  }
+}
+
+/**
+ * What HTTP command handlers use: execute on the stream, then wait until the read model has passed
+ * the command's position, so the response, the next GET and authentication all see the change.
+ */
+export class ConsistentCommands {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly waiter: ConsistencyWaiter,
+  ) {}
+
+  async execute<C extends { type: string }, S, E extends AnyEvent>(
+    decider: Decider<C, S, E>,
+    stream: string,
+    command: C,
+    context: CommandContext,
+    timeoutDetails?: Record<string, unknown>,
+  ): Promise<Executed<S, E>> {
+    const executed = await this.executor.execute(decider, stream, command, context);
+    await this.waiter.waitFor(executed.position, timeoutDetails);
+    return executed;
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { CommandExecutor, ConsistencyWaiter } from '@onehazel/runtime';
+import { ConsistentCommands } from '@onehazel/runtime';
 import type { Runtime } from './runtime';
 import { CONFIG, EVENT_STORE, LOGGER, METRICS, PROJECTOR, READ_STORE } from './tokens';
 
@@ -15,8 +15,7 @@ export class InfrastructureModule {
       { provide: READ_STORE, useValue: runtime.stores.read },
       { provide: PROJECTOR, useValue: runtime.projector },
       { provide: METRICS, useValue: runtime.metrics },
-      { provide: CommandExecutor, useValue: runtime.executor },
-      { provide: ConsistencyWaiter, useValue: runtime.waiter },
+      { provide: ConsistentCommands, useValue: runtime.commands },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

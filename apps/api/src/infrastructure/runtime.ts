@@ -1,5 +1,5 @@
 import { allProjections, Projector } from '@onehazel/projections';
-import { CommandExecutor, Config, ConsistencyWaiter, Logger, openStores, Stores } from '@onehazel/runtime';
+import { CommandExecutor, Config, ConsistencyWaiter, ConsistentCommands, Logger, openStores, Stores } from '@onehazel/runtime';
 import { Metrics } from '../metrics/metrics';
 
 /** The services one API process shares: stores, projector, command executor, consistency waiter. */
@@ -8,8 +8,7 @@ export type Runtime = Readonly<{
   logger: Logger;
   stores: Stores;
   projector: Projector;
-  executor: CommandExecutor;
-  waiter: ConsistencyWaiter;
+  commands: ConsistentCommands;
   metrics: Metrics;
   close(): Promise<void>;
 }>;
@@ -26,8 +25,10 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     logger,
     stores,
     projector,
-    executor: new CommandExecutor(stores.events),
-    waiter: new ConsistencyWaiter(projector, config.consistencyTimeoutMs),
+    commands: new ConsistentCommands(
+      new CommandExecutor(stores.events),
+      new ConsistencyWaiter(projector, config.consistencyTimeoutMs),
+    ),
     metrics: new Metrics(projector),
     async close() {
       await projector.stop();

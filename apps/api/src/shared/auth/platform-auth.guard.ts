@@ -1,22 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { hashSecret, isWellFormedSecret } from '@onehazel/crypto';
-import { DomainError } from '@onehazel/domain';
 import { Collections, PlatformKeyView } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../../infrastructure/tokens';
+import { bearerToken, unauthorized } from './credentials';
 import type { AuthenticatedRequest } from './principal';
 
 const PREFIX = 'oh_platform_';
-
-/** Every credential failure answers alike: no hint of which part was wrong. */
-export const unauthorized = (): DomainError => new DomainError('UNAUTHORIZED', 'Missing or invalid API key');
-
-export function bearerToken(request: AuthenticatedRequest): string | null {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string') return null;
-  const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
-  return match ? match[1]! : null;
-}
 
 /**
  * `Bearer oh_platform_...`: the checksum is verified before any lookup, then the key's SHA-256 is looked

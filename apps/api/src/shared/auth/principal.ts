@@ -1,9 +1,14 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Actor, CommandContext } from '@onehazel/domain';
+import type { Actor, CommandContext, KeyTier } from '@onehazel/domain';
 import type { FastifyRequest } from 'fastify';
 
 export type PlatformPrincipal = Readonly<{ kind: 'platform'; platformId: string; keyId: string }>;
-export type Principal = PlatformPrincipal;
+/** An operator, by one of its API keys or by a session (JWT). */
+export type OperatorPrincipal = Readonly<
+  | { kind: 'operator'; via: 'key'; operatorId: string; keyId: string; tier: KeyTier }
+  | { kind: 'operator'; via: 'session'; operatorId: string; subject: string }
+>;
+export type Principal = PlatformPrincipal | OperatorPrincipal;
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -15,7 +20,9 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
 });
 
 function actorOf(principal: Principal): Actor {
-  return { kind: 'platform', id: principal.platformId };
+  if (principal.kind === 'platform') return { kind: 'platform', id: principal.platformId };
+  if (principal.via === 'key') return { kind: 'key', id: principal.keyId };
+  return { kind: 'session', id: `${principal.operatorId}:${principal.subject}` };
 }
 
 /** Who, when and which request: the metadata every event of this request carries. */

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '@onehazel/domain';
+
+export class RenameKey extends Command<void> {
+  constructor(
+    readonly operatorId: string,
+    readonly keyId: string,
+    readonly label: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
