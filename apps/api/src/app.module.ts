@@ -5,13 +5,15 @@ import { MetricsHttpController } from './metrics/metrics.http.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import type { Runtime } from './infrastructure/runtime';
 import { OperatorsModule } from './operators/operators.module';
+import { KeysModule } from './keys/keys.module';
+import { AuthModule } from './shared/auth/auth.module';
 
 @Module({})
 export class AppModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRuntime(runtime), OperatorsModule],
+      imports: [CqrsModule.forRoot(), InfrastructureModule.forRuntime(runtime), AuthModule, OperatorsModule, KeysModule],
       controllers: [HealthHttpController, MetricsHttpController],
     };
   }

@@ -85,6 +85,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       .setDescription('Platform partners manage operators; operators manage keys and their data. Every change is an event.')
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'oh_platform_... key' }, 'platformKey')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'oh_live_... key' }, 'operatorKey')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'operator session' }, 'operatorSession')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });

@@ -9,7 +9,6 @@ import { GetOperatorHandler } from './queries/get-operator/get-operator.handler'
 import { GetOperatorHttpController } from './queries/get-operator/get-operator.http.controller';
 import { ListOperatorsHandler } from './queries/list-operators/list-operators.handler';
 import { ListOperatorsHttpController } from './queries/list-operators/list-operators.http.controller';
-import { PlatformAuthGuard } from '../shared/auth/platform-auth.guard';
 
 const controllers = [
   CreateOperatorHttpController,
@@ -24,6 +23,6 @@ const queryHandlers = [GetOperatorHandler, ListOperatorsHandler];
 /** Seed 000: a platform partner manages its operators. */
 @Module({
   controllers,
-  providers: [...commandHandlers, ...queryHandlers, PlatformAuthGuard],
+  providers: [...commandHandlers, ...queryHandlers],
 })
 export class OperatorsModule {}

@@ -79,7 +79,13 @@ export class ErrorFilter implements ExceptionFilter {
 }
 
 /** Name, message and stack of an error: never the request, whose body may hold secrets. */
-export function errorSummary(error: unknown): { type: string; message: string; stack?: string } {
-  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
-  return { type: typeof error, message: 'non-error thrown' };
+export function errorSummary(error: unknown): { type: string; message: string; stack?: string; cause?: unknown } {
+  if (!(error instanceof Error)) return { type: typeof error, message: 'non-error thrown' };
+  const summary: { type: string; message: string; stack?: string; cause?: unknown } = {
+    type: error.name,
+    message: error.message,
+    stack: error.stack,
+  };
+  if (error.cause !== undefined) summary.cause = errorSummary(error.cause);
+  return summary;
 }

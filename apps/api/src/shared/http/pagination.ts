@@ -37,7 +37,22 @@ export function decodeCursor(cursor: string): CursorPosition {
   } catch {
     // fall through to the error below
   }
-  throw new DomainError('VALIDATION_FAILED', 'The cursor is not valid', [
+  throw decodeCursorError();
+}
+
+/** A page of an in-memory list (e.g. a history replayed from the log); the cursor is an opaque offset. */
+export function pageOf<T>(items: readonly T[], limit: number, cursor: string | undefined): { items: T[]; nextCursor: string | null } {
+  const offset = cursor === undefined ? 0 : Number(decodeCursor(cursor).id);
+  if (!Number.isInteger(offset) || offset < 0) throw decodeCursorError();
+  const end = offset + limit;
+  return {
+    items: items.slice(offset, end),
+    nextCursor: end < items.length ? encodeCursor({ value: 'offset', id: String(end) }) : null,
+  };
+}
+
+function decodeCursorError(): DomainError {
+  return new DomainError('VALIDATION_FAILED', 'The cursor is not valid', [
     { field: 'cursor', problems: ['cursor must be a value returned as pagination.nextCursor'] },
   ]);
 }

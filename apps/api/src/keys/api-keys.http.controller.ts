@@ -1,0 +1,142 @@
+import { Body, Controller, Delete, Get, HttpCode, Options, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext, DomainError } from '@onehazel/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../shared/auth/principal';
+import { OperatorKeyOrSessionGuard } from '../shared/auth/operator-auth.guard';
+import { Ok, ok, Page, page } from '../shared/http/envelope';
+import { FailureMessage } from '../shared/http/failure-message';
+import { ApiEnvelope, ApiErrors } from '../shared/http/openapi';
+import { PageQuery, pageOf } from '../shared/http/pagination';
+import { DeleteKey } from './commands/delete-key/delete-key.command';
+import { IssueKey, IssuedKey } from './commands/issue-key/issue-key.command';
+import { RenameKey } from './commands/rename-key/rename-key.command';
+import { RevokeKey } from './commands/revoke-key/revoke-key.command';
+import { IssuedKeyResponse, KEY_ID_PATTERN, KeyResponse, message, MessageResponse, toKeyResponse } from './key.response';
+import { CreateKeyRequest, DeleteKeyQuery, RenameKeyRequest } from './key.request.dto';
+import { History, HistoryEntry } from './queries/key-history/key-history.query';
+import { ListKeys } from './queries/list-keys/list-keys.query';
+
+const KEYS_PAGE_DEFAULT = 100;
+
+function knownKeyId(id: string): string {
+  if (!KEY_ID_PATTERN.test(id)) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+  return id;
+}
+
+/** Seed 002: an operator manages its own keys, with one of its keys or a session (JWT). */
+@ApiTags('API keys (operators, seed 002)')
+@ApiBearerAuth('operatorKey')
+@ApiBearerAuth('operatorSession')
+@UseGuards(OperatorKeyOrSessionGuard)
+@Controller('api-keys')
+export class ApiKeysHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @FailureMessage('Failed to create key')
+  @ApiOperation({ summary: 'Create a key; the plaintext is returned once' })
+  @ApiEnvelope(IssuedKeyResponse, { status: 201 })
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'INTERNAL_ERROR')
+  async create(
+    @Body() body: CreateKeyRequest,
+    @CurrentPrincipal() principal: OperatorPrincipal,
+    @RequestContext() context: CommandContext,
+  ): Promise<Ok<IssuedKey>> {
+    if (!body.operatorId) throw new DomainError('MISSING_FIELDS', 'operatorId is required');
+    if (body.operatorId !== principal.operatorId) throw new DomainError('OPERATOR_NOT_FOUND', 'Operator not found');
+    return ok(await this.commands.execute(new IssueKey(principal.operatorId, body.label ?? null, 'operator', context)));
+  }
+
+  @Get()
+  @FailureMessage('Failed to list keys')
+  @ApiOperation({ summary: 'Your keys, with their SHA-256 hashes (never the keys)' })
+  @ApiEnvelope(KeyResponse, { page: true })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'INTERNAL_ERROR')
+  async list(@Query() query: PageQuery, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Page<KeyResponse>> {
+    const limit = query.limit ?? KEYS_PAGE_DEFAULT;
+    const { keys, nextCursor } = await this.queries.execute(new ListKeys(principal.operatorId, limit, query.cursor));
+    return page(keys.map(toKeyResponse), limit, nextCursor);
+  }
+
+  @Patch()
+  @FailureMessage('Failed to rename key')
+  @ApiOperation({ summary: 'Rename a key' })
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'API_KEY_NOT_FOUND', 'INTERNAL_ERROR')
+  async rename(
+    @Body() body: RenameKeyRequest,
+    @CurrentPrincipal() principal: OperatorPrincipal,
+    @RequestContext() context: CommandContext,
+  ): Promise<MessageResponse> {
+    if (!body.id || !body.label) throw new DomainError('MISSING_FIELDS', 'id and label are required');
+    await this.commands.execute(new RenameKey(principal.operatorId, knownKeyId(body.id), body.label, context));
+    return message('Key renamed');
+  }
+
+  @Delete()
+  @FailureMessage((request: FastifyRequest) =>
+    (request.query as { hard?: string }).hard === 'true' ? 'Failed to delete key' : 'Failed to revoke key',
+  )
+  @ApiOperation({ summary: 'Revoke a key (?id=), or remove a revoked key for good (?id=&hard=true)' })
+  @ApiErrors('MISSING_FIELDS', 'LAST_ACTIVE_KEY', 'KEY_NOT_REVOKED', 'UNAUTHORIZED', 'API_KEY_NOT_FOUND', 'INTERNAL_ERROR')
+  async revokeOrDelete(
+    @Query() query: DeleteKeyQuery,
+    @CurrentPrincipal() principal: OperatorPrincipal,
+    @RequestContext() context: CommandContext,
+  ): Promise<MessageResponse> {
+    if (!query.id) throw new DomainError('MISSING_FIELDS', "Query parameter 'id' is required");
+    const keyId = knownKeyId(query.id);
+    if (query.hard === 'true') {
+      await this.commands.execute(new DeleteKey(principal.operatorId, keyId, context));
+      return message('Key deleted');
+    }
+    await this.commands.execute(new RevokeKey(principal.operatorId, keyId, 'operator', context));
+    return message('Key revoked');
+  }
+
+  @Get(':id/history')
+  @FailureMessage('Failed to read key history')
+  @ApiOperation({ summary: 'What happened to one of your keys, replayed from the log' })
+  @ApiEnvelope(HistoryEntry, { page: true })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'API_KEY_NOT_FOUND', 'INTERNAL_ERROR')
+  async history(
+    @Param('id') id: string,
+    @Query() query: PageQuery,
+    @CurrentPrincipal() principal: OperatorPrincipal,
+  ): Promise<Page<HistoryEntry>> {
+    const entries = await this.queries.execute(new History(principal.operatorId, knownKeyId(id)));
+    if (entries.length === 0) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+    const limit = query.limit ?? KEYS_PAGE_DEFAULT;
+    const { items, nextCursor } = pageOf(entries, limit, query.cursor);
+    return page(items, limit, nextCursor);
+  }
+}
+
+/** The methods seed 002 does not define on /api-keys answer 405, whoever asks. */
+@ApiTags('API keys (operators, seed 002)')
+@Controller('api-keys')
+export class ApiKeysMethodNotAllowedController {
+  @Put()
+  @ApiOperation({ summary: 'Not allowed: 405' })
+  @ApiErrors('METHOD_NOT_ALLOWED')
+  put(@Res({ passthrough: true }) reply: FastifyReply): never {
+    return notAllowed(reply);
+  }
+
+  @Options()
+  @ApiErrors('METHOD_NOT_ALLOWED')
+  options(@Res({ passthrough: true }) reply: FastifyReply): never {
+    return notAllowed(reply);
+  }
+}
+
+function notAllowed(reply: FastifyReply): never {
+  void reply.header('allow', 'GET, POST, PATCH, DELETE');
+  throw new DomainError('METHOD_NOT_ALLOWED', 'Method not allowed');
+}
+
