@@ -78,3 +78,19 @@ export const operatorInput = (overrides: Record<string, unknown> = {}) => ({
   industry: 'igaming',
   ...overrides,
 });
+
+/** A platform's operator with one key, made through the API: what most operator tests start from. */
+export async function operatorWithKey(
+  t: TestApp,
+  platformKey?: string,
+): Promise<{ platformKey: string; operatorId: string; key: string; keyId: string }> {
+  const platform = platformKey ?? (await t.registerPlatform()).key;
+  const created = await call(t.url, 'POST', '/platform-api/operators', { key: platform, body: operatorInput() });
+  if (created.status !== 201) throw new Error(`operator not created: ${JSON.stringify(created.body)}`);
+  const issued = await call(t.url, 'POST', `/platform-api/operators/${created.body.data.id}/api-keys`, {
+    key: platform,
+    body: { label: 'First key' },
+  });
+  if (issued.status !== 201) throw new Error(`key not issued: ${JSON.stringify(issued.body)}`);
+  return { platformKey: platform, operatorId: created.body.data.id, key: issued.body.data.key, keyId: issued.body.data.id };
+}
