@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+
+/** Two API instances on one backend (here: one DATA_DIR, each with its own connections and projector). */
+describe('immediate effect on every instance', () => {
+  let dir: string;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oh-instances-'));
+    a = await startTestApp({}, dir);
+    b = await startTestApp({}, dir);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses on instance B a key revoked through instance A, on the very next request', async () => {
+    const op = await operatorWithKey(a);
+    const second = await call(a.url, 'POST', '/api-keys', { key: op.key, body: { operatorId: op.operatorId } });
+    expect((await call(b.url, 'GET', '/api-keys', { key: second.body.data.key })).status).toBe(200);
+    expect((await call(a.url, 'DELETE', `/api-keys?id=${second.body.data.id}`, { key: op.key })).status).toBe(200);
+    expect((await call(b.url, 'GET', '/api-keys', { key: second.body.data.key })).status).toBe(401);
+  });
+
+  it('refuses on instance B every key of an operator suspended through instance A, and restores them on reactivation', async () => {
+    const op = await operatorWithKey(b);
+    expect((await call(a.url, 'DELETE', `/platform-api/operators/${op.operatorId}`, { key: op.platformKey })).status).toBe(200);
+    expect((await call(b.url, 'GET', '/api-keys', { key: op.key })).status).toBe(401);
+    expect((await call(b.url, 'PUT', `/platform-api/operators/${op.operatorId}`, { key: op.platformKey, body: { status: 'active' } })).status).toBe(200);
+    expect((await call(a.url, 'GET', '/api-keys', { key: op.key })).status).toBe(200);
+  });
+
+  it('refuses on instance B a key hard-deleted through instance A', async () => {
+    const op = await operatorWithKey(a);
+    const second = await call(a.url, 'POST', '/api-keys', { key: op.key, body: { operatorId: op.operatorId } });
+    await call(a.url, 'DELETE', `/api-keys?id=${second.body.data.id}`, { key: op.key });
+    await call(a.url, 'DELETE', `/api-keys?id=${second.body.data.id}&hard=true`, { key: op.key });
+    expect((await call(b.url, 'GET', '/api-keys', { key: second.body.data.key })).status).toBe(401);
+    const listed = await call(b.url, 'GET', '/api-keys', { key: op.key });
+    expect(listed.body.data.map((k: { id: string }) => k.id)).toEqual([op.keyId]);
+  });
+});
