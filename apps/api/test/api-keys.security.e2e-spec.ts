@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import { call, operatorInput, operatorWithKey, startTestApp, TestApp } from './harness';
 
 const SECRET = 'test-secret-of-at-least-32-bytes-for-hs256!!';
@@ -199,11 +199,11 @@ describe('API keys and sessions: security', () => {
 describe('operator sessions signed with keys from a JWKS URL (RS256)', () => {
   let t: TestApp;
   let jwks: Server;
-  let privateKey: CryptoKey;
+  let privateKey: KeyLike;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey as KeyLike;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     jwks = createServer((_, res) => {
       res.setHeader('content-type', 'application/json');
@@ -219,14 +219,14 @@ describe('operator sessions signed with keys from a JWKS URL (RS256)', () => {
     await new Promise((resolve) => jwks.close(resolve));
   });
 
-  const rs256 = (claims: Record<string, unknown>, key: CryptoKey, kid = 'k1') =>
+  const rs256 = (claims: Record<string, unknown>, key: KeyLike, kid = 'k1') =>
     new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).setAudience(AUDIENCE).setExpirationTime('5m').sign(key);
 
   it('accepts a token signed by a published key, and refuses one signed by another', async () => {
     const a = await operatorWithKey(t);
     const good = await rs256({ operator_id: a.operatorId }, privateKey);
     expect((await call(t.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${good}` } })).status).toBe(200);
-    const stranger = (await generateKeyPair('RS256')).privateKey as CryptoKey;
+    const stranger = (await generateKeyPair('RS256')).privateKey as KeyLike;
     const bad = await rs256({ operator_id: a.operatorId }, stranger);
     expect((await call(t.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${bad}` } })).status).toBe(401);
     const hs = await hs256({ operator_id: a.operatorId });
