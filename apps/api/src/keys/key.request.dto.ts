@@ -1,9 +1,21 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { KEY_LABEL_MAX } from '@onehazel/domain';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+/** An optional key label: trimmed, 1 to KEY_LABEL_MAX characters. */
+const Label = (example: string, description?: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ example, maxLength: KEY_LABEL_MAX, description }),
+    IsOptional(),
+    Transform(trim),
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(KEY_LABEL_MAX),
+  );
 
 /** Seed 002 "Create a key". operatorId is checked by the controller, for the seed's own message. */
 export class CreateKeyRequest {
@@ -13,23 +25,13 @@ export class CreateKeyRequest {
   @MaxLength(64)
   operatorId?: string;
 
-  @ApiPropertyOptional({ example: 'Production backend', maxLength: KEY_LABEL_MAX })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(KEY_LABEL_MAX)
+  @Label('Production backend')
   label?: string;
 }
 
 /** Seed 000 "Generate a key for an operator". */
 export class PlatformCreateKeyRequest {
-  @ApiPropertyOptional({ example: 'Platform-provisioned key', maxLength: KEY_LABEL_MAX })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(KEY_LABEL_MAX)
+  @Label('Platform-provisioned key')
   label?: string;
 }
 
@@ -41,12 +43,7 @@ export class RenameKeyRequest {
   @MaxLength(64)
   id?: string;
 
-  @ApiPropertyOptional({ example: 'Production v2', maxLength: KEY_LABEL_MAX, description: 'Required' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(KEY_LABEL_MAX)
+  @Label('Production v2', 'Required')
   label?: string;
 }
 
