@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import { call, operatorInput, operatorWithKey, startTestApp, TestApp } from './harness';
 
 const SECRET = 'test-secret-of-at-least-32-bytes-for-hs256!!';
@@ -41,6 +41,18 @@ describe('API keys and sessions: security', () => {
     const wrongIssuer = await hs256({ operator_id: a.operatorId }, { issuer: 'https://evil.test' });
     const wrongAudience = await hs256({ operator_id: a.operatorId }, { audience: 'someone-else' });
     const noClaim = await hs256({ sub: 'x' });
+    const noExpiry = await new SignJWT({ operator_id: a.operatorId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .sign(new TextEncoder().encode(SECRET));
+    const notYetValid = await new SignJWT({ operator_id: a.operatorId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setNotBefore('10m')
+      .setExpirationTime('20m')
+      .sign(new TextEncoder().encode(SECRET));
     const suspendedSession = await hs256({ operator_id: suspendedOp.operatorId });
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ operator_id: a.operatorId })).toString('base64url')}.`;
 
@@ -80,6 +92,8 @@ describe('API keys and sessions: security', () => {
       ['a JWT from another issuer', wrongIssuer],
       ['a JWT for another audience', wrongAudience],
       ['a JWT naming no operator', noClaim],
+      ['a JWT that never expires', noExpiry],
+      ['a JWT not valid yet', notYetValid],
       ['an unsigned JWT', unsigned],
       ['a suspended operator’s session', suspendedSession],
     ];
@@ -158,7 +172,9 @@ describe('API keys and sessions: security', () => {
     expect((await call(t.url, 'GET', '/api-keys', { key: revoked.body.data.key })).status).toBe(401);
   });
 
-  it('lets exactly one of two racing revokes of an operator’s last two keys succeed', async () => {
+  // A smoke test over HTTP: the requests may or may not interleave. The guard itself is proved with a
+  // forced interleaving in libs/runtime/src/last-key-guard.spec.ts.
+  it('lets exactly one of two concurrent revokes of an operator’s last two keys succeed (HTTP smoke test)', async () => {
     for (let round = 0; round < 5; round++) {
       const a = await operatorWithKey(t);
       const second = await call(t.url, 'POST', '/api-keys', { key: a.key, body: { operatorId: a.operatorId } });
@@ -200,36 +216,66 @@ describe('operator sessions signed with keys from a JWKS URL (RS256)', () => {
   let t: TestApp;
   let jwks: Server;
   let privateKey: KeyLike;
+  let ecKey: KeyLike;
+  let publicPem: string;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('RS256');
+    const pair = await generateKeyPair('RS256', { extractable: true });
     privateKey = pair.privateKey as KeyLike;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    publicPem = await exportSPKI(pair.publicKey);
+    const ec = await generateKeyPair('ES256');
+    ecKey = ec.privateKey as KeyLike;
+    const keys = [
+      { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' },
+      { ...(await exportJWK(ec.publicKey)), kid: 'k2', alg: 'ES256', use: 'sig' },
+    ];
     jwks = createServer((_, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
+      res.end(JSON.stringify({ keys }));
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const address = jwks.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    t = await startTestApp({ JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, JWT_AUDIENCE: AUDIENCE });
+    t = await startTestApp({ JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
   });
   afterAll(async () => {
     await t.close();
     await new Promise((resolve) => jwks.close(resolve));
   });
 
-  const rs256 = (claims: Record<string, unknown>, key: KeyLike, kid = 'k1') =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).setAudience(AUDIENCE).setExpirationTime('5m').sign(key);
+  const signed = (
+    claims: Record<string, unknown>,
+    key: KeyLike | Uint8Array,
+    header: { alg: string; kid?: string },
+    options: { expiresIn?: string; audience?: string } = {},
+  ) =>
+    new SignJWT(claims)
+      .setProtectedHeader(header)
+      .setIssuer(ISSUER)
+      .setAudience(options.audience ?? AUDIENCE)
+      .setExpirationTime(options.expiresIn ?? '5m')
+      .sign(key);
 
-  it('accepts a token signed by a published key, and refuses one signed by another', async () => {
+  const status = async (token: string) => (await call(t.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('accepts tokens signed by the published RS256 and ES256 keys', async () => {
     const a = await operatorWithKey(t);
-    const good = await rs256({ operator_id: a.operatorId }, privateKey);
-    expect((await call(t.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${good}` } })).status).toBe(200);
+    expect(await status(await signed({ operator_id: a.operatorId }, privateKey, { alg: 'RS256', kid: 'k1' }))).toBe(200);
+    expect(await status(await signed({ operator_id: a.operatorId }, ecKey, { alg: 'ES256', kid: 'k2' }))).toBe(200);
+  });
+
+  it('refuses a stranger’s key, an expired or misaddressed token, and an HMAC token keyed with the public key', async () => {
+    const a = await operatorWithKey(t);
+    const claims = { operator_id: a.operatorId };
     const stranger = (await generateKeyPair('RS256')).privateKey as KeyLike;
-    const bad = await rs256({ operator_id: a.operatorId }, stranger);
-    expect((await call(t.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${bad}` } })).status).toBe(401);
-    const hs = await hs256({ operator_id: a.operatorId });
-    expect((await call(t.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${hs}` } })).status).toBe(401);
+    const refused = [
+      await signed(claims, stranger, { alg: 'RS256', kid: 'k1' }),
+      await signed(claims, privateKey, { alg: 'RS256', kid: 'k1' }, { expiresIn: '-1m' }),
+      await signed(claims, privateKey, { alg: 'RS256', kid: 'k1' }, { audience: 'another-app' }),
+      // Algorithm confusion: HS256 "signed" with the RSA public key as the secret.
+      await signed(claims, new TextEncoder().encode(publicPem), { alg: 'HS256', kid: 'k1' }),
+      await hs256(claims),
+    ];
+    for (const token of refused) expect(await status(token)).toBe(401);
   });
 });

@@ -98,14 +98,24 @@ function loadJwt(env: Env): JwtConfig {
     } catch {
       throw new ConfigError('JWT_JWKS_URL must be a URL');
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('JWT_JWKS_URL must be an http(s) URL');
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new ConfigError('JWT_JWKS_URL must be an https URL (plain http only on loopback)');
+    }
+  }
+  const issuer = text(env, 'JWT_ISSUER');
+  const audience = text(env, 'JWT_AUDIENCE');
+  // A JWKS is usually an identity provider's, shared with other applications: its tokens for them must
+  // not open this API.
+  if (jwksUrl !== null && (issuer === null || audience === null)) {
+    throw new ConfigError('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE, so that only tokens meant for this API are accepted');
   }
   const claim = text(env, 'JWT_OPERATOR_CLAIM');
   return {
     secret,
     jwksUrl,
-    issuer: text(env, 'JWT_ISSUER'),
-    audience: text(env, 'JWT_AUDIENCE'),
+    issuer,
+    audience,
     operatorClaims: claim ? [claim] : ['operator_id', 'app_metadata.operator_id'],
   };
 }

@@ -5,7 +5,9 @@ const ASYMMETRIC = ['RS256', 'ES256'];
 
 /**
  * Verifies operator session tokens (JWT): HS256 with JWT_SECRET, RS256/ES256 with the keys of
- * JWT_JWKS_URL (fetched and cached by jose), issuer and audience when configured. Answers the operator
+ * JWT_JWKS_URL (fetched and cached by jose; issuer and audience then required by the configuration),
+ * an expiry always, issuer and audience when configured. Each key type accepts only its algorithms,
+ * so an HMAC token signed with a public key is refused. Answers the operator
  * id the token names, or null for any token that does not verify: expired, wrongly signed, wrong
  * issuer or audience, no operator claim.
  */
@@ -29,6 +31,8 @@ export class SessionVerifier {
       const options = {
         issuer: this.config.issuer ?? undefined,
         audience: this.config.audience ?? undefined,
+        // A token that never expires is refused: jose checks exp only when it is there.
+        requiredClaims: ['exp'],
       };
       let payload: JWTPayload;
       if (alg === 'HS256' && this.secret) {
