@@ -4,6 +4,12 @@ import { createApp } from './app';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  if (config.eventStoreUrl !== null && config.mongoUrl === null) {
+    logger.warn(
+      { dataDir: config.dataDir },
+      'EVENTSTORE_URL without MONGODB_URL: the read models are local to this process; run a single API instance, or revocations reach other instances only when their own projectors catch up',
+    );
+  }
   const { app, runtime, close } = await createApp(config, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.getHttpServer().address();

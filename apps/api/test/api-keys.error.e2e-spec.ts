@@ -47,7 +47,7 @@ describe('API keys (seed 002), errors', () => {
     ]);
   });
 
-  it.each(['PUT', 'OPTIONS'])('answers %s /api-keys with 405 METHOD_NOT_ALLOWED, authenticated or not', async (method) => {
+  it.each(['PUT', 'OPTIONS', 'PROPFIND'])('answers %s /api-keys with 405 METHOD_NOT_ALLOWED, authenticated or not', async (method) => {
     for (const auth of [{ key }, {}]) {
       const reply = await call(t.url, method, '/api-keys', auth);
       expect([reply.status, reply.body.error, reply.headers.get('allow')]).toEqual([

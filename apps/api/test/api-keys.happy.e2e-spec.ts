@@ -64,12 +64,18 @@ describe('API keys (seed 002 and seed 000), happy paths', () => {
     expect((await call(t.url, 'GET', '/api-keys', { key: newKey })).status).toBe(200);
   });
 
-  it('records lastUsedAt in the read model after a key is used', async () => {
+  it('records lastUsedAt after a key is used, and a later rename keeps it', async () => {
     const { key, keyId } = await operatorWithKey(t);
+    const before = Date.now();
     await call(t.url, 'GET', '/api-keys', { key });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const listed = (await call(t.url, 'GET', '/api-keys', { key })).body.data;
-    expect(listed.find((k: { id: string }) => k.id === keyId).lastUsedAt).toEqual(expect.any(String));
+    const lastUsedAt = listed.find((k: { id: string }) => k.id === keyId).lastUsedAt;
+    expect(Date.parse(lastUsedAt)).toBeGreaterThanOrEqual(before - 5);
+    await call(t.url, 'PATCH', '/api-keys', { key, body: { id: keyId, label: 'Renamed' } });
+    const renamed = (await call(t.url, 'GET', '/api-keys', { key })).body.data.find((k: { id: string }) => k.id === keyId);
+    expect(renamed.label).toBe('Renamed');
+    expect(renamed.lastUsedAt).not.toBeNull();
   });
 
   it('shows the platform masked keys, and lets it revoke even the last active one', async () => {

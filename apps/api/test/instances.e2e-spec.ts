@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+
+const SECRET = 'instances-test-secret-of-at-least-32-bytes';
+const session = (operatorId: string) =>
+  new SignJWT({ operator_id: operatorId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(SECRET));
 
 /** Two API instances on one backend (here: one DATA_DIR, each with its own connections and projector). */
 describe('immediate effect on every instance', () => {
@@ -11,8 +19,8 @@ describe('immediate effect on every instance', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oh-instances-'));
-    a = await startTestApp({}, dir);
-    b = await startTestApp({}, dir);
+    a = await startTestApp({ JWT_SECRET: SECRET }, dir);
+    b = await startTestApp({ JWT_SECRET: SECRET }, dir);
   });
   afterAll(async () => {
     await a.close();
@@ -34,6 +42,20 @@ describe('immediate effect on every instance', () => {
     expect((await call(b.url, 'GET', '/api-keys', { key: op.key })).status).toBe(401);
     expect((await call(b.url, 'PUT', `/platform-api/operators/${op.operatorId}`, { key: op.platformKey, body: { status: 'active' } })).status).toBe(200);
     expect((await call(a.url, 'GET', '/api-keys', { key: op.key })).status).toBe(200);
+  });
+
+  it('refuses on instance B a session of an operator suspended through instance A', async () => {
+    const op = await operatorWithKey(a);
+    const token = await session(op.operatorId);
+    expect((await call(b.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await call(a.url, 'DELETE', `/platform-api/operators/${op.operatorId}`, { key: op.platformKey });
+    expect((await call(b.url, 'GET', '/api-keys', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it('refuses on instance B a key its platform revoked through instance A', async () => {
+    const op = await operatorWithKey(a);
+    await call(a.url, 'DELETE', `/platform-api/operators/${op.operatorId}/api-keys/${op.keyId}`, { key: op.platformKey });
+    expect((await call(b.url, 'GET', '/api-keys', { key: op.key })).status).toBe(401);
   });
 
   it('refuses on instance B a key hard-deleted through instance A', async () => {

@@ -180,14 +180,27 @@ export class MongoReadStore implements ReadStore {
     if (moved.matchedCount !== 1) throw new CheckpointMovedError(name);
   }
 
-  async patch(collection: string, id: string, fields: Readonly<Record<string, Scalar>>): Promise<void> {
-    const entries = Object.entries(fields);
-    if (entries.length === 0) return;
-    for (const [name] of entries) {
-      if (path(name) === '_id') throw new Error('patch cannot change a document id');
+  async getMany(collection: string, ids: readonly string[]): Promise<Document[]> {
+    if (ids.length === 0) return [];
+    const stored = await this.collection(collection).find({ _id: { $in: [...ids] } }).toArray();
+    return stored.map(fromStored);
+  }
+
+  async recordTime(collection: string, id: string, name: string, at: string, minIntervalMs: number): Promise<void> {
+    const field = path(name);
+    if (field === '_id') throw new Error('recordTime cannot change a document id');
+    const threshold = new Date(Date.parse(at) - minIntervalMs).toISOString();
+    try {
+      await this.collection(collection).updateOne(
+        { _id: id, $or: [{ [field]: { $exists: false } }, { [field]: null }, { [field]: { $lt: threshold } }] },
+        { $set: { [field]: at } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // The document exists with a recent time: the filter missed it and the upsert's insert collided.
+      if ((error as { code?: unknown }).code === 11000) return;
+      throw error;
     }
-    // No upsert: a patch only touches a document a projection has written.
-    await this.collection(collection).updateOne({ _id: id }, { $set: fields });
   }
 
   async reset(name: string, collections: readonly string[]): Promise<void> {

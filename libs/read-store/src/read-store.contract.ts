@@ -104,12 +104,25 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       ]);
     });
 
-    it('patches fields of an existing document and ignores a missing one', async () => {
-      await store.commit(checkpoint, null, '1', [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]);
-      await store.patch(collection, 'a', { lastUsedAt: '2026-02-02T00:00:00.000Z' });
-      await store.patch(collection, 'missing', { lastUsedAt: 'x' });
-      expect(await store.get(collection, 'a')).toEqual({ ...doc('a', 'p1', 't'), lastUsedAt: '2026-02-02T00:00:00.000Z' });
-      expect(await store.get(collection, 'missing')).toBeNull();
+    it('records a time at most once per interval, creating the document when needed', async () => {
+      await store.recordTime(collection, 'k1', 'lastUsedAt', '2026-02-02T00:00:00.000Z', 60_000);
+      expect(await store.get(collection, 'k1')).toEqual({ id: 'k1', lastUsedAt: '2026-02-02T00:00:00.000Z' });
+      await store.recordTime(collection, 'k1', 'lastUsedAt', '2026-02-02T00:00:30.000Z', 60_000);
+      expect((await store.get(collection, 'k1'))!.lastUsedAt).toBe('2026-02-02T00:00:00.000Z');
+      await store.recordTime(collection, 'k1', 'lastUsedAt', '2026-02-02T00:01:00.001Z', 60_000);
+      expect((await store.get(collection, 'k1'))!.lastUsedAt).toBe('2026-02-02T00:01:00.001Z');
+      await store.recordTime(collection, 'k1', 'lastUsedAt', '2026-02-01T00:00:00.000Z', 0);
+      expect((await store.get(collection, 'k1'))!.lastUsedAt).toBe('2026-02-02T00:01:00.001Z');
+    });
+
+    it('gets many documents by id, skipping the missing ones', async () => {
+      await store.commit(checkpoint, null, '1', [
+        { kind: 'put', collection, document: doc('a', 'p1', 't') },
+        { kind: 'put', collection, document: doc('b', 'p1', 't') },
+      ]);
+      const found = await store.getMany(collection, ['b', 'a', 'missing']);
+      expect(found.map((d) => d.id).sort()).toEqual(['a', 'b']);
+      expect(await store.getMany(collection, [])).toEqual([]);
     });
 
     it('resets collections and the checkpoint for a rebuild', async () => {

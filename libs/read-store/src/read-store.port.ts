@@ -35,6 +35,8 @@ export class CheckpointMovedError extends Error {
 export interface ReadStore {
   ensureIndexes(indexes: readonly IndexSpec[]): Promise<void>;
   get(collection: string, id: string): Promise<Document | null>;
+  /** The documents of these ids that exist, in any order. */
+  getMany(collection: string, ids: readonly string[]): Promise<Document[]>;
   find(collection: string, query: FindQuery): Promise<Document[]>;
   /** The stored checkpoint (an opaque string the projector writes), or null. */
   getCheckpoint(name: string): Promise<string | null>;
@@ -43,8 +45,12 @@ export interface ReadStore {
    * changes nothing), applies the changes in order, and stores `next` as the checkpoint.
    */
   commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void>;
-  /** Writes a document outside any projection (for data that is not an event, such as lastUsedAt). */
-  patch(collection: string, id: string, fields: Readonly<Record<string, Scalar>>): Promise<void>;
+  /**
+   * Data that is not an event (a key's lastUsedAt): sets `field` of document `id` to `at` (an ISO time),
+   * creating the document `{ id, [field]: at }` if needed, unless the stored time is already later than
+   * `at - minIntervalMs`. Conditional in the store, so several processes write at most once per interval.
+   */
+  recordTime(collection: string, id: string, field: string, at: string, minIntervalMs: number): Promise<void>;
   /** Removes every document of these collections and the checkpoint, for a rebuild from the log. */
   reset(name: string, collections: readonly string[]): Promise<void>;
   ping(): Promise<void>;

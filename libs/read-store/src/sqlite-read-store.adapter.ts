@@ -6,7 +6,6 @@ import {
   FindQuery,
   IndexSpec,
   ReadStore,
-  Scalar,
 } from './read-store.port';
 
 const SCHEMA = `
@@ -29,7 +28,7 @@ function field(name: string): string {
 }
 
 /** SQLite has no boolean: JSON true/false come back from json_extract as 1/0. */
-function bindable(value: Scalar): string | number | null {
+function bindable(value: string | number | boolean | null): string | number | null {
   return typeof value === 'boolean' ? Number(value) : value;
 }
 
@@ -115,15 +114,26 @@ export class SqliteReadStore implements ReadStore {
     run.immediate();
   }
 
-  async patch(collection: string, id: string, fields: Readonly<Record<string, Scalar>>): Promise<void> {
-    const entries = Object.entries(fields);
-    if (entries.length === 0) return;
-    for (const [name] of entries) field(name);
-    const paths = entries.map(([name]) => `'$.${name}', json(?)`).join(', ');
-    const values = entries.map(([, value]) => JSON.stringify(value));
+  async getMany(collection: string, ids: readonly string[]): Promise<Document[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare<unknown[], { doc: string }>(
+        `SELECT doc FROM documents WHERE collection = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+      )
+      .all(collection, ...ids);
+    return rows.map((row) => JSON.parse(row.doc) as Document);
+  }
+
+  async recordTime(collection: string, id: string, name: string, at: string, minIntervalMs: number): Promise<void> {
+    const value = field(name);
+    const threshold = new Date(Date.parse(at) - minIntervalMs).toISOString();
     this.db
-      .prepare(`UPDATE documents SET doc = json_set(doc, ${paths}) WHERE collection = ? AND id = ?`)
-      .run(...values, collection, id);
+      .prepare(
+        `INSERT INTO documents (collection, id, doc) VALUES (?, ?, json_object('id', ?, '${name}', ?))
+         ON CONFLICT (collection, id) DO UPDATE SET doc = json_set(doc, '$.${name}', excluded.doc ->> '$.${name}')
+         WHERE ${value} IS NULL OR ${value} < ?`,
+      )
+      .run(collection, id, id, at, threshold);
   }
 
   async reset(name: string, collections: readonly string[]): Promise<void> {

@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Options, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError } from '@onehazel/domain';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../shared/auth/principal';
 import { OperatorKeyOrSessionGuard } from '../shared/auth/operator-auth.guard';
 import { Ok, ok, Page, page } from '../shared/http/envelope';
@@ -116,27 +116,3 @@ export class ApiKeysHttpController {
     return page(items, limit, nextCursor);
   }
 }
-
-/** The methods seed 002 does not define on /api-keys answer 405, whoever asks. */
-@ApiTags('API keys (operators, seed 002)')
-@Controller('api-keys')
-export class ApiKeysMethodNotAllowedController {
-  @Put()
-  @ApiOperation({ summary: 'Not allowed: 405' })
-  @ApiErrors('METHOD_NOT_ALLOWED')
-  put(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return notAllowed(reply);
-  }
-
-  @Options()
-  @ApiErrors('METHOD_NOT_ALLOWED')
-  options(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return notAllowed(reply);
-  }
-}
-
-function notAllowed(reply: FastifyReply): never {
-  void reply.header('allow', 'GET, POST, PATCH, DELETE');
-  throw new DomainError('METHOD_NOT_ALLOWED', 'Method not allowed');
-}
-

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ApiKeyView } from '@onehazel/projections';
 
+/** A key with when it was last used (kept apart from the key's projection). */
+export type KeyWithUsage = ApiKeyView & { lastUsedAt: string | null };
+
 export const KEY_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The one answer that holds a key's plaintext (seed 002 "Create a key"). */
@@ -40,12 +43,12 @@ export class MessageResponse {
   @ApiProperty({ example: 'Key revoked' }) message!: string;
 }
 
-export function toKeyResponse(view: ApiKeyView): KeyResponse {
+export function toKeyResponse(view: KeyWithUsage): KeyResponse {
   const { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked } = view;
   return { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked };
 }
 
-export function toMaskedKeyResponse(view: ApiKeyView): MaskedKeyResponse {
+export function toMaskedKeyResponse(view: KeyWithUsage): MaskedKeyResponse {
   const { id, operatorId, label, createdAt, lastUsedAt, revoked } = view;
   return {
     id,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ApiKeysHttpController, ApiKeysMethodNotAllowedController } from './api-keys.http.controller';
+import { ApiKeysHttpController } from './api-keys.http.controller';
 import { DeleteKeyHandler } from './commands/delete-key/delete-key.handler';
 import { IssueKeyHandler } from './commands/issue-key/issue-key.handler';
 import { RenameKeyHandler } from './commands/rename-key/rename-key.handler';
@@ -8,7 +8,7 @@ import { OperatorKeysHttpController } from './operator-keys.http.controller';
 import { HistoryHandler } from './queries/key-history/key-history.handler';
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler';
 
-const controllers = [ApiKeysHttpController, ApiKeysMethodNotAllowedController, OperatorKeysHttpController];
+const controllers = [ApiKeysHttpController, OperatorKeysHttpController];
 const commandHandlers = [IssueKeyHandler, RenameKeyHandler, RevokeKeyHandler, DeleteKeyHandler];
 const queryHandlers = [ListKeysHandler, HistoryHandler];
 

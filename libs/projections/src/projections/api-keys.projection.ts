@@ -25,7 +25,6 @@ export const apiKeysProjection: Projection = {
         tier,
         issuedBy,
         createdAt: issuedAt,
-        lastUsedAt: null,
         revoked: false,
         revokedAt: null,
         createdPosition: sortablePosition(recorded.position),
@@ -44,6 +43,7 @@ export const apiKeysProjection: Projection = {
         return;
       case 'ApiKeyDeleted':
         writer.delete(Collections.apiKeys, key.id);
+        writer.delete(Collections.apiKeyUsage, key.id);
         return;
       default:
         return;

@@ -6,6 +6,8 @@ export const Collections = {
   platformKeys: 'platform_keys',
   operators: 'operators',
   apiKeys: 'api_keys',
+  /** Not a projection: when keys were last used (LastUsedRecorder), keyed by key id. */
+  apiKeyUsage: 'api_key_usage',
 } as const;
 
 export type PlatformView = {
@@ -51,9 +53,9 @@ export type ApiKeyView = {
   tier: KeyTier;
   issuedBy: KeyManager;
   createdAt: string;
-  /** Written outside the projection, at most about once a minute per key (not an event). */
-  lastUsedAt: string | null;
   revoked: boolean;
   revokedAt: string | null;
   createdPosition: string;
 };
+
+export type ApiKeyUsageView = { id: string; lastUsedAt: string };

@@ -58,6 +58,14 @@ export function errorBody(described: Described, requestId: string): ErrorBody {
   return { success: false, error, requestId };
 }
 
+/**
+ * Paths whose other methods answer 405 rather than 404 (seed 002: "Method not allowed"), with the
+ * methods they allow.
+ */
+const ALLOWED_METHODS: Readonly<Record<string, string>> = {
+  '/api-keys': 'GET, POST, PATCH, DELETE',
+};
+
 /** The one place that writes the failure envelope. Server errors are logged (without bodies); client errors are not. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -67,7 +75,12 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const described = describeError(exception);
+    let described = describeError(exception);
+    const allowed = ALLOWED_METHODS[request.url.split('?')[0]!.replace(/\/+$/, '')];
+    if (allowed && exception instanceof HttpException && exception.getStatus() === 404) {
+      described = { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' };
+      void reply.header('allow', allowed);
+    }
     if (described.status >= 500 && described.code !== 'CONSISTENCY_TIMEOUT') {
       this.logger.error(
         { requestId: request.id, method: request.method, route: request.routeOptions?.url, err: errorSummary(exception) },

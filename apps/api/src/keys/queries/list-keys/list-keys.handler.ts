@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ApiKeyView, Collections } from '@onehazel/projections';
+import { ApiKeyUsageView, ApiKeyView, Collections } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../../../infrastructure/tokens';
 import { decodeCursor, encodeCursor } from '../../../shared/http/pagination';
@@ -17,8 +17,11 @@ export class ListKeysHandler implements IQueryHandler<ListKeys> {
       after: cursor === undefined ? undefined : decodeCursor(cursor),
       limit: limit + 1,
     })) as ApiKeyView[];
-    const keys = found.slice(0, limit);
-    const last = keys[keys.length - 1];
+    const page = found.slice(0, limit);
+    const usage = (await this.read.getMany(Collections.apiKeyUsage, page.map((key) => key.id))) as ApiKeyUsageView[];
+    const lastUsed = new Map(usage.map((u) => [u.id, u.lastUsedAt]));
+    const keys = page.map((key) => ({ ...key, lastUsedAt: lastUsed.get(key.id) ?? null }));
+    const last = page[page.length - 1];
     const nextCursor = found.length > limit && last ? encodeCursor({ value: last.createdPosition, id: last.id }) : null;
     return { keys, nextCursor };
   }

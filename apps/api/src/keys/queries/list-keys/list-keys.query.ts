@@ -1,8 +1,8 @@
 import { Query } from '@nestjs/cqrs';
-import type { ApiKeyView } from '@onehazel/projections';
+import type { KeyWithUsage } from '../../key.response';
 
 /** An operator's keys in the order they were issued, a page at a time. */
-export class ListKeys extends Query<{ keys: ApiKeyView[]; nextCursor: string | null }> {
+export class ListKeys extends Query<{ keys: KeyWithUsage[]; nextCursor: string | null }> {
   constructor(
     readonly operatorId: string,
     readonly limit: number,
