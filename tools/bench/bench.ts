@@ -105,11 +105,25 @@ async function benchHttp(dir: string): Promise<string[]> {
     progress.update(i + 1);
   }
   progress.stop();
+  const issued = (await (
+    await fetch(`${url}/platform-api/operators/${ids[0]}/api-keys`, { method: 'POST', headers, body: '{}' })
+  ).json()) as { data: { key: string } };
+  const keyHeaders = { authorization: `Bearer ${issued.data.key}` };
+  const authed: number[] = [];
+  const listing = bar('HTTP GET /api-keys', REQUESTS);
+  for (let i = 0; i < REQUESTS; i++) {
+    const started = performance.now();
+    await (await fetch(`${url}/api-keys`, { headers: keyHeaders })).json();
+    authed.push(performance.now() - started);
+    listing.update(i + 1);
+  }
+  listing.stop();
   const memory = process.memoryUsage();
   await app.close();
   return [
     `POST /platform-api/operators (append + read-your-writes wait), sequential: ${latency(creates)}`,
     `GET /platform-api/operators/:id, sequential: ${latency(reads)}`,
+    `GET /api-keys (operator key auth: checksum, hash lookup, operator status), sequential: ${latency(authed)}`,
     `process memory after the HTTP run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
   ];
 }
