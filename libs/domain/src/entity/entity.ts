@@ -1,0 +1,101 @@
+import type { Decider, Event } from '../shared/event';
+import { DomainError, assertNever } from '../shared/errors';
+
+/**
+ * One stream per (operator, externalId), named by a hash of the two (never raw input): every
+ * generation of that entity lives in it, so one revision guards "one live entity per externalId".
+ * After an erasure, the next upsert starts a new generation: a new entity id and a new data key.
+ */
+export const entityStream = (streamKey: string): string => `entity-${streamKey}`;
+
+/** Entity data as stored: personal fields are AES-256-GCM envelopes (strings), the rest plain JSON. */
+export type StoredEntityData = Readonly<Record<string, unknown>>;
+
+export type EntityCreated = Event<
+  'EntityCreated',
+  {
+    entityId: string;
+    operatorId: string;
+    externalId: string;
+    entityType: string;
+    data: StoredEntityData;
+    piiFields: readonly string[];
+    keyId: string;
+    createdAt: string;
+  }
+>;
+export type EntityUpdated = Event<
+  'EntityUpdated',
+  { entityId: string; operatorId: string; entityType: string; data: StoredEntityData; piiFields: readonly string[]; keyId: string; updatedAt: string }
+>;
+/** No personal data: the entity's key is destroyed before this is appended. */
+export type EntityErased = Event<'EntityErased', { entityId: string; operatorId: string; externalId: string; erasedAt: string }>;
+export type EntityEvent = EntityCreated | EntityUpdated | EntityErased;
+
+export type UpsertEntity = Readonly<{
+  type: 'UpsertEntity';
+  /** The id the caller sealed the data for: the live entity's, or a new one when there is none. */
+  entityId: string;
+  operatorId: string;
+  externalId: string;
+  entityType: string;
+  data: StoredEntityData;
+  piiFields: readonly string[];
+  keyId: string;
+  at: string;
+}>;
+export type EraseEntity = Readonly<{ type: 'EraseEntity'; operatorId: string; entityId: string; at: string }>;
+export type EntityCommand = UpsertEntity | EraseEntity;
+
+export type Entity =
+  | Readonly<{ status: 'none' }>
+  | Readonly<{ status: 'live'; entityId: string; externalId: string }>
+  | Readonly<{ status: 'erased'; entityId: string; externalId: string }>;
+
+function decide(command: EntityCommand, state: Entity): EntityEvent[] {
+  switch (command.type) {
+    case 'UpsertEntity':
+      return upsert(command, state);
+    case 'EraseEntity':
+      return erase(command, state);
+    default:
+      return assertNever(command, 'entity command');
+  }
+}
+
+function upsert(command: UpsertEntity, state: Entity): EntityEvent[] {
+  const { entityId, operatorId, externalId, entityType, data, piiFields, keyId, at } = command;
+  if (state.status !== 'live') {
+    if (state.status === 'erased' && state.entityId === entityId) {
+      throw new DomainError('CONFLICT', 'The entity was erased while this request was decided; retry');
+    }
+    return [{ type: 'EntityCreated', data: { entityId, operatorId, externalId, entityType, data, piiFields, keyId, createdAt: at } }];
+  }
+  // Data sealed for another generation of the entity must never be recorded under this one.
+  if (state.entityId !== entityId) throw new DomainError('CONFLICT', 'The entity changed while this request was decided; retry');
+  return [{ type: 'EntityUpdated', data: { entityId, operatorId, entityType, data, piiFields, keyId, updatedAt: at } }];
+}
+
+function erase(command: EraseEntity, state: Entity): EntityEvent[] {
+  if (state.status !== 'live' || state.entityId !== command.entityId) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
+  return [{ type: 'EntityErased', data: { entityId: state.entityId, operatorId: command.operatorId, externalId: state.externalId, erasedAt: command.at } }];
+}
+
+function evolve(state: Entity, event: EntityEvent): Entity {
+  switch (event.type) {
+    case 'EntityCreated':
+      return { status: 'live', entityId: event.data.entityId, externalId: event.data.externalId };
+    case 'EntityUpdated':
+      return state;
+    case 'EntityErased':
+      return { status: 'erased', entityId: event.data.entityId, externalId: event.data.externalId };
+    default:
+      return assertNever(event, 'entity event');
+  }
+}
+
+export const entityDecider: Decider<EntityCommand, Entity, EntityEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ status: 'none' }),
+};

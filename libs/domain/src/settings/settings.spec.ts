@@ -1,0 +1,65 @@
+import { given } from '../shared/given-when-then.spec-helper';
+import { settingsDecider } from './settings';
+import { IGAMING_TEMPLATE, resolveTemplate, Template, templateProblems } from './template';
+
+const at = '2026-04-06T12:00:00.000Z';
+const custom: Template = {
+  name: 'lottery',
+  entity_types: {
+    ticket_holder: {
+      fields: { email: { type: 'email' }, tickets: { type: 'integer' } },
+      required: ['email'],
+      pii_fields: ['email'],
+    },
+  },
+};
+
+describe('templates', () => {
+  it('resolves the built-in igaming template with the player PII of seed 001', () => {
+    const template = resolveTemplate('igaming');
+    expect(template).toBe(IGAMING_TEMPLATE);
+    expect(template.entity_types.player!.pii_fields).toEqual(['first_name', 'last_name', 'email', 'phone', 'date_of_birth']);
+    expect(Object.keys(template.entity_types)).toEqual(['player', 'game']);
+  });
+
+  it('refuses an unknown built-in name', () => {
+    expect(() => resolveTemplate('poker')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+
+  it('accepts a sound custom template', () => {
+    expect(resolveTemplate(custom)).toBe(custom);
+  });
+
+  it('lists every problem of an unsound custom template by path', () => {
+    const broken = {
+      name: 'Bad Name',
+      entity_types: {
+        player: { fields: { email: { type: 'text' } }, required: ['email', 'age'], pii_fields: ['phone'] },
+        empty: { fields: {}, required: [], pii_fields: [] },
+      },
+    } as unknown as Template;
+    expect(templateProblems(broken).map((p) => p.field)).toEqual([
+      'template.name',
+      'template.entity_types.player.fields.email.type',
+      'template.entity_types.player.required',
+      'template.entity_types.player.pii_fields',
+      'template.entity_types.empty.fields',
+    ]);
+  });
+});
+
+describe('settings decider', () => {
+  it('configures a template', () => {
+    given(settingsDecider, [])
+      .when({ type: 'ConfigureTemplate', operatorId: 'op_1', template: IGAMING_TEMPLATE, at })
+      .then([{ type: 'TemplateConfigured', data: { operatorId: 'op_1', template: IGAMING_TEMPLATE, configuredAt: at } }]);
+  });
+
+  it('records nothing for the same template again, and a change for another', () => {
+    const configured = { type: 'TemplateConfigured' as const, data: { operatorId: 'op_1', template: IGAMING_TEMPLATE, configuredAt: at } };
+    given(settingsDecider, [configured]).when({ type: 'ConfigureTemplate', operatorId: 'op_1', template: IGAMING_TEMPLATE, at }).then([]);
+    given(settingsDecider, [configured])
+      .when({ type: 'ConfigureTemplate', operatorId: 'op_1', template: custom, at })
+      .then([{ type: 'TemplateConfigured', data: { operatorId: 'op_1', template: custom, configuredAt: at } }]);
+  });
+});

@@ -1,0 +1,110 @@
+import { DomainError } from '../shared/errors';
+
+/** The kinds of value a template field can hold (validated with a JSON-schema validator in the API). */
+export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'date-time', 'email', 'object', 'array'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export type FieldSpec = Readonly<{ type: FieldType }>;
+
+export type EntityTypeSpec = Readonly<{
+  fields: Readonly<Record<string, FieldSpec>>;
+  required: readonly string[];
+  /** Personal data: stored only as AES-256-GCM envelopes, erasable by destroying the entity's key. */
+  pii_fields: readonly string[];
+}>;
+
+export type Template = Readonly<{
+  name: string;
+  entity_types: Readonly<Record<string, EntityTypeSpec>>;
+}>;
+
+/** The built-in iGaming template: players (with their personal data marked) and games. */
+export const IGAMING_TEMPLATE: Template = {
+  name: 'igaming',
+  entity_types: {
+    player: {
+      fields: {
+        first_name: { type: 'string' },
+        last_name: { type: 'string' },
+        email: { type: 'email' },
+        phone: { type: 'string' },
+        date_of_birth: { type: 'date' },
+        country: { type: 'string' },
+        currency: { type: 'string' },
+        registration_date: { type: 'date-time' },
+        status: { type: 'string' },
+        vip_level: { type: 'string' },
+      },
+      required: ['first_name', 'last_name', 'email', 'country', 'currency'],
+      pii_fields: ['first_name', 'last_name', 'email', 'phone', 'date_of_birth'],
+    },
+    game: {
+      fields: {
+        name: { type: 'string' },
+        provider: { type: 'string' },
+        category: { type: 'string' },
+        rtp: { type: 'number' },
+        status: { type: 'string' },
+      },
+      required: ['name', 'provider'],
+      pii_fields: [],
+    },
+  },
+};
+
+export const BUILT_IN_TEMPLATES: Readonly<Record<string, Template>> = { igaming: IGAMING_TEMPLATE };
+
+const NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const MAX_ENTITY_TYPES = 50;
+const MAX_FIELDS = 200;
+
+export type TemplateProblem = { field: string; problems: string[] };
+
+/** The problems of a custom template's structure, per path (empty when it is sound). Pure: no I/O. */
+export function templateProblems(template: Template): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const add = (field: string, problem: string): void => {
+    const existing = problems.find((p) => p.field === field);
+    if (existing) existing.problems.push(problem);
+    else problems.push({ field, problems: [problem] });
+  };
+  if (typeof template.name !== 'string' || !NAME.test(template.name)) {
+    add('template.name', 'name must be 1 to 64 lower-case letters, digits or underscores, starting with a letter');
+  }
+  const types = Object.entries(template.entity_types ?? {});
+  if (types.length === 0) add('template.entity_types', 'entity_types must define at least one entity type');
+  if (types.length > MAX_ENTITY_TYPES) add('template.entity_types', `at most ${MAX_ENTITY_TYPES} entity types`);
+  for (const [typeName, spec] of types) {
+    const at = `template.entity_types.${typeName}`;
+    if (!NAME.test(typeName)) add(at, 'entity type names are lower-case letters, digits or underscores, starting with a letter');
+    const fields = Object.entries(spec.fields ?? {});
+    if (fields.length === 0) add(`${at}.fields`, 'fields must define at least one field');
+    if (fields.length > MAX_FIELDS) add(`${at}.fields`, `at most ${MAX_FIELDS} fields`);
+    for (const [fieldName, field] of fields) {
+      if (!NAME.test(fieldName)) add(`${at}.fields.${fieldName}`, 'field names are lower-case letters, digits or underscores');
+      if (!FIELD_TYPES.includes(field?.type)) add(`${at}.fields.${fieldName}.type`, `type must be one of ${FIELD_TYPES.join(', ')}`);
+    }
+    for (const list of ['required', 'pii_fields'] as const) {
+      for (const name of spec[list] ?? []) {
+        if (!spec.fields?.[name]) add(`${at}.${list}`, `${name} is not a field of ${typeName}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Resolves a request's template: a built-in's name, or a custom template, checked. */
+export function resolveTemplate(requested: string | Template): Template {
+  if (typeof requested === 'string') {
+    const builtIn = BUILT_IN_TEMPLATES[requested];
+    if (!builtIn) {
+      throw new DomainError('VALIDATION_FAILED', 'Unknown template', [
+        { field: 'template', problems: [`template must be one of ${Object.keys(BUILT_IN_TEMPLATES).join(', ')}, or a custom template`] },
+      ]);
+    }
+    return builtIn;
+  }
+  const problems = templateProblems(requested);
+  if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', 'The template is not valid', problems);
+  return requested;
+}
