@@ -6,6 +6,7 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import type { Runtime } from './infrastructure/runtime';
 import { OperatorsModule } from './operators/operators.module';
 import { KeysModule } from './keys/keys.module';
+import { OperatorDataModule } from './operator-data/operator-data.module';
 import { AuthModule } from './shared/auth/auth.module';
 
 @Module({})
@@ -13,7 +14,7 @@ export class AppModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRuntime(runtime), AuthModule, OperatorsModule, KeysModule],
+      imports: [CqrsModule.forRoot(), InfrastructureModule.forRuntime(runtime), AuthModule, OperatorsModule, KeysModule, OperatorDataModule],
       controllers: [HealthHttpController, MetricsHttpController],
     };
   }

@@ -1,1 +1,3 @@
 export * from './key-store.port';
+export * from './sqlite-key-store.adapter';
+export * from './mongo-key-store.adapter';

@@ -25,6 +25,12 @@ const ATTEMPTS = 3;
 export class CommandExecutor {
   constructor(private readonly events: EventStore) {}
 
+  /** The stream's current state, folded from its events (for handlers that decide in steps). */
+  async load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {
+    const recorded = await this.events.readStream(stream);
+    return recorded.reduce((state, event) => decider.evolve(state, event as unknown as E), decider.initialState());
+  }
+
   /** An append that failed for another reason than the revision is sent once more, with the same ids. */
   private async appendResendingOnce(stream: string, events: NewEvent[], expected: ExpectedRevision) {
     try {

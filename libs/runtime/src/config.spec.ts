@@ -8,8 +8,9 @@ describe('configuration', () => {
   });
 
   it('runs the projector externally once a production backend is named', () => {
-    expect(loadConfig({ MONGODB_URL: 'mongodb://db/?replicaSet=rs0' }).projectorMode).toBe('external');
-    expect(loadConfig({ MONGODB_URL: 'mongodb://db', PROJECTOR: 'embedded' }).projectorMode).toBe('embedded');
+    const MASTER_KEY = Buffer.alloc(32, 1).toString('base64');
+    expect(loadConfig({ MONGODB_URL: 'mongodb://db/?replicaSet=rs0', MASTER_KEY }).projectorMode).toBe('external');
+    expect(loadConfig({ MONGODB_URL: 'mongodb://db', PROJECTOR: 'embedded', MASTER_KEY }).projectorMode).toBe('embedded');
   });
 
   it.each([
@@ -18,6 +19,7 @@ describe('configuration', () => {
     [{ PROJECTOR: 'sometimes' }, /PROJECTOR must be one of embedded, external/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 bytes/],
+    [{ EVENTSTORE_URL: 'esdb://es:2113?tls=false' }, /MASTER_KEY is required/],
     [{ JWT_JWKS_URL: 'not a url' }, /JWT_JWKS_URL must be a URL/],
     [{ JWT_JWKS_URL: 'http://idp.example.com/jwks.json', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }, /must be an https URL/],
     [{ JWT_JWKS_URL: 'https://idp.example.com/jwks.json', JWT_ISSUER: 'i' }, /needs JWT_ISSUER and JWT_AUDIENCE/],

@@ -17,6 +17,11 @@ export type Config = Readonly<{
   pollIntervalMs: number;
   jwt: JwtConfig;
   lastUsedIntervalMs: number;
+  /** Base64 of 32 bytes; required with a production backend, else kept in DATA_DIR/master.key. */
+  masterKey: string | null;
+  /** Earlier master keys (base64, comma-separated in MASTER_KEYS_PREVIOUS), still able to unwrap. */
+  previousMasterKeys: readonly string[];
+  keyCacheTtlMs: number;
 }>;
 
 /** Operator sessions: HS256 with a shared secret, or RS256/ES256 keys from a JWKS URL (or both). */
@@ -68,6 +73,9 @@ export function loadConfig(env: Env = process.env): Config {
   const eventStoreUrl = text(env, 'EVENTSTORE_URL');
   const mongoUrl = text(env, 'MONGODB_URL');
   const production = eventStoreUrl !== null || mongoUrl !== null;
+  if (production && text(env, 'MASTER_KEY') === null) {
+    throw new ConfigError('MASTER_KEY is required with EVENTSTORE_URL or MONGODB_URL (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
   return {
     dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
     host: text(env, 'HOST') ?? '127.0.0.1',
@@ -82,6 +90,9 @@ export function loadConfig(env: Env = process.env): Config {
     pollIntervalMs: integer(env, 'SQLITE_POLL_INTERVAL_MS', 50, 1, 60_000),
     jwt: loadJwt(env),
     lastUsedIntervalMs: integer(env, 'LAST_USED_INTERVAL_MS', 60_000, 0, 86_400_000),
+    masterKey: text(env, 'MASTER_KEY'),
+    previousMasterKeys: (text(env, 'MASTER_KEYS_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 30_000, 0, 3_600_000),
   };
 }
 

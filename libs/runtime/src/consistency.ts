@@ -57,6 +57,10 @@ export class ConsistentCommands {
     private readonly waiter: ConsistencyWaiter,
   ) {}
 
+  load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {
+    return this.executor.load(decider, stream);
+  }
+
   async execute<C extends { type: string }, S, E extends AnyEvent>(
     decider: Decider<C, S, E>,
     stream: string,

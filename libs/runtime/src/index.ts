@@ -3,3 +3,4 @@ export * from './logger';
 export * from './stores';
 export * from './command-executor';
 export * from './consistency';
+export * from './keyring';

@@ -2,11 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@onehazel/event-store';
 import { MongoReadStore, ReadStore, SqliteReadStore } from '@onehazel/read-store';
+import { KeyStore, MongoKeyStore, SqliteKeyStore } from '@onehazel/key-store';
 import type { Config } from './config';
 
 export type Stores = Readonly<{
   events: EventStore;
   read: ReadStore;
+  /** Wrapped per-entity data keys: with the read models' backend (MongoDB, or DATA_DIR/keys.db). */
+  keys: KeyStore;
   /** Where each store lives, for the start-up message (never with credentials). */
   description: { events: string; read: string };
   close(): Promise<void>;
@@ -22,15 +25,19 @@ export async function openStores(config: Config): Promise<Stores> {
   const read: ReadStore = config.mongoUrl
     ? new MongoReadStore(config.mongoUrl, config.mongoDatabase)
     : new SqliteReadStore(join(config.dataDir, 'read.db'));
+  const keys: KeyStore = config.mongoUrl
+    ? new MongoKeyStore(config.mongoUrl, config.mongoDatabase)
+    : new SqliteKeyStore(join(config.dataDir, 'keys.db'));
   return {
     events,
     read,
+    keys,
     description: {
       events: config.eventStoreUrl ? `EventStoreDB at ${redactUrl(config.eventStoreUrl)}` : join(config.dataDir, 'events.db'),
       read: config.mongoUrl ? `MongoDB at ${redactUrl(config.mongoUrl)}` : join(config.dataDir, 'read.db'),
     },
     async close() {
-      await Promise.allSettled([events.close(), read.close()]);
+      await Promise.allSettled([events.close(), read.close(), keys.close()]);
     },
   };
 }

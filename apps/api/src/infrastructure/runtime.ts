@@ -1,5 +1,6 @@
 import { allProjections, Projector } from '@onehazel/projections';
-import { CommandExecutor, Config, ConsistencyWaiter, ConsistentCommands, Logger, openStores, Stores } from '@onehazel/runtime';
+import type { EntityKeyring } from '@onehazel/crypto';
+import { CommandExecutor, Config, ConsistencyWaiter, ConsistentCommands, Logger, openKeyring, openStores, Stores } from '@onehazel/runtime';
 import { Metrics } from '../metrics/metrics';
 
 /** The services one API process shares: stores, projector, command executor, consistency waiter. */
@@ -9,6 +10,7 @@ export type Runtime = Readonly<{
   stores: Stores;
   projector: Projector;
   commands: ConsistentCommands;
+  keyring: EntityKeyring;
   metrics: Metrics;
   close(): Promise<void>;
 }>;
@@ -19,6 +21,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     logger: logger.child({ component: 'projector' }),
   });
   await projector.init();
+  const keyring = await openKeyring(config, stores.keys, logger);
   if (config.projectorMode === 'embedded') projector.start();
   return {
     config,
@@ -30,6 +33,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       new ConsistencyWaiter(projector, config.consistencyTimeoutMs),
     ),
     metrics: new Metrics(projector),
+    keyring,
     async close() {
       await projector.stop();
       await stores.close();

@@ -5,3 +5,4 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 export const READ_STORE = Symbol('READ_STORE');
 export const PROJECTOR = Symbol('PROJECTOR');
 export const METRICS = Symbol('METRICS');
+export const KEYRING = Symbol('KEYRING');

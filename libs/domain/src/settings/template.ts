@@ -104,7 +104,29 @@ export function resolveTemplate(requested: string | Template): Template {
     }
     return builtIn;
   }
+  if (typeof requested !== 'object' || requested === null || Array.isArray(requested)) {
+    throw new DomainError('VALIDATION_FAILED', 'The template is not valid', [
+      { field: 'template', problems: ['template must be the name of a built-in template or a template object'] },
+    ]);
+  }
   const problems = templateProblems(requested);
   if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', 'The template is not valid', problems);
-  return requested;
+  return normalized(requested);
+}
+
+/** Only the keys a template has, so nothing else a client sent is stored. */
+function normalized(template: Template): Template {
+  return {
+    name: template.name,
+    entity_types: Object.fromEntries(
+      Object.entries(template.entity_types).map(([name, spec]) => [
+        name,
+        {
+          fields: Object.fromEntries(Object.entries(spec.fields).map(([field, { type }]) => [field, { type }])),
+          required: [...(spec.required ?? [])],
+          pii_fields: [...(spec.pii_fields ?? [])],
+        },
+      ]),
+    ),
+  };
 }

@@ -1,4 +1,4 @@
-import type { KeyManager, KeyTier, OperatorPlan, OperatorStatus } from '@onehazel/domain';
+import type { KeyManager, KeyTier, OperatorPlan, OperatorStatus, StoredEntityData, Template } from '@onehazel/domain';
 
 /** Collection names of the read models. */
 export const Collections = {
@@ -8,6 +8,8 @@ export const Collections = {
   apiKeys: 'api_keys',
   /** Not a projection: when keys were last used (LastUsedRecorder), keyed by key id. */
   apiKeyUsage: 'api_key_usage',
+  operatorSettings: 'operator_settings',
+  entities: 'entities',
 } as const;
 
 export type PlatformView = {
@@ -59,3 +61,23 @@ export type ApiKeyView = {
 };
 
 export type ApiKeyUsageView = { id: string; lastUsedAt: string };
+
+export type OperatorSettingsView = { id: string; template: Template; configuredAt: string };
+
+/**
+ * An operator's entity, personal fields still as envelopes. After erasure: a deletion marker (no data,
+ * erased: true), so that a rebuild from the log ends the same way.
+ */
+export type EntityView = {
+  id: string;
+  operatorId: string;
+  externalId: string;
+  entityType: string;
+  data: StoredEntityData;
+  piiFields: readonly string[];
+  erased: boolean;
+  createdAt: string;
+  updatedAt: string;
+  erasedAt: string | null;
+  createdPosition: string;
+};

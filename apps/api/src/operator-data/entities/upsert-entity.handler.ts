@@ -1,0 +1,54 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EntityKeyring, randomId, seal } from '@onehazel/crypto';
+import { DomainError, entityDecider, settingsDecider, settingsStream } from '@onehazel/domain';
+import { ConsistentCommands } from '@onehazel/runtime';
+import { KEYRING } from '../../infrastructure/tokens';
+import { EntityValidator } from '../entity-validator';
+import { UpsertEntity } from './entity-commands';
+import { entityStreamOf } from './entity-stream';
+
+const ATTEMPTS = 3;
+
+/**
+ * Upsert by externalId (seed 001): validated against the operator's template, personal fields sealed
+ * with the entity's data key (AAD: operator, entity, field) before anything is recorded.
+ */
+@CommandHandler(UpsertEntity)
+export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
+  constructor(
+    private readonly commands: ConsistentCommands,
+    private readonly validator: EntityValidator,
+    @Inject(KEYRING) private readonly keyring: EntityKeyring,
+  ) {}
+
+  async execute({ operatorId, entityType, externalId, data, context }: UpsertEntity) {
+    const { template } = await this.commands.load(settingsDecider, settingsStream(operatorId));
+    if (!template) throw new DomainError('TEMPLATE_NOT_CONFIGURED', 'No template set — call PUT /operator-data-api/settings first');
+    const spec = this.validator.validate(template, entityType, data);
+    const stream = entityStreamOf(operatorId, externalId);
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.commands.load(entityDecider, stream);
+      const entityId = state.status === 'live' ? state.entityId : randomId('ent_');
+      const key = (await this.keyring.forEntity(operatorId, entityId, { create: true }))!;
+      const sealed: Record<string, unknown> = { ...data };
+      const piiFields = spec.pii_fields.filter((field) => field in data);
+      for (const field of piiFields) sealed[field] = seal(key, { operatorId, entityId, field }, data[field]);
+      try {
+        const { events } = await this.commands.execute(
+          entityDecider,
+          stream,
+          { type: 'UpsertEntity', entityId, operatorId, externalId, entityType, data: sealed, piiFields, keyId: key.keyId, at: context.at },
+          context,
+          { entityId },
+        );
+        const action = events[0]!.type === 'EntityCreated' ? 'created' : 'updated';
+        return { id: entityId, externalId, entityType, action } as const;
+      } catch (error) {
+        // Another request created (or erased) this externalId's entity meanwhile: seal again for it.
+        if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || attempt >= ATTEMPTS) throw error;
+        if (state.status !== 'live') await this.keyring.destroy(operatorId, entityId);
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { EntityEvent } from '@onehazel/domain';
+import { RecordedEvent, sortablePosition } from '@onehazel/event-store';
+import type { Projection, ReadModelWriter } from '../projection';
+import { Collections, EntityView } from './read-models';
+
+/** Operators' entities, personal fields as envelopes; an erased entity becomes a deletion marker. */
+export const entitiesProjection: Projection = {
+  name: 'entities',
+  collections: [Collections.entities],
+  indexes: [
+    { collection: Collections.entities, fields: ['operatorId', 'externalId', 'erased'] },
+    { collection: Collections.entities, fields: ['operatorId', 'erased', 'createdPosition'] },
+    { collection: Collections.entities, fields: ['operatorId', 'entityType', 'erased', 'createdPosition'] },
+  ],
+  async apply(recorded: RecordedEvent, writer: ReadModelWriter): Promise<void> {
+    const event = recorded as unknown as EntityEvent;
+    switch (event.type) {
+      case 'EntityCreated': {
+        const { entityId, operatorId, externalId, entityType, data, piiFields, createdAt } = event.data;
+        const view: EntityView = {
+          id: entityId,
+          operatorId,
+          externalId,
+          entityType,
+          data,
+          piiFields,
+          erased: false,
+          createdAt,
+          updatedAt: createdAt,
+          erasedAt: null,
+          createdPosition: sortablePosition(recorded.position),
+        };
+        writer.put(Collections.entities, view);
+        return;
+      }
+      case 'EntityUpdated': {
+        const entity = await writer.get<EntityView>(Collections.entities, event.data.entityId);
+        if (!entity || entity.erased) return;
+        const { entityType, data, piiFields, updatedAt } = event.data;
+        writer.put(Collections.entities, { ...entity, entityType, data, piiFields, updatedAt });
+        return;
+      }
+      case 'EntityErased': {
+        const entity = await writer.get<EntityView>(Collections.entities, event.data.entityId);
+        if (!entity) return;
+        writer.put(Collections.entities, {
+          ...entity,
+          data: {},
+          piiFields: [],
+          erased: true,
+          erasedAt: event.data.erasedAt,
+          updatedAt: event.data.erasedAt,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
