@@ -27,11 +27,13 @@ class FakeKeyStore implements KeyStore {
     return this.rows.get(FakeKeyStore.slot(operatorId, entityId)) ?? null;
   }
 
-  async rewrap(operatorId: string, entityId: string, masterKeyId: string, wrapped: string): Promise<boolean> {
+  async rewrap(expected: WrappedDataKey, masterKeyId: string, wrapped: string): Promise<boolean> {
     this.calls.rewrap += 1;
-    const slot = FakeKeyStore.slot(operatorId, entityId);
+    const slot = FakeKeyStore.slot(expected.operatorId, expected.entityId);
     const existing = this.rows.get(slot);
-    if (!existing) return false;
+    if (!existing || existing.keyId !== expected.keyId || existing.version !== expected.version || existing.wrapped !== expected.wrapped) {
+      return false;
+    }
     this.rows.set(slot, { ...existing, masterKeyId, wrapped });
     return true;
   }

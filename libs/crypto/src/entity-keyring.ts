@@ -175,13 +175,8 @@ export class EntityKeyring {
         const key = await this.#unwrap(record.operatorId, record.entityId, record);
         const kek = await this.#kek(current.id, record.operatorId);
         const wrapped = wrap(kek, record.operatorId, record.entityId, key);
-        // The port's rewrap does not compare the key id, so re-read first: a key destroyed and created
-        // again since the listing must not receive the old key's wrapping.
-        const latest = await this.#store.get(record.operatorId, record.entityId);
-        if (!latest || latest.keyId !== record.keyId || latest.version !== record.version || latest.wrapped !== record.wrapped) {
-          continue;
-        }
-        if (await this.#store.rewrap(record.operatorId, record.entityId, current.id, wrapped)) {
+        // Compare-and-set in the store: a key destroyed (or created again) since the listing is left alone.
+        if (await this.#store.rewrap(record, current.id, wrapped)) {
           rewrapped += 1;
           progressed = true;
         }

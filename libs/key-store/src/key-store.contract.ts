@@ -80,10 +80,23 @@ export function keyStoreContract(adapter: string, open: OpenKeyStore): void {
     it('re-wraps a key, keeping its id, version and creation time, and answers false for an unknown one', async () => {
       const k = key('ent_1', { version: 2 });
       await store.create(k);
-      expect(await store.rewrap(operatorId, 'ent_1', 'mk_2', 'rewrapped-bytes')).toBe(true);
+      expect(await store.rewrap(k, 'mk_2', 'rewrapped-bytes')).toBe(true);
       expect(await store.get(operatorId, 'ent_1')).toEqual({ ...k, masterKeyId: 'mk_2', wrapped: 'rewrapped-bytes' });
-      expect(await store.rewrap(operatorId, 'missing', 'mk_2', 'x')).toBe(false);
+      expect(await store.rewrap(key('missing'), 'mk_2', 'x')).toBe(false);
       expect(await store.get(operatorId, 'missing')).toBeNull();
+    });
+
+    it('re-wraps only the key that was read: not one destroyed and created again since, nor a stale wrapping', async () => {
+      const old = key('ent_1');
+      await store.create(old);
+      await store.destroy(operatorId, 'ent_1');
+      const fresh = key('ent_1');
+      await store.create(fresh);
+      expect(await store.rewrap(old, 'mk_2', 'old-key-rewrapped')).toBe(false);
+      expect(await store.get(operatorId, 'ent_1')).toEqual(fresh);
+      expect(await store.rewrap(fresh, 'mk_2', 'first')).toBe(true);
+      expect(await store.rewrap(fresh, 'mk_3', 'second')).toBe(false);
+      expect((await store.get(operatorId, 'ent_1'))!.wrapped).toBe('first');
     });
 
     it('destroys a key: true, then false, and the key is gone', async () => {
@@ -94,7 +107,7 @@ export function keyStoreContract(adapter: string, open: OpenKeyStore): void {
       expect(await store.destroy(operatorId, 'ent_1')).toBe(true);
       expect(await store.get(operatorId, 'ent_1')).toBeNull();
       expect(await store.destroy(operatorId, 'ent_1')).toBe(false);
-      expect(await store.rewrap(operatorId, 'ent_1', 'mk_2', 'x')).toBe(false);
+      expect(await store.rewrap(k, 'mk_2', 'x')).toBe(false);
       expect(await store.get(operatorId, 'ent_2')).toEqual(other);
       // The entity's slot is free again: a new create stores the new key.
       const fresh = key('ent_1');
@@ -133,7 +146,7 @@ export function keyStoreContract(adapter: string, open: OpenKeyStore): void {
         for (const k of page) {
           expect(k.masterKeyId).not.toBe('mk_new');
           seen.push(k);
-          expect(await store.rewrap(k.operatorId, k.entityId, 'mk_new', `${k.wrapped}-new`)).toBe(true);
+          expect(await store.rewrap(k, 'mk_new', `${k.wrapped}-new`)).toBe(true);
         }
         page = await store.listWrappedWithOther('mk_new', 2);
         expect(seen.length).toBeLessThanOrEqual(expected.length);

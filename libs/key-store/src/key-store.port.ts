@@ -22,8 +22,12 @@ export interface KeyStore {
   /** Stores a new key. When (operatorId, entityId) already has one, stores nothing and answers the existing one. */
   create(key: WrappedDataKey): Promise<WrappedDataKey>;
   get(operatorId: string, entityId: string): Promise<WrappedDataKey | null>;
-  /** Replaces the wrapping of an existing key (same key id and version), e.g. after a master-key rotation. */
-  rewrap(operatorId: string, entityId: string, masterKeyId: string, wrapped: string): Promise<boolean>;
+  /**
+   * Replaces the wrapping of a key (after a master-key rotation), compare-and-set: only while the stored
+   * key is still `expected` (same key id, version and wrapping). A key destroyed, or destroyed and
+   * created again, since it was read is left alone (false), so an erased key can never come back.
+   */
+  rewrap(expected: WrappedDataKey, masterKeyId: string, wrapped: string): Promise<boolean>;
   /**
    * Hard-deletes the key, so that no copy of it remains readable in the store's files (SQLite:
    * secure_delete and a WAL checkpoint). Answers whether there was one.

@@ -120,8 +120,12 @@ export class MongoKeyStore implements KeyStore {
     return stored ? fromStored(stored) : null;
   }
 
-  async rewrap(operatorId: string, entityId: string, masterKeyId: string, wrapped: string): Promise<boolean> {
-    const result = await this.keys.updateOne({ _id: storedId(operatorId, entityId) }, { $set: { masterKeyId, wrapped } });
+  async rewrap(expected: WrappedDataKey, masterKeyId: string, wrapped: string): Promise<boolean> {
+    const { operatorId, entityId, keyId, version } = expected;
+    const result = await this.keys.updateOne(
+      { _id: storedId(operatorId, entityId), keyId, version, wrapped: expected.wrapped },
+      { $set: { masterKeyId, wrapped } },
+    );
     return result.matchedCount === 1;
   }
 

@@ -95,7 +95,7 @@ describe('SqliteKeyStore files', () => {
     await store.create(gone.key);
     await store.create(kept.key);
     // The old wrapping of a re-wrapped key must go too.
-    await store.rewrap('op_files', 'ent_gone', 'mk_2', gone.key.wrapped.toLowerCase());
+    await store.rewrap(gone.key, 'mk_2', gone.key.wrapped.toLowerCase());
     const rewrapped = gone.markers[1]!.toLowerCase();
     if (reopen) {
       // Closing checkpoints the WAL into the main file and deletes the WAL.

@@ -88,7 +88,8 @@ export class SqliteKeyStore implements KeyStore {
         `SELECT ${COLUMNS} FROM entity_keys WHERE operator_id = ? AND entity_id = ?`,
       ),
       rewrap: this.db.prepare(
-        'UPDATE entity_keys SET master_key_id = ?, wrapped = ? WHERE operator_id = ? AND entity_id = ?',
+        `UPDATE entity_keys SET master_key_id = ?, wrapped = ?
+         WHERE operator_id = ? AND entity_id = ? AND key_id = ? AND version = ? AND wrapped = ?`,
       ),
       delete: this.db.prepare('DELETE FROM entity_keys WHERE operator_id = ? AND entity_id = ?'),
       listOther: this.db.prepare<[string, number], Row>(
@@ -114,8 +115,9 @@ export class SqliteKeyStore implements KeyStore {
     return row ? fromRow(row) : null;
   }
 
-  async rewrap(operatorId: string, entityId: string, masterKeyId: string, wrapped: string): Promise<boolean> {
-    return this.statements.rewrap.run(masterKeyId, wrapped, operatorId, entityId).changes === 1;
+  async rewrap(expected: WrappedDataKey, masterKeyId: string, wrapped: string): Promise<boolean> {
+    const { operatorId, entityId, keyId, version } = expected;
+    return this.statements.rewrap.run(masterKeyId, wrapped, operatorId, entityId, keyId, version, expected.wrapped).changes === 1;
   }
 
   async destroy(operatorId: string, entityId: string): Promise<boolean> {
