@@ -1,0 +1,148 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isEnvelope, open } from '@onehazel/crypto';
+import { Collections, EntityView } from '@onehazel/projections';
+import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+
+const PLAYER = {
+  entityType: 'player',
+  externalId: 'player_gdpr',
+  data: {
+    first_name: 'Ottoline',
+    last_name: 'Quarrendon',
+    email: 'ottoline.quarrendon@example.org',
+    phone: '+44 7700 900461',
+    date_of_birth: '1987-11-02',
+    country: 'GB',
+    currency: 'GBP',
+  },
+};
+const PERSONAL = ['Ottoline', 'Quarrendon', 'ottoline.quarrendon@example.org', '+44 7700 900461', '1987-11-02'];
+
+/** Every file of the data directory (event log, read store, key store, their WAL files), raw. */
+function filesHolding(dir: string, needle: string): string[] {
+  return readdirSync(dir).filter((file) => readFileSync(join(dir, file)).includes(Buffer.from(needle, 'utf8')));
+}
+
+describe('GDPR erasure by crypto-shredding', () => {
+  let t: TestApp;
+  let key: string;
+  let operatorId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ({ key, operatorId } = await operatorWithKey(t));
+    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+  });
+  afterAll(async () => t.close());
+
+  const plaintextAnywhere = () =>
+    PERSONAL.flatMap((value) => [
+      ...filesHolding(t.dataDir, value).map((file) => `${value} in ${file}`),
+      ...t.logs.filter((line) => line.includes(value)).map(() => `${value} in the logs`),
+    ]);
+
+  it('never stores personal data in plaintext, and after erasure nothing anywhere can decrypt it, even after a rebuild', async () => {
+    const created = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: PLAYER });
+    expect(created.status).toBe(201);
+    const entityId = created.body.data.id;
+    expect((await call(t.url, 'GET', `/operator-data-api/entities/${PLAYER.externalId}`, { key })).body.data.data).toEqual(PLAYER.data);
+
+    // Before: the log and the read model hold envelopes only; the key store holds the wrapped key.
+    expect(plaintextAnywhere()).toEqual([]);
+    const logged = (await t.app.runtime.stores.events.subscribeToAll({ signal: AbortSignal.timeout(300) }))[Symbol.asyncIterator]();
+    const envelopes: { field: string; envelope: string }[] = [];
+    for (let next = await logged.next(); !next.done; next = await logged.next()) {
+      const event = next.value;
+      if (event.type === 'EntityCreated' && event.data.entityId === entityId) {
+        for (const [field, value] of Object.entries(event.data.data as Record<string, unknown>)) {
+          if (isEnvelope(value)) envelopes.push({ field, envelope: value });
+        }
+        break;
+      }
+    }
+    expect(envelopes.map((e) => e.field).sort()).toEqual(['date_of_birth', 'email', 'first_name', 'last_name', 'phone']);
+    const keyBefore = await t.app.runtime.stores.keys.get(operatorId, entityId);
+    expect(keyBefore).not.toBeNull();
+    expect(filesHolding(t.dataDir, keyBefore!.wrapped)).toEqual(expect.arrayContaining([expect.stringMatching(/^keys\.db/)]));
+
+    const erased = await call(t.url, 'DELETE', `/operator-data-api/entities/${PLAYER.externalId}`, { key });
+    expect(erased.status).toBe(200);
+
+    // After: no plaintext, no key (not in the store, not in its files), and the log's envelopes cannot be opened.
+    expect(plaintextAnywhere()).toEqual([]);
+    expect(await t.app.runtime.stores.keys.get(operatorId, entityId)).toBeNull();
+    expect(filesHolding(t.dataDir, keyBefore!.wrapped)).toEqual([]);
+    expect(await t.app.runtime.keyring.forEntity(operatorId, entityId, { create: false })).toBeNull();
+    const stray = { keyId: keyBefore!.keyId, version: keyBefore!.version, key: Buffer.alloc(32) };
+    for (const { field, envelope } of envelopes) {
+      expect(() => open(stray, { operatorId, entityId, field }, envelope)).toThrow(expect.objectContaining({ code: 'ENVELOPE_TAMPERED' }));
+    }
+    const marker = (await t.app.runtime.stores.read.get(Collections.entities, entityId)) as EntityView;
+    expect(marker).toMatchObject({ erased: true, data: {}, piiFields: [] });
+    expect((await call(t.url, 'GET', `/operator-data-api/entities/${PLAYER.externalId}`, { key })).status).toBe(404);
+
+    // A full rebuild from the log still ends with the entity erased.
+    await t.app.runtime.projector.rebuild();
+    expect((await t.app.runtime.stores.read.get(Collections.entities, entityId)) as EntityView).toMatchObject({ erased: true, data: {} });
+    expect((await call(t.url, 'GET', `/operator-data-api/entities/${PLAYER.externalId}`, { key })).status).toBe(404);
+    expect(plaintextAnywhere()).toEqual([]);
+  });
+});
+
+describe('tampered envelopes', () => {
+  let t: TestApp;
+  let key: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ({ key } = await operatorWithKey(t));
+    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+  });
+  afterAll(async () => t.close());
+
+  /** Rewrites an entity's read-model document as an attacker with access to the store would. */
+  async function tamper(externalId: string, change: (data: Record<string, unknown>) => Record<string, unknown>) {
+    const read = t.app.runtime.stores.read;
+    const [view] = (await read.find(Collections.entities, { where: { externalId, erased: false }, limit: 1 })) as EntityView[];
+    const checkpoint = await read.getCheckpoint('main');
+    await read.commit('main', checkpoint, checkpoint!, [{ kind: 'put', collection: Collections.entities, document: { ...view!, data: change({ ...view!.data }) } }]);
+  }
+
+  const upsert = (externalId: string, email: string) =>
+    call(t.url, 'POST', '/operator-data-api/entities', {
+      key,
+      body: { entityType: 'player', externalId, data: { first_name: 'A', last_name: 'B', email, country: 'GB', currency: 'GBP' } },
+    });
+
+  it('answers a flipped byte with 500 DATA_UNREADABLE, never with wrong data', async () => {
+    await upsert('p_flip', 'flip@example.com');
+    await tamper('p_flip', (data) => {
+      const envelope = data.email as string;
+      const at = envelope.length - 5;
+      return { ...data, email: envelope.slice(0, at) + (envelope[at] === 'A' ? 'B' : 'A') + envelope.slice(at + 1) };
+    });
+    const reply = await call(t.url, 'GET', '/operator-data-api/entities/p_flip', { key });
+    expect([reply.status, reply.body.error]).toEqual([
+      500,
+      { code: 'DATA_UNREADABLE', message: 'Stored personal data could not be decrypted', details: { reason: 'ENVELOPE_TAMPERED' } },
+    ]);
+    expect(JSON.stringify(reply.body)).not.toContain('flip@example.com');
+  });
+
+  it('refuses an envelope moved to another field of the same entity, or to another entity', async () => {
+    await upsert('p_one', 'one@example.com');
+    await upsert('p_two', 'two@example.com');
+    await tamper('p_one', (data) => ({ ...data, first_name: data.email }));
+    const moved = await call(t.url, 'GET', '/operator-data-api/entities/p_one', { key });
+    expect([moved.status, moved.body.error.code]).toEqual([500, 'DATA_UNREADABLE']);
+
+    const [two] = (await t.app.runtime.stores.read.find(Collections.entities, { where: { externalId: 'p_two', erased: false }, limit: 1 })) as EntityView[];
+    await upsert('p_three', 'three@example.com');
+    await tamper('p_three', (data) => ({ ...data, email: two!.data.email }));
+    const swapped = await call(t.url, 'GET', '/operator-data-api/entities/p_three', { key });
+    expect(swapped.status).toBe(500);
+    expect(swapped.body.error.code).toBe('DATA_UNREADABLE');
+    expect(JSON.stringify(swapped.body)).not.toContain('two@example.com');
+  });
+});
