@@ -85,6 +85,18 @@ describe('Operator data API (seed 001), happy paths', () => {
     expect(games.body.data).toEqual([expect.objectContaining({ external_id: 'game_1', data: { name: 'Starburst', provider: 'NetEnt', rtp: 96.1 } })]);
   });
 
+  it('makes exactly one entity of concurrent upserts of a new externalId: one created, the others updated', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...JAMES, externalId: 'player_race', data: { ...JAMES.data, vip_level: `v${i}` } } }),
+      ),
+    );
+    expect(replies.map((r) => r.body.data.action).sort()).toEqual(['created', 'updated', 'updated', 'updated', 'updated']);
+    expect(new Set(replies.map((r) => r.body.data.id)).size).toBe(1);
+    const read = await call(t.url, 'GET', '/operator-data-api/entities/player_race', { key });
+    expect(read.body.data.data.first_name).toBe('James');
+  });
+
   it('erases an entity (GDPR): the seed’s answer, then 404, and a new upsert starts a new entity', async () => {
     const created = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...JAMES, externalId: 'player_erase' } });
     const erased = await call(t.url, 'DELETE', '/operator-data-api/entities/player_erase', { key });
