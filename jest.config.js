@@ -22,7 +22,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
-    '^@onehazel/(domain|crypto|event-store|read-store|key-store|projections|runtime)$': '<rootDir>/libs/$1/src',
+    '^@onehazel/(domain|crypto|event-store|read-store|key-store|request-store|projections|runtime)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 30000,
   maxWorkers: 2,

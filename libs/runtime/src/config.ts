@@ -22,6 +22,17 @@ export type Config = Readonly<{
   /** Earlier master keys (base64, comma-separated in MASTER_KEYS_PREVIOUS), still able to unwrap. */
   previousMasterKeys: readonly string[];
   keyCacheTtlMs: number;
+  rateLimits: RateLimits;
+  idempotencyTtlMs: number;
+}>;
+
+/** Requests per window per key: by the operator's plan, and for platform keys. */
+export type RateLimits = Readonly<{
+  windowMs: number;
+  starter: number;
+  professional: number;
+  enterprise: number;
+  platform: number;
 }>;
 
 /** Operator sessions: HS256 with a shared secret, or RS256/ES256 keys from a JWKS URL (or both). */
@@ -93,6 +104,14 @@ export function loadConfig(env: Env = process.env): Config {
     masterKey: text(env, 'MASTER_KEY'),
     previousMasterKeys: (text(env, 'MASTER_KEYS_PREVIOUS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 30_000, 0, 3_600_000),
+    rateLimits: {
+      windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+      starter: integer(env, 'RATE_LIMIT_STARTER', 120, 1, 1_000_000),
+      professional: integer(env, 'RATE_LIMIT_PROFESSIONAL', 600, 1, 1_000_000),
+      enterprise: integer(env, 'RATE_LIMIT_ENTERPRISE', 3000, 1, 1_000_000),
+      platform: integer(env, 'RATE_LIMIT_PLATFORM', 600, 1, 1_000_000),
+    },
+    idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
   };
 }
 

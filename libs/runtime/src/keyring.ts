@@ -1,8 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { EntityKeyring, MasterKeys } from '@onehazel/crypto';
-import type { KeyStore } from '@onehazel/key-store';
+import { MasterKeys } from '@onehazel/crypto';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -23,8 +22,4 @@ export function loadMasterKeys(config: Config, logger: Logger): MasterKeys {
     );
   }
   return MasterKeys.fromBase64(readFileSync(file, 'utf8').trim(), config.previousMasterKeys);
-}
-
-export function openKeyring(config: Config, store: KeyStore, logger: Logger): Promise<EntityKeyring> {
-  return EntityKeyring.create({ store, masterKeys: loadMasterKeys(config, logger), cacheTtlMs: config.keyCacheTtlMs });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@onehazel/event-store';
 import { MongoReadStore, ReadStore, SqliteReadStore } from '@onehazel/read-store';
 import { KeyStore, MongoKeyStore, SqliteKeyStore } from '@onehazel/key-store';
+import { MongoRequestStore, RequestStore, SqliteRequestStore } from '@onehazel/request-store';
 import type { Config } from './config';
 
 export type Stores = Readonly<{
@@ -10,6 +11,8 @@ export type Stores = Readonly<{
   read: ReadStore;
   /** Wrapped per-entity data keys: with the read models' backend (MongoDB, or DATA_DIR/keys.db). */
   keys: KeyStore;
+  /** Rate-limit counters and idempotency records, shared by the instances (MongoDB, or DATA_DIR/requests.db). */
+  requests: RequestStore;
   /** Where each store lives, for the start-up message (never with credentials). */
   description: { events: string; read: string };
   close(): Promise<void>;
@@ -28,16 +31,20 @@ export async function openStores(config: Config): Promise<Stores> {
   const keys: KeyStore = config.mongoUrl
     ? new MongoKeyStore(config.mongoUrl, config.mongoDatabase)
     : new SqliteKeyStore(join(config.dataDir, 'keys.db'));
+  const requests: RequestStore = config.mongoUrl
+    ? new MongoRequestStore(config.mongoUrl, config.mongoDatabase)
+    : new SqliteRequestStore(join(config.dataDir, 'requests.db'));
   return {
     events,
     read,
     keys,
+    requests,
     description: {
       events: config.eventStoreUrl ? `EventStoreDB at ${redactUrl(config.eventStoreUrl)}` : join(config.dataDir, 'events.db'),
       read: config.mongoUrl ? `MongoDB at ${redactUrl(config.mongoUrl)}` : join(config.dataDir, 'read.db'),
     },
     async close() {
-      await Promise.allSettled([events.close(), read.close(), keys.close()]);
+      await Promise.allSettled([events.close(), read.close(), keys.close(), requests.close()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConsistentCommands } from '@onehazel/runtime';
 import type { Runtime } from './runtime';
-import { CONFIG, EVENT_STORE, KEYRING, LOGGER, METRICS, PROJECTOR, READ_STORE } from './tokens';
+import { CONFIG, EVENT_STORE, KEYRING, LOGGER, MASTER_KEYS, METRICS, PROJECTOR, READ_STORE, REQUEST_STORE } from './tokens';
 
 /** Makes the process-wide services injectable everywhere. */
 @Global()
@@ -16,6 +16,8 @@ export class InfrastructureModule {
       { provide: PROJECTOR, useValue: runtime.projector },
       { provide: METRICS, useValue: runtime.metrics },
       { provide: KEYRING, useValue: runtime.keyring },
+      { provide: REQUEST_STORE, useValue: runtime.stores.requests },
+      { provide: MASTER_KEYS, useValue: runtime.masterKeys },
       { provide: ConsistentCommands, useValue: runtime.commands },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };

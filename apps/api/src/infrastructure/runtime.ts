@@ -1,6 +1,6 @@
 import { allProjections, Projector } from '@onehazel/projections';
-import type { EntityKeyring } from '@onehazel/crypto';
-import { CommandExecutor, Config, ConsistencyWaiter, ConsistentCommands, Logger, openKeyring, openStores, Stores } from '@onehazel/runtime';
+import { EntityKeyring, MasterKeys } from '@onehazel/crypto';
+import { CommandExecutor, Config, ConsistencyWaiter, ConsistentCommands, Logger, loadMasterKeys, openStores, Stores } from '@onehazel/runtime';
 import { Metrics } from '../metrics/metrics';
 
 /** The services one API process shares: stores, projector, command executor, consistency waiter. */
@@ -11,6 +11,7 @@ export type Runtime = Readonly<{
   projector: Projector;
   commands: ConsistentCommands;
   keyring: EntityKeyring;
+  masterKeys: MasterKeys;
   metrics: Metrics;
   close(): Promise<void>;
 }>;
@@ -21,8 +22,16 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     logger: logger.child({ component: 'projector' }),
   });
   await projector.init();
-  const keyring = await openKeyring(config, stores.keys, logger);
+  const masterKeys = loadMasterKeys(config, logger);
+  const keyring = await EntityKeyring.create({ store: stores.keys, masterKeys, cacheTtlMs: config.keyCacheTtlMs });
   if (config.projectorMode === 'embedded') projector.start();
+  // Expired Idempotency-Key records and past rate-limit windows (MongoDB's TTL indexes do it there too).
+  const sweeper = setInterval(() => {
+    stores.requests.sweep(Date.now()).catch((error: unknown) => {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'request store sweep failed');
+    });
+  }, 10 * 60_000);
+  sweeper.unref();
   return {
     config,
     logger,
@@ -34,7 +43,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     ),
     metrics: new Metrics(projector),
     keyring,
+    masterKeys,
     async close() {
+      clearInterval(sweeper);
       await projector.stop();
       await stores.close();
     },

@@ -6,3 +6,5 @@ export const READ_STORE = Symbol('READ_STORE');
 export const PROJECTOR = Symbol('PROJECTOR');
 export const METRICS = Symbol('METRICS');
 export const KEYRING = Symbol('KEYRING');
+export const REQUEST_STORE = Symbol('REQUEST_STORE');
+export const MASTER_KEYS = Symbol('MASTER_KEYS');

@@ -3,7 +3,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EntityKeyring } from '@onehazel/crypto';
 import { DomainError, entityDecider } from '@onehazel/domain';
 import { ConsistentCommands } from '@onehazel/runtime';
-import { KEYRING } from '../../infrastructure/tokens';
+import type { RequestStore } from '@onehazel/request-store';
+import { KEYRING, REQUEST_STORE } from '../../infrastructure/tokens';
 import { EraseEntity } from './entity-commands';
 import { entityStreamOf } from './entity-stream';
 
@@ -18,6 +19,7 @@ export class EraseEntityHandler implements ICommandHandler<EraseEntity> {
   constructor(
     private readonly commands: ConsistentCommands,
     @Inject(KEYRING) private readonly keyring: EntityKeyring,
+    @Inject(REQUEST_STORE) private readonly requests: RequestStore,
   ) {}
 
   async execute({ operatorId, externalId, context }: EraseEntity): Promise<void> {
@@ -31,5 +33,7 @@ export class EraseEntityHandler implements ICommandHandler<EraseEntity> {
       { type: 'EraseEntity', operatorId, entityId: state.entityId, at: context.at },
       context,
     );
+    // Stored Idempotency-Key answers about the entity must not outlive it.
+    await this.requests.purgeSubject(`operator:${operatorId}`, state.entityId);
   }
 }

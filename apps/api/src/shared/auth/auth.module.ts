@@ -1,7 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import type { ReadStore } from '@onehazel/read-store';
 import type { Config, Logger } from '@onehazel/runtime';
-import { CONFIG, LOGGER, READ_STORE } from '../../infrastructure/tokens';
+import { CONFIG, LOGGER, READ_STORE, REQUEST_STORE } from '../../infrastructure/tokens';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { RequestStore } from '@onehazel/request-store';
+import { limitFor, RateLimitGuard, SharedThrottlerStorage } from '../http/rate-limit.guard';
 import { LastUsedRecorder } from './last-used';
 import { OperatorAuthenticator, OperatorKeyGuard, OperatorKeyOrSessionGuard } from './operator-auth.guard';
 import { PlatformAuthGuard } from './platform-auth.guard';
@@ -12,6 +15,17 @@ const guards = [PlatformAuthGuard, OperatorKeyGuard, OperatorKeyOrSessionGuard];
 /** Credentials: platform keys, operator keys, operator sessions. */
 @Global()
 @Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [CONFIG, REQUEST_STORE],
+      useFactory: (config: Config, requests: RequestStore) => ({
+        throttlers: [
+          { name: 'default', ttl: config.rateLimits.windowMs, limit: (context) => limitFor(context, config.rateLimits) },
+        ],
+        storage: new SharedThrottlerStorage(requests),
+      }),
+    }),
+  ],
   providers: [
     { provide: SessionVerifier, useFactory: (config: Config) => new SessionVerifier(config.jwt), inject: [CONFIG] },
     {
@@ -20,8 +34,9 @@ const guards = [PlatformAuthGuard, OperatorKeyGuard, OperatorKeyOrSessionGuard];
       inject: [READ_STORE, CONFIG, LOGGER],
     },
     OperatorAuthenticator,
+    RateLimitGuard,
     ...guards,
   ],
-  exports: [OperatorAuthenticator, ...guards],
+  exports: [OperatorAuthenticator, RateLimitGuard, ...guards],
 })
 export class AuthModule {}

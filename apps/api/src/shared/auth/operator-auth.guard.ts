@@ -7,6 +7,7 @@ import { bearerToken, unauthorized } from './credentials';
 import { LastUsedRecorder } from './last-used';
 import type { AuthenticatedRequest, OperatorPrincipal } from './principal';
 import { SessionVerifier } from './session-verifier';
+import { RateLimitGuard } from '../http/rate-limit.guard';
 
 const PREFIX = 'oh_live_';
 
@@ -35,44 +36,51 @@ export class OperatorAuthenticator {
     if (!isWellFormedSecret(PREFIX, token)) throw unauthorized();
     const [key] = (await this.read.find(Collections.apiKeys, { where: { keyHash: hashSecret(token) }, limit: 1 })) as ApiKeyView[];
     if (!key || key.revoked) throw unauthorized();
-    await this.activeOperator(key.operatorId);
+    const { plan } = await this.activeOperator(key.operatorId);
     this.lastUsed.touch(key.id);
-    return { kind: 'operator', via: 'key', operatorId: key.operatorId, keyId: key.id, tier: key.tier };
+    return { kind: 'operator', via: 'key', operatorId: key.operatorId, plan, keyId: key.id, tier: key.tier };
   }
 
   private async bySession(token: string): Promise<OperatorPrincipal> {
     const session = await this.sessions.verify(token);
     if (!session) throw unauthorized();
-    await this.activeOperator(session.operatorId);
-    return { kind: 'operator', via: 'session', operatorId: session.operatorId, subject: session.subject };
+    const { plan } = await this.activeOperator(session.operatorId);
+    return { kind: 'operator', via: 'session', operatorId: session.operatorId, plan, subject: session.subject };
   }
 
-  private async activeOperator(operatorId: string): Promise<void> {
+  private async activeOperator(operatorId: string): Promise<OperatorView> {
     const operator = (await this.read.get(Collections.operators, operatorId)) as OperatorView | null;
     if (!operator || operator.status !== 'active') throw unauthorized();
+    return operator;
   }
 }
 
-/** `Bearer oh_live_...` only. */
+/** `Bearer oh_live_...` only; then the key's rate limit. */
 @Injectable()
 export class OperatorKeyGuard implements CanActivate {
-  constructor(private readonly authenticator: OperatorAuthenticator) {}
+  constructor(
+    private readonly authenticator: OperatorAuthenticator,
+    private readonly rateLimit: RateLimitGuard,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     request.principal = await this.authenticator.authenticate(request, false);
-    return true;
+    return this.rateLimit.canActivate(context);
   }
 }
 
-/** `Bearer oh_live_...` or an operator session JWT (seed 002: "API key auth or JWT"). */
+/** `Bearer oh_live_...` or an operator session JWT (seed 002: "API key auth or JWT"); then the rate limit. */
 @Injectable()
 export class OperatorKeyOrSessionGuard implements CanActivate {
-  constructor(private readonly authenticator: OperatorAuthenticator) {}
+  constructor(
+    private readonly authenticator: OperatorAuthenticator,
+    private readonly rateLimit: RateLimitGuard,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     request.principal = await this.authenticator.authenticate(request, true);
-    return true;
+    return this.rateLimit.canActivate(context);
   }
 }

@@ -5,6 +5,7 @@ import type { ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../../infrastructure/tokens';
 import { bearerToken, unauthorized } from './credentials';
 import type { AuthenticatedRequest } from './principal';
+import { RateLimitGuard } from '../http/rate-limit.guard';
 
 const PREFIX = 'oh_platform_';
 
@@ -14,7 +15,10 @@ const PREFIX = 'oh_platform_';
  */
 @Injectable()
 export class PlatformAuthGuard implements CanActivate {
-  constructor(@Inject(READ_STORE) private readonly read: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly read: ReadStore,
+    private readonly rateLimit: RateLimitGuard,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -23,6 +27,6 @@ export class PlatformAuthGuard implements CanActivate {
     const key = (await this.read.get(Collections.platformKeys, hashSecret(token))) as PlatformKeyView | null;
     if (!key || key.revoked) throw unauthorized();
     request.principal = { kind: 'platform', platformId: key.platformId, keyId: key.keyId };
-    return true;
+    return this.rateLimit.canActivate(context);
   }
 }

@@ -1,12 +1,12 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Actor, CommandContext, KeyTier } from '@onehazel/domain';
+import type { Actor, CommandContext, KeyTier, OperatorPlan } from '@onehazel/domain';
 import type { FastifyRequest } from 'fastify';
 
 export type PlatformPrincipal = Readonly<{ kind: 'platform'; platformId: string; keyId: string }>;
 /** An operator, by one of its API keys or by a session (JWT). */
 export type OperatorPrincipal = Readonly<
-  | { kind: 'operator'; via: 'key'; operatorId: string; keyId: string; tier: KeyTier }
-  | { kind: 'operator'; via: 'session'; operatorId: string; subject: string }
+  | { kind: 'operator'; via: 'key'; operatorId: string; plan: OperatorPlan; keyId: string; tier: KeyTier }
+  | { kind: 'operator'; via: 'session'; operatorId: string; plan: OperatorPlan; subject: string }
 >;
 export type Principal = PlatformPrincipal | OperatorPrincipal;
 

@@ -93,12 +93,16 @@ export class ErrorFilter implements ExceptionFilter {
 
 /** Name, message and stack of an error: never the request, whose body may hold secrets. */
 export function errorSummary(error: unknown): { type: string; message: string; stack?: string; cause?: unknown } {
-  if (!(error instanceof Error)) return { type: typeof error, message: 'non-error thrown' };
+  // Duck-typed: errors from native modules can come from another realm (and fail instanceof Error).
+  const candidate = error as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown } | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.message !== 'string') {
+    return { type: typeof error, message: 'non-error thrown' };
+  }
   const summary: { type: string; message: string; stack?: string; cause?: unknown } = {
-    type: error.name,
-    message: error.message,
-    stack: error.stack,
+    type: typeof candidate.name === 'string' ? candidate.name : 'Error',
+    message: candidate.message,
+    stack: typeof candidate.stack === 'string' ? candidate.stack : undefined,
   };
-  if (error.cause !== undefined) summary.cause = errorSummary(error.cause);
+  if (candidate.cause !== undefined) summary.cause = errorSummary(candidate.cause);
   return summary;
 }

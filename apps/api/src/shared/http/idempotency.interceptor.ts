@@ -1,0 +1,121 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { from, Observable, of } from 'rxjs';
+import { catchError, mergeMap } from 'rxjs/operators';
+import { DataKey, deriveOperatorKek, MasterKeys, open, seal } from '@onehazel/crypto';
+import { DomainError } from '@onehazel/domain';
+import type { RequestStore } from '@onehazel/request-store';
+import type { Config } from '@onehazel/runtime';
+import type { FastifyReply } from 'fastify';
+import { CONFIG, MASTER_KEYS, REQUEST_STORE } from '../../infrastructure/tokens';
+import type { AuthenticatedRequest, Principal } from '../auth/principal';
+
+const KEY_MAX = 255;
+/** A claim whose process died is taken over after this long. */
+const LOCK_MS = 60_000;
+
+/** JSON with sorted keys: two bodies that differ only in key order are the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function scopeOf(principal: Principal): string {
+  return principal.kind === 'platform' ? `platform:${principal.platformId}` : `operator:${principal.operatorId}`;
+}
+
+/**
+ * `Idempotency-Key` on every POST (DESIGN.md §7), scoped to the caller (its platform or operator), kept
+ * for IDEMPOTENCY_TTL_MS (24 h): the same key and body replay the first answer with
+ * `Idempotent-Replayed: true`; the same key with another request answers 422; while the first is in
+ * flight, 409. A failed request releases its key, so it can be retried. Stored answers are encrypted
+ * (they may hold a new key's plaintext) under a key derived from the master key, and answers about an
+ * entity are deleted when it is erased.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(REQUEST_STORE) private readonly store: RequestStore,
+    @Inject(MASTER_KEYS) private readonly masterKeys: MasterKeys,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || header === undefined || !request.principal) return next.handle();
+    return from(this.claim(request, header, request.principal)).pipe(
+      mergeMap((claim) => {
+        if (!claim.replay) return this.run(context, next, claim.scope, claim.key);
+        const reply = context.switchToHttp().getResponse<FastifyReply>();
+        void reply.status(claim.replay.status).header('idempotent-replayed', 'true');
+        return of(claim.replay.body);
+      }),
+    );
+  }
+
+  private async claim(request: AuthenticatedRequest, header: string | string[], principal: Principal) {
+    if (typeof header !== 'string' || header.length === 0 || header.length > KEY_MAX) {
+      throw new DomainError('VALIDATION_FAILED', 'The Idempotency-Key header is not valid', [
+        { field: 'Idempotency-Key', problems: [`Idempotency-Key must be 1 to ${KEY_MAX} characters, sent once`] },
+      ]);
+    }
+    const scope = scopeOf(principal);
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.url.split('?')[0]}\n${canonical(request.body ?? null)}`)
+      .digest('hex');
+    const claimed = await this.store.claim({ scope, key: header, fingerprint, now: Date.now(), lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs });
+    switch (claimed.outcome) {
+      case 'mismatch':
+        throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
+      case 'in_flight':
+        throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
+      case 'done':
+        return { scope, key: header, replay: { status: claimed.status, body: await this.open(scope, header, claimed.response) } };
+      case 'claimed':
+        return { scope, key: header, replay: null };
+    }
+  }
+
+  private run(context: ExecutionContext, next: CallHandler, scope: string, key: string): Observable<unknown> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      mergeMap(async (body) => {
+        await this.store.complete(scope, key, reply.statusCode, await this.seal(scope, key, body), subjectOf(body));
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        await this.store.release(scope, key).catch(() => undefined);
+        throw error;
+      }),
+    );
+  }
+
+  private async dataKey(scope: string, masterKeyId: string): Promise<DataKey> {
+    const master = this.masterKeys.get(masterKeyId);
+    if (!master) throw new DomainError('INTERNAL_ERROR', 'The stored answer was encrypted with a master key this server does not have');
+    return { keyId: master.id, version: 1, key: await deriveOperatorKek(master.key, `idempotency:${scope}`) };
+  }
+
+  private async seal(scope: string, key: string, body: unknown): Promise<string> {
+    const dataKey = await this.dataKey(scope, this.masterKeys.current.id);
+    return seal(dataKey, { operatorId: scope, entityId: hashed(key), field: 'response' }, body ?? null);
+  }
+
+  private async open(scope: string, key: string, stored: string): Promise<unknown> {
+    const masterKeyId = stored.split('.')[1]!;
+    return open(await this.dataKey(scope, masterKeyId), { operatorId: scope, entityId: hashed(key), field: 'response' }, stored);
+  }
+}
+
+const hashed = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+/** The entity an answer is about (seed 001's upsert answers carry its `ent_` id), for purging on erasure. */
+function subjectOf(body: unknown): string | null {
+  const id = (body as { data?: { id?: unknown } } | null)?.data?.id;
+  return typeof id === 'string' && id.startsWith('ent_') ? id : null;
+}

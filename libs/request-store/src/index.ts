@@ -1,0 +1,3 @@
+export * from './request-store.port';
+export * from './sqlite-request-store.adapter';
+export * from './mongo-request-store.adapter';

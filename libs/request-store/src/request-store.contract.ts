@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { ClaimRequest, RequestStore } from './request-store.port';
+
+export type OpenRequestStore = () => Promise<{ store: RequestStore; cleanup: () => Promise<void> }>;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The behaviour every request store adapter must show. Scopes and buckets are unique per test, so the
+ * suite can run against a shared server. Times are injected: a day boundary a day or two ahead of the
+ * real clock, so that a server-side TTL monitor (which goes by the real clock) never deletes a record
+ * under a test. `sweep` deletes everything expired in the whole store, so its test expects at least its
+ * own records to go, not an exact count.
+ */
+export function requestStoreContract(adapter: string, open: OpenRequestStore): void {
+  describe(`RequestStore contract: ${adapter}`, () => {
+    let store: RequestStore;
+    let cleanup: () => Promise<void>;
+    let unique: string;
+    /** A time on a day boundary (so windows of up to a day start there), a day or two from now. */
+    let t0: number;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await open());
+      unique = randomUUID().replace(/-/g, '').slice(0, 16);
+      t0 = Math.ceil((Date.now() + DAY) / DAY) * DAY;
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    const scope = (name = 'ops') => `${name}_${unique}`;
+    const bucket = (name = 'ip') => `${name}:${unique}`;
+    const claim = (fields: Partial<ClaimRequest> = {}) =>
+      store.claim({
+        scope: scope(),
+        key: 'key_1',
+        fingerprint: 'POST /things #a',
+        now: t0,
+        lockMs: MINUTE,
+        ttlMs: DAY,
+        ...fields,
+      });
+
+    describe('rate windows', () => {
+      it('counts hits within a window, ending at the window end, and restarts in the next window', async () => {
+        expect(await store.hit(bucket(), MINUTE, t0)).toEqual({ hits: 1, resetAt: t0 + MINUTE });
+        expect(await store.hit(bucket(), MINUTE, t0 + 1_000)).toEqual({ hits: 2, resetAt: t0 + MINUTE });
+        expect(await store.hit(bucket(), MINUTE, t0 + MINUTE - 1)).toEqual({ hits: 3, resetAt: t0 + MINUTE });
+        expect(await store.hit(bucket(), MINUTE, t0 + MINUTE)).toEqual({ hits: 1, resetAt: t0 + 2 * MINUTE });
+        expect(await store.hit(bucket(), MINUTE, t0 + MINUTE + 30_000)).toEqual({ hits: 2, resetAt: t0 + 2 * MINUTE });
+      });
+
+      it('aligns windows on multiples of their length, whatever time the first hit comes at', async () => {
+        expect(await store.hit(bucket(), 10_000, t0 + 12_345)).toEqual({ hits: 1, resetAt: t0 + 20_000 });
+        expect(await store.hit(bucket(), 10_000, t0 + 10_000)).toEqual({ hits: 2, resetAt: t0 + 20_000 });
+        expect(await store.hit(bucket(), 10_000, t0 + 9_999)).toEqual({ hits: 1, resetAt: t0 + 10_000 });
+      });
+
+      it('keeps buckets apart, even ones whose names only differ around the separator', async () => {
+        await store.hit(bucket('a'), MINUTE, t0);
+        await store.hit(bucket('a'), MINUTE, t0);
+        expect(await store.hit(bucket('b'), MINUTE, t0)).toEqual({ hits: 1, resetAt: t0 + MINUTE });
+        expect(await store.hit(`${bucket('a')}|${t0}`, MINUTE, t0)).toEqual({ hits: 1, resetAt: t0 + MINUTE });
+        expect(await store.hit(bucket('a'), MINUTE, t0)).toEqual({ hits: 3, resetAt: t0 + MINUTE });
+      });
+
+      it('counts concurrent hits exactly', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.hit(bucket(), MINUTE, t0 + i)));
+        expect(results.map((r) => r.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(results.every((r) => r.resetAt === t0 + MINUTE)).toBe(true);
+        expect(await store.hit(bucket(), MINUTE, t0)).toEqual({ hits: 21, resetAt: t0 + MINUTE });
+      });
+    });
+
+    describe('idempotency records', () => {
+      it('claims a key, then answers in_flight to the same request and mismatch to another', async () => {
+        expect(await claim()).toEqual({ outcome: 'claimed' });
+        expect(await claim({ now: t0 + 1_000 })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ now: t0 + 1_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
+        expect(await claim({ now: t0 + 1_000, fingerprint: 'PUT /things #a' })).toEqual({ outcome: 'mismatch' });
+      });
+
+      it('answers the stored response once completed, and mismatch to another request', async () => {
+        expect(await claim()).toEqual({ outcome: 'claimed' });
+        await store.complete(scope(), 'key_1', 201, '{"id":"thing_1"}', 'thing_1');
+        const done = { outcome: 'done', status: 201, response: '{"id":"thing_1"}' };
+        expect(await claim({ now: t0 + 1_000 })).toEqual(done);
+        // Past the lock: a completed record is not a dead claim.
+        expect(await claim({ now: t0 + 2 * MINUTE })).toEqual(done);
+        expect(await claim({ now: t0 + 2 * MINUTE, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
+      });
+
+      it('stores a response without a subject', async () => {
+        await claim();
+        await store.complete(scope(), 'key_1', 422, '', null);
+        expect(await claim({ now: t0 + 1 })).toEqual({ outcome: 'done', status: 422, response: '' });
+      });
+
+      it('keeps keys and scopes apart, even when scope and key could be joined alike', async () => {
+        const a = { scope: `${scope()}:x`, key: 'y' };
+        const b = { scope: scope(), key: 'x:y' };
+        expect(await claim(a)).toEqual({ outcome: 'claimed' });
+        expect(await claim({ ...b, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ scope: scope('other'), key: 'key_1' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ key: 'key_2' })).toEqual({ outcome: 'claimed' });
+        await store.complete(a.scope, a.key, 200, 'a', null);
+        expect(await claim({ ...a, now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'a' });
+        expect(await claim({ ...b, fingerprint: 'other', now: t0 + 1 })).toEqual({ outcome: 'in_flight' });
+      });
+
+      it('lets a new claim succeed after a release, even for another request', async () => {
+        await claim();
+        await store.release(scope(), 'key_1');
+        expect(await claim({ now: t0 + 1_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ now: t0 + 2_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
+      });
+
+      it('releases only a claim in flight: a completed record stays', async () => {
+        await claim();
+        await store.complete(scope(), 'key_1', 200, 'kept', null);
+        await store.release(scope(), 'key_1');
+        expect(await claim({ now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'kept' });
+        await store.release(scope(), 'never-claimed');
+        expect(await claim({ key: 'never-claimed' })).toEqual({ outcome: 'claimed' });
+      });
+
+      it('lets the same request take over a claim whose lock expired, with a new lock', async () => {
+        await claim({ lockMs: 5_000 });
+        expect(await claim({ now: t0 + 4_999 })).toEqual({ outcome: 'in_flight' });
+        // The key still stands for the first request: another one is a mismatch, lock or no lock.
+        expect(await claim({ now: t0 + 5_001, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
+        expect(await claim({ now: t0 + 5_001, lockMs: 5_000 })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ now: t0 + 9_000 })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ now: t0 + 10_002 })).toEqual({ outcome: 'claimed' });
+      });
+
+      it('lets any request claim a key again once its record expired, clearing what it stood for', async () => {
+        await claim({ ttlMs: HOUR });
+        await store.complete(scope(), 'key_1', 201, 'old', 'thing_old');
+        expect(await claim({ now: t0 + HOUR, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
+        expect(await claim({ now: t0 + HOUR + 1, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ now: t0 + HOUR + 2, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
+        // The new claim is not about the old subject any more.
+        expect(await store.purgeSubject(scope(), 'thing_old')).toBe(0);
+        expect(await claim({ now: t0 + HOUR + 3, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
+
+        // An expired claim that was never completed, its lock still running, goes too.
+        await claim({ key: 'key_2', ttlMs: MINUTE, lockMs: HOUR });
+        expect(await claim({ key: 'key_2', now: t0 + MINUTE + 1, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
+      });
+
+      it('answers claimed to exactly one of concurrent claims of one key', async () => {
+        const outcomes = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => claim({ now: t0 + i, fingerprint: `POST /things #${i % 2 ? 'a' : 'b'}` })),
+        );
+        expect(outcomes.filter((o) => o.outcome === 'claimed')).toHaveLength(1);
+        expect(outcomes.every((o) => ['claimed', 'in_flight', 'mismatch'].includes(o.outcome))).toBe(true);
+      });
+
+      it('answers claimed to exactly one of concurrent take-overs of an expired claim', async () => {
+        await claim({ lockMs: 1_000 });
+        const outcomes = await Promise.all(Array.from({ length: 10 }, () => claim({ now: t0 + 2_000, lockMs: 1_000 })));
+        expect(outcomes.filter((o) => o.outcome === 'claimed')).toHaveLength(1);
+        expect(outcomes.filter((o) => o.outcome === 'in_flight')).toHaveLength(9);
+      });
+
+      it("purges only the subject's records of the scope, and a purged key is claimable again", async () => {
+        const records: [string, string, string | null][] = [
+          [scope(), 'k1', 'thing_1'],
+          [scope(), 'k2', 'thing_1'],
+          [scope(), 'k3', 'thing_2'],
+          [scope(), 'k4', null],
+          [scope('other'), 'k5', 'thing_1'],
+        ];
+        for (const [s, k, subject] of records) {
+          await claim({ scope: s, key: k });
+          await store.complete(s, k, 200, k, subject);
+        }
+        await claim({ key: 'k6' }); // in flight, no subject yet
+
+        expect(await store.purgeSubject(scope(), 'thing_1')).toBe(2);
+        expect(await store.purgeSubject(scope(), 'thing_1')).toBe(0);
+        expect(await claim({ key: 'k1', now: t0 + 1, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ key: 'k2', now: t0 + 1 })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ key: 'k3', now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'k3' });
+        expect(await claim({ key: 'k4', now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'k4' });
+        expect(await claim({ scope: scope('other'), key: 'k5', now: t0 + 1 })).toEqual({
+          outcome: 'done',
+          status: 200,
+          response: 'k5',
+        });
+        expect(await claim({ key: 'k6', now: t0 + 1 })).toEqual({ outcome: 'in_flight' });
+      });
+    });
+
+    it('sweeps expired records and past windows, and keeps the rest', async () => {
+      await claim({ key: 'short', ttlMs: HOUR });
+      await store.complete(scope(), 'short', 200, 'short', null);
+      await claim({ key: 'short-in-flight', ttlMs: HOUR });
+      await claim({ key: 'long', ttlMs: DAY });
+      await store.complete(scope(), 'long', 200, 'long', null);
+      await store.hit(bucket('past'), MINUTE, t0);
+      await store.hit(bucket('past'), MINUTE, t0);
+      await store.hit(bucket('current'), 2 * HOUR, t0);
+
+      const now = t0 + HOUR + 1;
+      // At least this test's two expired records and its past window; on a shared server, maybe more.
+      expect(await store.sweep(now)).toBeGreaterThanOrEqual(3);
+      // They are gone, not just counted: nothing expired by then is left.
+      expect(await store.sweep(now)).toBe(0);
+      // What had not expired is kept; a swept window starts counting again.
+      expect(await claim({ key: 'long', now })).toEqual({ outcome: 'done', status: 200, response: 'long' });
+      expect(await store.hit(bucket('current'), 2 * HOUR, now)).toEqual({ hits: 2, resetAt: t0 + 2 * HOUR });
+      expect(await store.hit(bucket('past'), MINUTE, t0)).toEqual({ hits: 1, resetAt: t0 + MINUTE });
+      expect(await claim({ key: 'short', now, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
+    });
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import Database from 'better-sqlite3';
+import type { ClaimRequest, IdempotencyClaim, RequestStore, WindowCount } from './request-store.port';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rate_windows (
+  bucket       TEXT    NOT NULL,
+  window_start INTEGER NOT NULL,
+  hits         INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  PRIMARY KEY (bucket, window_start)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idempotency (
+  scope        TEXT    NOT NULL,
+  key          TEXT    NOT NULL,
+  fingerprint  TEXT    NOT NULL,
+  state        TEXT    NOT NULL,
+  status       INTEGER,
+  response     TEXT,
+  subject      TEXT,
+  locked_until INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_subject ON idempotency (scope, subject);
+CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
+CREATE INDEX IF NOT EXISTS rate_windows_expiry ON rate_windows (expires_at);`;
+
+type Row = {
+  fingerprint: string;
+  state: 'in_flight' | 'done';
+  status: number | null;
+  response: string | null;
+  locked_until: number;
+  expires_at: number;
+};
+
+/**
+ * The embedded request store: its own SQLite file, so that counting requests never waits on the
+ * projector's writes. Every operation is one short IMMEDIATE transaction, atomic across processes.
+ */
+export class SqliteRequestStore implements RequestStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      hit: this.db.prepare<[string, number, number], { hits: number }>(
+        `INSERT INTO rate_windows (bucket, window_start, hits, expires_at) VALUES (?, ?, 1, ?)
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits`,
+      ),
+      find: this.db.prepare<[string, string], Row>('SELECT * FROM idempotency WHERE scope = ? AND key = ?'),
+      claim: this.db.prepare(
+        `INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, state, status, response, subject, locked_until, expires_at)
+         VALUES (?, ?, ?, 'in_flight', NULL, NULL, NULL, ?, ?)`,
+      ),
+      complete: this.db.prepare(
+        `UPDATE idempotency SET state = 'done', status = ?, response = ?, subject = ? WHERE scope = ? AND key = ?`,
+      ),
+      release: this.db.prepare(`DELETE FROM idempotency WHERE scope = ? AND key = ? AND state = 'in_flight'`),
+      purge: this.db.prepare('DELETE FROM idempotency WHERE scope = ? AND subject = ?'),
+      sweepRecords: this.db.prepare('DELETE FROM idempotency WHERE expires_at < ?'),
+      sweepWindows: this.db.prepare('DELETE FROM rate_windows WHERE expires_at < ?'),
+    };
+  }
+
+  async hit(bucket: string, windowMs: number, now: number): Promise<WindowCount> {
+    const start = Math.floor(now / windowMs) * windowMs;
+    const run = this.db.transaction(() => this.statements.hit.get(bucket, start, start + windowMs)!.hits);
+    return { hits: run.immediate(), resetAt: start + windowMs };
+  }
+
+  async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
+    const { scope, key, fingerprint, now, lockMs, ttlMs } = request;
+    const run = this.db.transaction((): IdempotencyClaim => {
+      const row = this.statements.find.get(scope, key);
+      if (row && row.expires_at >= now) {
+        if (row.fingerprint !== fingerprint) return { outcome: 'mismatch' };
+        if (row.state === 'done') return { outcome: 'done', status: row.status!, response: row.response! };
+        if (row.locked_until > now) return { outcome: 'in_flight' };
+      }
+      this.statements.claim.run(scope, key, fingerprint, now + lockMs, now + ttlMs);
+      return { outcome: 'claimed' };
+    });
+    return run.immediate();
+  }
+
+  async complete(scope: string, key: string, status: number, response: string, subject: string | null): Promise<void> {
+    this.statements.complete.run(status, response, subject, scope, key);
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    this.statements.release.run(scope, key);
+  }
+
+  async purgeSubject(scope: string, subject: string): Promise<number> {
+    return this.statements.purge.run(scope, subject).changes;
+  }
+
+  async sweep(now: number): Promise<number> {
+    return this.db.transaction(() => this.statements.sweepRecords.run(now).changes + this.statements.sweepWindows.run(now).changes)();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
