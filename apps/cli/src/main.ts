@@ -2,7 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { DomainError } from '@onehazel/domain';
 import { allProjections, Projector } from '@onehazel/projections';
-import { createLogger, loadConfig, openStores, Stores } from '@onehazel/runtime';
+import { EntityKeyring } from '@onehazel/crypto';
+import { createLogger, loadConfig, loadMasterKeys, openStores, Stores } from '@onehazel/runtime';
 import { PlatformAdmin } from './platform-admin';
 
 type Session = { stores: Stores; projector: Projector; admin: PlatformAdmin };
@@ -86,6 +87,24 @@ function program(): Command {
       await withSession(({ admin }) => admin.revokeKey(options.platform, options.key));
       if (options.json) return json({ revoked: options.key });
       out(`Key ${options.key} revoked`);
+    });
+
+  const keys2 = cli.command('keys').description('the data keys that encrypt personal data');
+  keys2
+    .command('rewrap')
+    .description('re-wrap every data key under the current MASTER_KEY (after a rotation: old key in MASTER_KEYS_PREVIOUS)')
+    .action(async () => {
+      const config = loadConfig();
+      const stores = await openStores(config);
+      try {
+        const logger = createLogger('warn', process.stderr);
+        const keyring = await EntityKeyring.create({ store: stores.keys, masterKeys: loadMasterKeys(config, logger), cacheTtlMs: 0 });
+        const count = await keyring.rewrapAll((done) => process.stderr.write(`\rre-wrapped ${done} keys`));
+        process.stderr.write('\n');
+        out(`Re-wrapped ${count} data keys under the current master key; the previous master keys can now be retired`);
+      } finally {
+        await stores.close();
+      }
     });
 
   const projections = cli.command('projections').description('read models');

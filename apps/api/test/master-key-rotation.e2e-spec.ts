@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { call, operatorWithKey, startTestApp } from './harness';
+
+const cliMain = resolve(__dirname, '../../../dist/apps/cli/src/main.js');
+const JAMES = {
+  entityType: 'player',
+  externalId: 'player_rotate',
+  data: { first_name: 'James', last_name: 'Wilson', email: 'james.wilson@example.com', country: 'GB', currency: 'GBP' },
+};
+
+describe('master key rotation', () => {
+  it('keeps personal data readable through a rotation: old key as previous, `keys rewrap`, then the old key retired', async () => {
+    if (!existsSync(cliMain)) throw new Error('this suite runs the built CLI: run `npm run build` first (npm test does)');
+    const dir = mkdtempSync(join(tmpdir(), 'oh-rotate-'));
+    const oldKey = randomBytes(32).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    try {
+      let t = await startTestApp({ MASTER_KEY: oldKey }, dir);
+      const { key } = await operatorWithKey(t);
+      await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+      expect((await call(t.url, 'POST', '/operator-data-api/entities', { key, body: JAMES })).status).toBe(201);
+      await t.close();
+
+      t = await startTestApp({ MASTER_KEY: newKey, MASTER_KEYS_PREVIOUS: oldKey, KEY_CACHE_TTL_MS: '0' }, dir);
+      expect((await call(t.url, 'GET', '/operator-data-api/entities/player_rotate', { key })).body.data.data).toEqual(JAMES.data);
+      await t.close();
+
+      const rewrap = spawnSync(process.execPath, [cliMain, 'keys', 'rewrap'], {
+        env: { ...process.env, DATA_DIR: dir, MASTER_KEY: newKey, MASTER_KEYS_PREVIOUS: oldKey },
+        encoding: 'utf8',
+      });
+      expect(rewrap.status).toBe(0);
+      expect(rewrap.stdout).toContain('Re-wrapped 1 data keys');
+
+      t = await startTestApp({ MASTER_KEY: newKey, KEY_CACHE_TTL_MS: '0' }, dir);
+      try {
+        expect((await call(t.url, 'GET', '/operator-data-api/entities/player_rotate', { key })).body.data.data).toEqual(JAMES.data);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
