@@ -49,6 +49,18 @@ describe('read your writes', () => {
     expect([third.status, third.body.data.status]).toEqual([200, 'suspended']);
   });
 
+  it('replays a 503 to a retry with the same Idempotency-Key instead of recording the change twice', async () => {
+    await t.app.runtime.projector.catchUp();
+    const headers = { 'idempotency-key': 'slow-create' };
+    const first = await call(t.url, 'POST', '/platform-api/operators', { key, body: operatorInput({ name: 'Once' }), headers });
+    expect(first.status).toBe(503);
+    const retry = await call(t.url, 'POST', '/platform-api/operators', { key, body: operatorInput({ name: 'Once' }), headers });
+    expect([retry.status, retry.headers.get('idempotent-replayed'), retry.body.error.details]).toEqual([503, 'true', first.body.error.details]);
+    await t.app.runtime.projector.catchUp();
+    const listed = await call(t.url, 'GET', '/platform-api/operators?limit=100', { key });
+    expect(listed.body.data.filter((o: { name: string }) => o.name === 'Once')).toHaveLength(1);
+  });
+
   it('reports the lag on /ready', async () => {
     await call(t.url, 'POST', '/platform-api/operators', { key, body: operatorInput() });
     const lagging = await call(t.url, 'GET', '/ready');

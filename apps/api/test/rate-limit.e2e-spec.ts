@@ -36,6 +36,9 @@ describe('rate limits per key', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(limited.headers.get('ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('ratelimit-reset')).toBe(limited.headers.get('retry-after'));
+    // The same budget covers the operator data API (seed 001's RATE_LIMITED).
+    const data = await call(a.url, 'GET', '/operator-data-api/entities', { key: op.key });
+    expect([data.status, data.body.error.code]).toEqual([429, 'RATE_LIMITED']);
 
     // Another key of the same operator has its own budget; the platform has its own limit.
     const second = await call(a.url, 'POST', `/platform-api/operators/${op.operatorId}/api-keys`, { key: op.platformKey, body: {} });

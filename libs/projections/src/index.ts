@@ -6,12 +6,14 @@ export * from './projections/operators.projection';
 export * from './projections/api-keys.projection';
 export * from './projections/settings.projection';
 export * from './projections/entities.projection';
+export * from './projections/entity-activity.projection';
 
 import { operatorsProjection } from './projections/operators.projection';
 import { platformsProjection } from './projections/platforms.projection';
 import { apiKeysProjection } from './projections/api-keys.projection';
 import { entitiesProjection } from './projections/entities.projection';
+import { entityActivityProjection } from './projections/entity-activity.projection';
 import { settingsProjection } from './projections/settings.projection';
 
 /** Every projection of the product, in the order they apply an event. */
-export const allProjections = [platformsProjection, operatorsProjection, apiKeysProjection, settingsProjection, entitiesProjection];
+export const allProjections = [platformsProjection, operatorsProjection, apiKeysProjection, settingsProjection, entitiesProjection, entityActivityProjection];

@@ -1,11 +1,13 @@
 import type { RecordedEvent } from '@onehazel/event-store';
-import type { Document, DocumentChange, IndexSpec, ReadStore } from '@onehazel/read-store';
+import type { Document, DocumentChange, IndexSpec, ReadStore, Scalar } from '@onehazel/read-store';
 
 /** What a projection may do to the read model while applying an event. */
 export interface ReadModelWriter {
   get<T extends Document>(collection: string, id: string): Promise<T | null>;
   put(collection: string, document: Document): void;
   delete(collection: string, id: string): void;
+  /** Sets fields of every document of the collection matching `where` (staged documents included). */
+  patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void;
 }
 
 /** A read model fed by the log. Written once, against the read-store port. */
@@ -40,6 +42,15 @@ export class StagedChanges implements ReadModelWriter {
   delete(collection: string, id: string): void {
     this.staged.set(`${collection}\u0000${id}`, null);
     this.changes.push({ kind: 'delete', collection, id });
+  }
+
+  patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void {
+    const prefix = `${collection}\u0000`;
+    for (const [key, document] of this.staged) {
+      if (!key.startsWith(prefix) || !document) continue;
+      if (Object.entries(where).every(([name, value]) => document[name] === value)) this.staged.set(key, { ...document, ...set });
+    }
+    this.changes.push({ kind: 'patchWhere', collection, where, set });
   }
 
   list(): readonly DocumentChange[] {

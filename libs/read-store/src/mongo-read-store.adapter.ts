@@ -140,11 +140,14 @@ export class MongoReadStore implements ReadStore {
 
   async commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void> {
     // Validate before the transaction: an error thrown inside it aborts it, but should not be a surprise.
-    const writes = changes.map((change) =>
-      change.kind === 'put'
-        ? { kind: 'put' as const, collection: this.collection(change.collection), document: toStored(change.document) }
-        : { kind: 'delete' as const, collection: this.collection(change.collection), id: change.id },
-    );
+    const writes = changes.map((change) => {
+      const collection = this.collection(change.collection);
+      if (change.kind === 'put') return { kind: 'put' as const, collection, document: toStored(change.document) };
+      if (change.kind === 'delete') return { kind: 'delete' as const, collection, id: change.id };
+      const filter = Object.fromEntries(Object.entries(change.where).map(([name, value]) => [path(name), value]));
+      const set = Object.fromEntries(Object.entries(change.set).map(([name, value]) => [path(name), value]));
+      return { kind: 'patchWhere' as const, collection, filter, set };
+    });
     const session = this.client.startSession();
     try {
       // Retried by the driver on transient errors (a write conflict with a racing projector): the retry
@@ -155,8 +158,10 @@ export class MongoReadStore implements ReadStore {
           if (write.kind === 'put') {
             const { _id, ...fields } = write.document;
             await write.collection.replaceOne({ _id }, fields, { upsert: true, session });
-          } else {
+          } else if (write.kind === 'delete') {
             await write.collection.deleteOne({ _id: write.id }, { session });
+          } else if (Object.keys(write.set).length > 0) {
+            await write.collection.updateMany(write.filter, { $set: write.set }, { session });
           }
         }
       }, TRANSACTION);

@@ -104,6 +104,20 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       ]);
     });
 
+    it('patches every document matching a filter, in order with the other changes of the commit', async () => {
+      await store.commit(checkpoint, null, '1', [
+        { kind: 'put', collection, document: { id: 'e1', entityId: 'x', data: { secret: 'a' } } },
+        { kind: 'put', collection, document: { id: 'e2', entityId: 'y', data: { secret: 'b' } } },
+      ]);
+      await store.commit(checkpoint, '1', '2', [
+        { kind: 'put', collection, document: { id: 'e3', entityId: 'x', data: { secret: 'c' } } },
+        { kind: 'patchWhere', collection, where: { entityId: 'x' }, set: { data: {}, redacted: true } },
+      ]);
+      expect(await store.get(collection, 'e1')).toEqual({ id: 'e1', entityId: 'x', data: {}, redacted: true });
+      expect(await store.get(collection, 'e3')).toEqual({ id: 'e3', entityId: 'x', data: {}, redacted: true });
+      expect(await store.get(collection, 'e2')).toEqual({ id: 'e2', entityId: 'y', data: { secret: 'b' } });
+    });
+
     it('records a time at most once per interval, creating the document when needed', async () => {
       await store.recordTime(collection, 'k1', 'lastUsedAt', '2026-02-02T00:00:00.000Z', 60_000);
       expect(await store.get(collection, 'k1')).toEqual({ id: 'k1', lastUsedAt: '2026-02-02T00:00:00.000Z' });

@@ -6,11 +6,13 @@
 /** A read-model document. `id` is its key within the collection. */
 export type Document = Readonly<{ id: string } & Record<string, unknown>>;
 
+export type Scalar = string | number | boolean | null;
+
 export type DocumentChange =
   | Readonly<{ kind: 'put'; collection: string; document: Document }>
-  | Readonly<{ kind: 'delete'; collection: string; id: string }>;
-
-export type Scalar = string | number | boolean | null;
+  | Readonly<{ kind: 'delete'; collection: string; id: string }>
+  /** Sets top-level fields of every document matching `where` (e.g. redacting an erased entity's events). */
+  | Readonly<{ kind: 'patchWhere'; collection: string; where: Readonly<Record<string, Scalar>>; set: Readonly<Record<string, unknown>> }>;
 
 export type FindQuery = Readonly<{
   /** Equality on top-level fields. */

@@ -6,6 +6,7 @@ import {
   FindQuery,
   IndexSpec,
   ReadStore,
+  Scalar,
 } from './read-store.port';
 
 const SCHEMA = `
@@ -28,7 +29,7 @@ function field(name: string): string {
 }
 
 /** SQLite has no boolean: JSON true/false come back from json_extract as 1/0. */
-function bindable(value: string | number | boolean | null): string | number | null {
+function bindable(value: Scalar): string | number | null {
   return typeof value === 'boolean' ? Number(value) : value;
 }
 
@@ -94,6 +95,17 @@ export class SqliteReadStore implements ReadStore {
     return rows.map((row) => JSON.parse(row.doc) as Document);
   }
 
+  private patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void {
+    const fields = Object.entries(set);
+    if (fields.length === 0) return;
+    for (const [name] of fields) field(name);
+    const paths = fields.map(([name]) => `'$.${name}', json(?)`).join(', ');
+    const clauses = ['collection = ?', ...Object.keys(where).map((name) => `${field(name)} IS ?`)];
+    this.db
+      .prepare(`UPDATE documents SET doc = json_set(doc, ${paths}) WHERE ${clauses.join(' AND ')}`)
+      .run(...fields.map(([, value]) => JSON.stringify(value)), collection, ...Object.values(where).map(bindable));
+  }
+
   async getCheckpoint(name: string): Promise<string | null> {
     return this.statements.checkpoint.get(name)?.position ?? null;
   }
@@ -105,8 +117,10 @@ export class SqliteReadStore implements ReadStore {
       for (const change of changes) {
         if (change.kind === 'put') {
           this.statements.put.run(change.collection, change.document.id, JSON.stringify(change.document));
-        } else {
+        } else if (change.kind === 'delete') {
           this.statements.delete.run(change.collection, change.id);
+        } else {
+          this.patchWhere(change.collection, change.where, change.set);
         }
       }
       this.statements.setCheckpoint.run(name, next);

@@ -25,6 +25,22 @@ const ATTEMPTS = 3;
 export class CommandExecutor {
   constructor(private readonly events: EventStore) {}
 
+  /**
+   * Appends events decided elsewhere (on another stream's state) where writers commute: expected
+   * revision 'any', ids derived from a fresh execution id.
+   */
+  async appendDecided<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<Position | null> {
+    if (decided.length === 0) return null;
+    const executionId = randomUuid();
+    const events = decided.map((event, index) => ({
+      id: deterministicUuid(`${executionId}|${stream}|any|${index}`),
+      type: event.type,
+      data: event.data,
+      metadata: { schemaVersion: SCHEMA_VERSION, ...context },
+    }));
+    return (await this.appendResendingOnce(stream, events, 'any')).position;
+  }
+
   /** The stream's current state, folded from its events (for handlers that decide in steps). */
   async load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {
     const recorded = await this.events.readStream(stream);

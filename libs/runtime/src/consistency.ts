@@ -57,6 +57,11 @@ export class ConsistentCommands {
     private readonly waiter: ConsistencyWaiter,
   ) {}
 
+  /** Appends events decided on another stream's state (see CommandExecutor.appendDecided), then waits. */
+  async record<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<void> {
+    await this.waiter.waitFor(await this.executor.appendDecided(stream, decided, context));
+  }
+
   load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {
     return this.executor.load(decider, stream);
   }

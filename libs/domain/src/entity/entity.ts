@@ -99,3 +99,45 @@ export const entityDecider: Decider<EntityCommand, Entity, EntityEvent> = {
   evolve,
   initialState: () => ({ status: 'none' }),
 };
+
+/** An entity's activity (deposits, bets, logins...): appended to its own stream, any order of writers. */
+export const entityActivityStream = (entityId: string): string => `entity-activity-${entityId}`;
+
+export type EntityEventRecorded = Event<
+  'EntityEventRecorded',
+  {
+    eventId: string;
+    entityId: string;
+    operatorId: string;
+    externalId: string;
+    eventType: string;
+    occurredAt: string;
+    /** Personal fields (the template's event_pii_fields) as envelopes, the rest plain. */
+    data: StoredEntityData;
+    piiFields: readonly string[];
+    recordedAt: string;
+  }
+>;
+
+export type RecordEntityEvent = Readonly<{
+  type: 'RecordEntityEvent';
+  eventId: string;
+  entityId: string;
+  operatorId: string;
+  externalId: string;
+  eventType: string;
+  occurredAt: string;
+  data: StoredEntityData;
+  piiFields: readonly string[];
+  at: string;
+}>;
+
+/**
+ * Activity is recorded only for a live entity (decided on the entity's state, appended to its activity
+ * stream, where writers commute); the caller sealed the data for that entity.
+ */
+export function recordEntityEvent(command: RecordEntityEvent, entity: Entity): EntityEventRecorded[] {
+  if (entity.status !== 'live' || entity.entityId !== command.entityId) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
+  const { eventId, entityId, operatorId, externalId, eventType, occurredAt, data, piiFields, at } = command;
+  return [{ type: 'EntityEventRecorded', data: { eventId, entityId, operatorId, externalId, eventType, occurredAt, data, piiFields, recordedAt: at } }];
+}

@@ -16,6 +16,8 @@ export type EntityTypeSpec = Readonly<{
 export type Template = Readonly<{
   name: string;
   entity_types: Readonly<Record<string, EntityTypeSpec>>;
+  /** Fields of activity events (POST /events) that are personal data, encrypted like entity PII. */
+  event_pii_fields?: readonly string[];
 }>;
 
 /** The built-in iGaming template: players (with their personal data marked) and games. */
@@ -50,6 +52,7 @@ export const IGAMING_TEMPLATE: Template = {
       pii_fields: [],
     },
   },
+  event_pii_fields: ['ip_address', 'device_id'],
 };
 
 export const BUILT_IN_TEMPLATES: Readonly<Record<string, Template>> = { igaming: IGAMING_TEMPLATE };
@@ -90,6 +93,9 @@ export function templateProblems(template: Template): TemplateProblem[] {
       }
     }
   }
+  for (const name of template.event_pii_fields ?? []) {
+    if (typeof name !== 'string' || !NAME.test(name)) add('template.event_pii_fields', `${String(name)} is not a field name`);
+  }
   return problems;
 }
 
@@ -128,5 +134,6 @@ function normalized(template: Template): Template {
         },
       ]),
     ),
+    event_pii_fields: [...(template.event_pii_fields ?? [])],
   };
 }

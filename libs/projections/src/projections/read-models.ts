@@ -10,6 +10,8 @@ export const Collections = {
   apiKeyUsage: 'api_key_usage',
   operatorSettings: 'operator_settings',
   entities: 'entities',
+  entityEvents: 'entity_events',
+  entityStates: 'entity_states',
 } as const;
 
 export type PlatformView = {
@@ -80,4 +82,30 @@ export type EntityView = {
   updatedAt: string;
   erasedAt: string | null;
   createdPosition: string;
+};
+
+/** One activity event of an entity; after the entity's erasure, its payload is stripped (redacted). */
+export type EntityEventView = {
+  id: string;
+  operatorId: string;
+  entityId: string;
+  externalId: string;
+  eventType: string;
+  occurredAt: string;
+  data: StoredEntityData;
+  piiFields: readonly string[];
+  redacted: boolean;
+  recordedAt: string;
+  recordedPosition: string;
+};
+
+/** What the projector derives from an entity's events: counts and sums per event type, first and last seen. */
+export type EntityStateView = {
+  id: string;
+  operatorId: string;
+  externalId: string;
+  eventCount: number;
+  byType: Record<string, { count: number; sums: Record<string, number> }>;
+  firstSeen: string;
+  lastSeen: string;
 };

@@ -9,6 +9,7 @@ import type { Config } from '@onehazel/runtime';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, MASTER_KEYS, REQUEST_STORE } from '../../infrastructure/tokens';
 import type { AuthenticatedRequest, Principal } from '../auth/principal';
+import { describeError, errorBody } from './error.filter';
 
 const KEY_MAX = 255;
 /** A claim whose process died is taken over after this long. */
@@ -32,7 +33,8 @@ function scopeOf(principal: Principal): string {
  * `Idempotency-Key` on every POST (DESIGN.md §7), scoped to the caller (its platform or operator), kept
  * for IDEMPOTENCY_TTL_MS (24 h): the same key and body replay the first answer with
  * `Idempotent-Replayed: true`; the same key with another request answers 422; while the first is in
- * flight, 409. A failed request releases its key, so it can be retried. Stored answers are encrypted
+ * flight, 409. A failed request releases its key, so it can be retried, except a 503 CONSISTENCY_TIMEOUT,
+ * whose change was recorded: that answer (naming what was created) is what a retry gets. Stored answers are encrypted
  * (they may hold a new key's plaintext) under a key derived from the master key, and answers about an
  * entity are deleted when it is erased.
  */
@@ -83,13 +85,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private run(context: ExecutionContext, next: CallHandler, scope: string, key: string): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     return next.handle().pipe(
       mergeMap(async (body) => {
         await this.store.complete(scope, key, reply.statusCode, await this.seal(scope, key, body), subjectOf(body));
         return body;
       }),
       catchError(async (error: unknown) => {
-        await this.store.release(scope, key).catch(() => undefined);
+        if (error instanceof DomainError && error.code === 'CONSISTENCY_TIMEOUT') {
+          // The change was recorded: a retry must not make it again. Its answer (with the new id) is replayed.
+          const described = describeError(error);
+          const body = errorBody(described, request.id);
+          await this.store.complete(scope, key, described.status, await this.seal(scope, key, body), null).catch(() => undefined);
+        } else {
+          await this.store.release(scope, key).catch(() => undefined);
+        }
         throw error;
       }),
     );
