@@ -79,7 +79,7 @@ async function benchStores(dir: string): Promise<string[]> {
 
 async function benchHttp(dir: string): Promise<string[]> {
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const app = await createApp(loadConfig({ DATA_DIR: dir, HOST: '127.0.0.1', PORT: '0' }), createLogger('error', silent));
+  const app = await createApp(loadConfig({ DATA_DIR: dir, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PLATFORM: '1000000', RATE_LIMIT_PROFESSIONAL: '1000000' }), createLogger('error', silent));
   await app.app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -118,12 +118,35 @@ async function benchHttp(dir: string): Promise<string[]> {
     listing.update(i + 1);
   }
   listing.stop();
+
+  const dataKey = { authorization: `Bearer ${issued.data.key}`, 'content-type': 'application/json' };
+  await fetch(`${url}/operator-data-api/settings`, { method: 'PUT', headers: dataKey, body: JSON.stringify({ template: 'igaming' }) });
+  const upserts: number[] = [];
+  const decrypts: number[] = [];
+  const entities = bar('HTTP entities', REQUESTS);
+  for (let i = 0; i < REQUESTS; i++) {
+    const body = {
+      entityType: 'player',
+      externalId: `player_${i}`,
+      data: { first_name: 'James', last_name: 'Wilson', email: `p${i}@example.com`, country: 'GB', currency: 'GBP', date_of_birth: '1992-03-15' },
+    };
+    let started = performance.now();
+    await (await fetch(`${url}/operator-data-api/entities`, { method: 'POST', headers: dataKey, body: JSON.stringify(body) })).json();
+    upserts.push(performance.now() - started);
+    started = performance.now();
+    await (await fetch(`${url}/operator-data-api/entities/player_${i}`, { headers: keyHeaders })).json();
+    decrypts.push(performance.now() - started);
+    entities.update(i + 1);
+  }
+  entities.stop();
   const memory = process.memoryUsage();
   await app.close();
   return [
     `POST /platform-api/operators (append + read-your-writes wait), sequential: ${latency(creates)}`,
     `GET /platform-api/operators/:id, sequential: ${latency(reads)}`,
     `GET /api-keys (operator key auth: checksum, hash lookup, operator status), sequential: ${latency(authed)}`,
+    `POST /operator-data-api/entities (new player: Ajv, new data key, 4 envelopes, append, wait), sequential: ${latency(upserts)}`,
+    `GET /operator-data-api/entities/:externalId (4 fields decrypted, key cached), sequential: ${latency(decrypts)}`,
     `process memory after the HTTP run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
   ];
 }
