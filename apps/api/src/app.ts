@@ -57,7 +57,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       {
         requestId: request.id,
         method: request.method,
-        path: request.url.split('?')[0],
+        // The route's pattern, not the path: paths hold externalIds, which may be personal data.
+        route: request.routeOptions?.url ?? 'unmatched',
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },

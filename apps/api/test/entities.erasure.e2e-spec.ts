@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isEnvelope, open } from '@onehazel/crypto';
+import { EntityKeyring, isEnvelope, open } from '@onehazel/crypto';
 import { Collections, EntityView } from '@onehazel/projections';
 import { call, operatorWithKey, startTestApp, TestApp } from './harness';
 
@@ -64,6 +64,8 @@ describe('GDPR erasure by crypto-shredding', () => {
     expect(envelopes.map((e) => e.field).sort()).toEqual(['date_of_birth', 'email', 'first_name', 'last_name', 'phone']);
     const keyBefore = await t.app.runtime.stores.keys.get(operatorId, entityId);
     expect(keyBefore).not.toBeNull();
+    const dataKey = (await t.app.runtime.keyring.forEntity(operatorId, entityId, { create: false }))!;
+    for (const { field, envelope } of envelopes) expect(open(dataKey, { operatorId, entityId, field }, envelope)).toEqual((PLAYER.data as Record<string, unknown>)[field]);
     expect(filesHolding(t.dataDir, keyBefore!.wrapped)).toEqual(expect.arrayContaining([expect.stringMatching(/^keys\.db/)]));
 
     const erased = await call(t.url, 'DELETE', `/operator-data-api/entities/${PLAYER.externalId}`, { key });
@@ -74,10 +76,11 @@ describe('GDPR erasure by crypto-shredding', () => {
     expect(await t.app.runtime.stores.keys.get(operatorId, entityId)).toBeNull();
     expect(filesHolding(t.dataDir, keyBefore!.wrapped)).toEqual([]);
     expect(await t.app.runtime.keyring.forEntity(operatorId, entityId, { create: false })).toBeNull();
-    const stray = { keyId: keyBefore!.keyId, version: keyBefore!.version, key: Buffer.alloc(32) };
-    for (const { field, envelope } of envelopes) {
-      expect(() => open(stray, { operatorId, entityId, field }, envelope)).toThrow(expect.objectContaining({ code: 'ENVELOPE_TAMPERED' }));
-    }
+    // A new keyring on the same stores and master key (as a restarted or another instance) finds no key either.
+    const fresh = await EntityKeyring.create({ store: t.app.runtime.stores.keys, masterKeys: t.app.runtime.masterKeys, cacheTtlMs: 0 });
+    expect(await fresh.forEntity(operatorId, entityId, { create: false })).toBeNull();
+    // While the key existed it opened these envelopes; that is what is gone.
+    expect(envelopes.every(({ envelope }) => envelope.split('.')[1] === keyBefore!.keyId)).toBe(true);
     const marker = (await t.app.runtime.stores.read.get(Collections.entities, entityId)) as EntityView;
     expect(marker).toMatchObject({ erased: true, data: {}, piiFields: [] });
     expect((await call(t.url, 'GET', `/operator-data-api/entities/${PLAYER.externalId}`, { key })).status).toBe(404);
@@ -87,6 +90,49 @@ describe('GDPR erasure by crypto-shredding', () => {
     expect((await t.app.runtime.stores.read.get(Collections.entities, entityId)) as EntityView).toMatchObject({ erased: true, data: {} });
     expect((await call(t.url, 'GET', `/operator-data-api/entities/${PLAYER.externalId}`, { key })).status).toBe(404);
     expect(plaintextAnywhere()).toEqual([]);
+  });
+});
+
+describe('erasure racing an upsert', () => {
+  let t: TestApp;
+  let key: string;
+  let operatorId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ({ key, operatorId } = await operatorWithKey(t));
+    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+  });
+  afterAll(async () => t.close());
+
+  it('refuses an upsert that arrives between the key’s destruction and EntityErased, and leaves nothing decryptable', async () => {
+    const created = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: PLAYER });
+    const entityId = created.body.data.id;
+    const keys = t.app.runtime.stores.keys;
+    const destroy = keys.destroy.bind(keys);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let destroyed!: () => void;
+    const keyGone = new Promise<void>((resolve) => (destroyed = resolve));
+    keys.destroy = async (...args) => {
+      const result = await destroy(...args);
+      destroyed();
+      await gate;
+      return result;
+    };
+    const erasing = call(t.url, 'DELETE', `/operator-data-api/entities/${PLAYER.externalId}`, { key });
+    try {
+      await keyGone;
+      const upsert = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...PLAYER, data: { ...PLAYER.data, first_name: 'Zebedee' } } });
+      expect([upsert.status, upsert.body.error?.code]).toEqual([409, 'CONFLICT']);
+    } finally {
+      keys.destroy = destroy;
+      release();
+    }
+    expect((await erasing).status).toBe(200);
+    expect(await keys.get(operatorId, entityId)).toBeNull();
+    expect((await call(t.url, 'GET', `/operator-data-api/entities/${PLAYER.externalId}`, { key })).status).toBe(404);
+    expect(filesHolding(t.dataDir, 'Zebedee')).toEqual([]);
   });
 });
 
@@ -128,6 +174,16 @@ describe('tampered envelopes', () => {
       { code: 'DATA_UNREADABLE', message: 'Stored personal data could not be decrypted', details: { reason: 'ENVELOPE_TAMPERED' } },
     ]);
     expect(JSON.stringify(reply.body)).not.toContain('flip@example.com');
+  });
+
+  it('refuses a personal field whose value is no envelope at all (never serves what was put there)', async () => {
+    await upsert('p_prefix', 'prefix@example.com');
+    await tamper('p_prefix', (data) => ({ ...data, email: (data.email as string).replace(/^oh1\./, 'oh2.') }));
+    const reply = await call(t.url, 'GET', '/operator-data-api/entities/p_prefix', { key });
+    expect([reply.status, reply.body.error.code, reply.body.error.details]).toEqual([500, 'DATA_UNREADABLE', { reason: 'ENVELOPE_MALFORMED' }]);
+    await tamper('p_prefix', (data) => ({ ...data, email: 'planted@example.com' }));
+    const planted = await call(t.url, 'GET', '/operator-data-api/entities/p_prefix', { key });
+    expect([planted.status, planted.body.error.code]).toEqual([500, 'DATA_UNREADABLE']);
   });
 
   it('refuses an envelope moved to another field of the same entity, or to another entity', async () => {

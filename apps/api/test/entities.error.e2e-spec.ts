@@ -58,6 +58,15 @@ describe('Operator data API (seed 001), errors', () => {
       expect(await count()).toBe(0);
     });
 
+    it('answers null for a required top-level field as missing, and an inherited property name as an unknown type', async () => {
+      const nullId = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...player(), externalId: null } });
+      expect([nullId.status, nullId.body.error.code]).toEqual([400, 'MISSING_FIELDS']);
+      for (const entityType of ['constructor', '__proto__', 'toString']) {
+        const reply = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...player(), entityType } });
+        expect([entityType, reply.status, reply.body.error.code]).toEqual([entityType, 400, 'VALIDATION_FAILED']);
+      }
+    });
+
     it('answers an entity type the template does not have, and a data that is not an object, with VALIDATION_FAILED', async () => {
       const unknownType = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...player(), entityType: 'bonus' } });
       expect([unknownType.status, unknownType.body.error.details[0].field]).toEqual([400, 'entityType']);

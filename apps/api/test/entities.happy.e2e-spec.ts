@@ -85,6 +85,16 @@ describe('Operator data API (seed 001), happy paths', () => {
     expect(games.body.data).toEqual([expect.objectContaining({ external_id: 'game_1', data: { name: 'Starburst', provider: 'NetEnt', rtp: 96.1 } })]);
   });
 
+  it('seals fields the template does not declare too (they may be personal), and decrypts them on GET', async () => {
+    const body = { ...JAMES, externalId: 'player_extra', data: { ...JAMES.data, mobile: '+44 7700 900123' } };
+    expect((await call(t.url, 'POST', '/operator-data-api/entities', { key, body })).status).toBe(201);
+    const listed = await call(t.url, 'GET', '/operator-data-api/entities?limit=100', { key });
+    const stored = listed.body.data.find((e: { external_id: string }) => e.external_id === 'player_extra');
+    expect(stored.data.mobile).toMatch(/^oh1\./);
+    expect(stored.data.country).toBe('GB');
+    expect((await call(t.url, 'GET', '/operator-data-api/entities/player_extra', { key })).body.data.data.mobile).toBe('+44 7700 900123');
+  });
+
   it('makes exactly one entity of concurrent upserts of a new externalId: one created, the others updated', async () => {
     const replies = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>

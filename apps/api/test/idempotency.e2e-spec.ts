@@ -105,6 +105,15 @@ describe('Idempotency-Key on every POST', () => {
     expect([opAgain.status, opAgain.body.data.id]).toEqual([201, op.body.data.id]);
   });
 
+  it('never replays one key’s answer to another key of the same operator', async () => {
+    const second = await call(t.url, 'POST', '/api-keys', { key, body: { operatorId } });
+    const headers = { 'idempotency-key': 'rotate-1' };
+    const mine = await call(t.url, 'POST', '/api-keys', { key, body: { operatorId, label: 'rotated' }, headers });
+    const theirs = await call(t.url, 'POST', '/api-keys', { key: second.body.data.key, body: { operatorId, label: 'rotated' }, headers });
+    expect([mine.status, theirs.status, theirs.headers.get('idempotent-replayed')]).toEqual([201, 201, null]);
+    expect(theirs.body.data.key).not.toBe(mine.body.data.key);
+  });
+
   it('deletes stored answers about an entity when it is erased', async () => {
     const headers = { 'idempotency-key': 'erase-me' };
     const first = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: player('p-erased'), headers });

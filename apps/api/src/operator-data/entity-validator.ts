@@ -26,7 +26,7 @@ export class EntityValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   validate(template: Template, entityType: string, data: Record<string, unknown>): EntityTypeSpec {
-    const spec = template.entity_types[entityType];
+    const spec = Object.hasOwn(template.entity_types, entityType) ? template.entity_types[entityType] : undefined;
     if (!spec) {
       throw new DomainError('VALIDATION_FAILED', 'Data does not match the template', [
         { field: 'entityType', problems: [`entityType must be one of ${Object.keys(template.entity_types).join(', ')}`] },

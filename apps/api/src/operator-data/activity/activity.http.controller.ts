@@ -71,7 +71,7 @@ export class ActivityHttpController {
     @CurrentPrincipal() principal: OperatorPrincipal,
     @RequestContext() context: CommandContext,
   ): Promise<Ok<RecordedActivity>> {
-    const missing = (['externalId', 'eventType'] as const).filter((field) => body[field] === undefined);
+    const missing = (['externalId', 'eventType'] as const).filter((field) => body[field] == null);
     if (missing.length > 0) {
       throw new DomainError('MISSING_FIELDS', 'externalId or eventType is missing', missing.map((field) => ({ field, problems: [`${field} is required`] })));
     }

@@ -50,7 +50,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent> {
     const key = await this.keyring.forEntity(operatorId, entity.entityId, { create: false });
     if (!key) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     const eventId = randomId('evt_');
-    const piiFields = (template.event_pii_fields ?? []).filter((field) => field in data);
+    const piiFields = (template.event_pii_fields ?? []).filter((field) => Object.hasOwn(data, field));
     const sealed: Record<string, unknown> = { ...data };
     for (const field of piiFields) {
       sealed[field] = seal(key, { operatorId, entityId: entity.entityId, field: `event:${eventId}:${field}` }, data[field]);

@@ -48,7 +48,7 @@ export class EntitiesHttpController {
     @RequestContext() context: CommandContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Ok<UpsertedEntityResponse>> {
-    const missing = (['entityType', 'externalId', 'data'] as const).filter((field) => body[field] === undefined);
+    const missing = (['entityType', 'externalId', 'data'] as const).filter((field) => body[field] == null);
     if (missing.length > 0) {
       throw new DomainError('MISSING_FIELDS', 'entityType, externalId, or data is missing', missing.map((field) => ({ field, problems: [`${field} is required`] })));
     }

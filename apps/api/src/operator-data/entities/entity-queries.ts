@@ -44,8 +44,10 @@ export class GetEntityHandler implements IQueryHandler<GetEntity> {
 
   async execute({ operatorId, externalId }: GetEntity): Promise<EntityView> {
     const entity = await findLiveEntity(this.read, operatorId, externalId);
-    const sealed = entity.piiFields.filter((field) => isEnvelope(entity.data[field]));
+    const sealed = entity.piiFields.filter((field) => Object.hasOwn(entity.data, field));
     if (sealed.length === 0) return entity;
+    // A personal field that is not an envelope was written by something else than this API: never serve it.
+    if (sealed.some((field) => !isEnvelope(entity.data[field]))) throw unreadable('ENVELOPE_MALFORMED');
     const key = await this.keyring.forEntity(operatorId, entity.id, { create: false });
     if (!key) throw unreadable();
     const data: Record<string, unknown> = { ...entity.data };

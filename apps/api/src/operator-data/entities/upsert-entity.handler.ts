@@ -29,10 +29,16 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
     const stream = entityStreamOf(operatorId, externalId);
     for (let attempt = 1; ; attempt++) {
       const state = await this.commands.load(entityDecider, stream);
-      const entityId = state.status === 'live' ? state.entityId : randomId('ent_');
-      const key = (await this.keyring.forEntity(operatorId, entityId, { create: true }))!;
+      const live = state.status === 'live';
+      const entityId = live ? state.entityId : randomId('ent_');
+      // A live entity's key is never created again: if it is gone, the entity is being erased.
+      const key = await this.keyring.forEntity(operatorId, entityId, { create: !live });
+      if (!key) throw new DomainError('CONFLICT', 'The entity is being erased; retry the request in a moment');
       const sealed: Record<string, unknown> = { ...data };
-      const piiFields = spec.pii_fields.filter((field) => field in data);
+      // Personal fields, and fields the template does not declare (they may be personal too), are sealed.
+      const piiFields = Object.keys(data).filter(
+        (field) => spec.pii_fields.includes(field) || !Object.hasOwn(spec.fields, field),
+      );
       for (const field of piiFields) sealed[field] = seal(key, { operatorId, entityId, field }, data[field]);
       try {
         const { events } = await this.commands.execute(
@@ -47,7 +53,7 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
       } catch (error) {
         // Another request created (or erased) this externalId's entity meanwhile: seal again for it.
         if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || attempt >= ATTEMPTS) throw error;
-        if (state.status !== 'live') await this.keyring.destroy(operatorId, entityId);
+        if (!live) await this.keyring.destroy(operatorId, entityId);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { DataKey, deriveOperatorKek, MasterKeys, open, seal } from '@onehazel/crypto';
@@ -25,12 +26,19 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** The tenant: stored answers about its entities are purged together on erasure. */
 function scopeOf(principal: Principal): string {
   return principal.kind === 'platform' ? `platform:${principal.platformId}` : `operator:${principal.operatorId}`;
 }
 
+/** The caller within the tenant: one key's Idempotency-Keys never replay another key's answers. */
+function callerOf(principal: Principal): string {
+  if (principal.kind === 'platform') return `platform-key:${principal.keyId}`;
+  return principal.via === 'key' ? `key:${principal.keyId}` : `session:${principal.subject}`;
+}
+
 /**
- * `Idempotency-Key` on every POST (DESIGN.md §7), scoped to the caller (its platform or operator), kept
+ * `Idempotency-Key` on every POST (DESIGN.md §7), scoped to the caller (the key, or the session), kept
  * for IDEMPOTENCY_TTL_MS (24 h): the same key and body replay the first answer with
  * `Idempotent-Replayed: true`; the same key with another request answers 422; while the first is in
  * flight, 409. A failed request releases its key, so it can be retried, except a 503 CONSISTENCY_TIMEOUT,
@@ -40,6 +48,8 @@ function scopeOf(principal: Principal): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly keys = new LRUCache<string, DataKey>({ max: 10_000 });
+
   constructor(
     @Inject(REQUEST_STORE) private readonly store: RequestStore,
     @Inject(MASTER_KEYS) private readonly masterKeys: MasterKeys,
@@ -67,19 +77,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ]);
     }
     const scope = scopeOf(principal);
-    const fingerprint = createHash('sha256')
+    const key = `${callerOf(principal)}\n${header}`;
+    // Keyed (HMAC), so that the stored fingerprint of a body with personal data cannot be checked against guesses.
+    const fingerprint = createHmac('sha256', (await this.dataKey(scope, this.masterKeys.current.id)).key)
       .update(`${request.method} ${request.url.split('?')[0]}\n${canonical(request.body ?? null)}`)
       .digest('hex');
-    const claimed = await this.store.claim({ scope, key: header, fingerprint, now: Date.now(), lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs });
+    const claimed = await this.store.claim({ scope, key, fingerprint, now: Date.now(), lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs });
     switch (claimed.outcome) {
       case 'mismatch':
         throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
       case 'in_flight':
         throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
       case 'done':
-        return { scope, key: header, replay: { status: claimed.status, body: await this.open(scope, header, claimed.response) } };
+        return { scope, key, replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
       case 'claimed':
-        return { scope, key: header, replay: null };
+        return { scope, key, replay: null };
     }
   }
 
@@ -105,10 +117,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
+  /** Per (master key, tenant), derived once and cached: HKDF is not run per request. */
   private async dataKey(scope: string, masterKeyId: string): Promise<DataKey> {
+    const cacheKey = `${masterKeyId}\n${scope}`;
+    const cached = this.keys.get(cacheKey);
+    if (cached) return cached;
     const master = this.masterKeys.get(masterKeyId);
     if (!master) throw new DomainError('INTERNAL_ERROR', 'The stored answer was encrypted with a master key this server does not have');
-    return { keyId: master.id, version: 1, key: await deriveOperatorKek(master.key, `idempotency:${scope}`) };
+    const dataKey: DataKey = { keyId: master.id, version: 1, key: await deriveOperatorKek(master.key, `idempotency:${scope}`) };
+    this.keys.set(cacheKey, dataKey);
+    return dataKey;
   }
 
   private async seal(scope: string, key: string, body: unknown): Promise<string> {
