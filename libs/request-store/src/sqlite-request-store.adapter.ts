@@ -47,6 +47,8 @@ export class SqliteRequestStore implements RequestStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Purged answers (about an erased entity) are overwritten, not just unlinked from the b-tree.
+    this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
     this.statements = {
       hit: this.db.prepare<[string, number, number], { hits: number }>(

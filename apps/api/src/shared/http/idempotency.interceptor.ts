@@ -108,7 +108,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           // The change was recorded: a retry must not make it again. Its answer (with the new id) is replayed.
           const described = describeError(error);
           const body = errorBody(described, request.id);
-          await this.store.complete(scope, key, described.status, await this.seal(scope, key, body), null).catch(() => undefined);
+          const subject = (described.details as { entityId?: unknown } | undefined)?.entityId;
+          await this.store
+            .complete(scope, key, described.status, await this.seal(scope, key, body), typeof subject === 'string' ? subject : null)
+            .catch(() => undefined);
         } else {
           await this.store.release(scope, key).catch(() => undefined);
         }
