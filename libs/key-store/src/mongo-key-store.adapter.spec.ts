@@ -1,34 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { withMongo } from '@onehazel/storage/testing';
 import { keyStoreContract } from './key-store.contract';
 import { MongoKeyStore } from './mongo-key-store.adapter';
 
-const url = process.env.MONGODB_URL;
-
-if (url) {
-  // One database per run, dropped at the end, so runs never see each other's data.
-  const dbName = `onehazel_contract_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-
+withMongo('MongoDB key store contract', 'libs/key-store', (url, dbName) => {
   keyStoreContract('MongoDB', async () => {
     const store = new MongoKeyStore(url, dbName);
     return { store, cleanup: () => store.close() };
   });
-
-  afterAll(async () => {
-    const client = new MongoClient(url);
-    try {
-      await client.db(dbName).dropDatabase();
-    } finally {
-      await client.close();
-    }
-  });
-} else {
-  // Not console.info: Jest's default reporter drops the console output of a file whose tests are all skipped.
-  process.stderr.write(
-    'MongoDB key store contract skipped: set MONGODB_URL to a replica set (majority reads and writes), ' +
-      'e.g. `MONGODB_URL=mongodb://localhost:27017/?replicaSet=rs0 npx jest libs/key-store`.\n',
-  );
-  describe.skip('MongoDB key store contract (skipped: set MONGODB_URL to run it)', () => {
-    it('runs the KeyStore contract against MongoDB', () => undefined);
-  });
-}
+});

@@ -1,3 +1,4 @@
+import { mongoClient } from '@onehazel/storage';
 import { MongoClient, type Collection, type Db } from 'mongodb';
 import { KeyStore, WrappedDataKey } from './key-store.port';
 
@@ -61,12 +62,7 @@ export class MongoKeyStore implements KeyStore {
   private indexes: Promise<void> | undefined;
 
   constructor(url: string, dbName: string) {
-    try {
-      this.client = new MongoClient(url, { ignoreUndefined: true, appName: 'onehazel' });
-    } catch {
-      // The parser's message may quote parts of the URL, which may hold a password.
-      throw new Error('MONGODB_URL is not a valid MongoDB connection string');
-    }
+    this.client = mongoClient(url);
     this.db = this.client.db(dbName);
   }
 

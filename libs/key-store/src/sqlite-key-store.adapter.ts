@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '@onehazel/storage';
 import { KeyStore, WrappedDataKey } from './key-store.port';
 
 const SCHEMA = `
@@ -67,18 +68,10 @@ export class SqliteKeyStore implements KeyStore {
   private readonly statements;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('secure_delete = ON');
+    this.db = openSqlite(file, { secureDelete: true });
     // A WAL that restarts after a checkpoint is cut back to nothing rather than overwritten in place, so
     // frames of deleted rows past the new end of the log do not linger in the file.
     this.db.pragma('journal_size_limit = 0');
-    if (this.db.pragma('secure_delete', { simple: true }) !== 1) {
-      this.db.close();
-      throw new Error('this SQLite build ignores PRAGMA secure_delete; the key store cannot erase keys');
-    }
     this.db.exec(SCHEMA);
     this.statements = {
       insert: this.db.prepare(

@@ -1,3 +1,4 @@
+import { mongoClient } from '@onehazel/storage';
 import {
   MongoClient,
   WriteConcern,
@@ -81,13 +82,7 @@ export class MongoReadStore implements ReadStore {
   private readonly db: Db;
 
   constructor(url: string, dbName: string) {
-    try {
-      // ignoreUndefined: an undefined field is left out, as JSON (and the SQLite store) would.
-      this.client = new MongoClient(url, { ignoreUndefined: true, appName: 'onehazel' });
-    } catch {
-      // The parser's message may quote parts of the URL, which may hold a password.
-      throw new Error('MONGODB_URL is not a valid MongoDB connection string');
-    }
+    this.client = mongoClient(url);
     this.db = this.client.db(dbName);
   }
 

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '@onehazel/storage';
 import type { ClaimRequest, IdempotencyClaim, RequestStore, WindowCount } from './request-store.port';
 
 const SCHEMA = `
@@ -43,12 +44,9 @@ export class SqliteRequestStore implements RequestStore {
   private readonly statements;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    // Purged answers (about an erased entity) are overwritten, not just unlinked from the b-tree.
-    this.db.pragma('secure_delete = ON');
+    // Counters may lose their last moments in a power loss (NORMAL); purged answers (about an erased
+    // entity) are overwritten, not just unlinked (secure_delete).
+    this.db = openSqlite(file, { synchronous: 'NORMAL', busyTimeoutMs: 5000, secureDelete: true });
     this.db.exec(SCHEMA);
     this.statements = {
       hit: this.db.prepare<[string, number, number], { hits: number }>(
