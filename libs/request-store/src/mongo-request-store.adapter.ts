@@ -11,6 +11,7 @@ type StoredRecord = {
   scope: string;
   key: string;
   fingerprint: string;
+  token: string;
   state: 'in_flight' | 'done';
   status: number | null;
   response: string | null;
@@ -113,12 +114,13 @@ export class MongoRequestStore implements RequestStore {
 
   async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
     await this.ensureIndexes();
-    const { scope, key, fingerprint, now, lockMs, ttlMs } = request;
+    const { scope, key, token, fingerprint, now, lockMs, ttlMs } = request;
     const fresh: StoredRecord = {
       _id: recordId(scope, key),
       scope,
       key,
       fingerprint,
+      token,
       state: 'in_flight',
       status: null,
       response: null,
@@ -151,12 +153,15 @@ export class MongoRequestStore implements RequestStore {
     throw new Error('the request store could not settle an idempotency claim: too many concurrent changes');
   }
 
-  async complete(scope: string, key: string, status: number, response: string, subject: string | null): Promise<void> {
-    await this.records.updateOne({ _id: recordId(scope, key) }, { $set: { state: 'done', status, response, subject } });
+  async complete(scope: string, key: string, token: string, status: number, response: string, subject: string | null): Promise<void> {
+    await this.records.updateOne(
+      { _id: recordId(scope, key), token, state: 'in_flight' },
+      { $set: { state: 'done', status, response, subject } },
+    );
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    await this.records.deleteOne({ _id: recordId(scope, key), state: 'in_flight' });
+  async release(scope: string, key: string, token: string): Promise<void> {
+    await this.records.deleteOne({ _id: recordId(scope, key), token, state: 'in_flight' });
   }
 
   async purgeSubject(scope: string, subject: string): Promise<number> {
@@ -181,6 +186,6 @@ export class MongoRequestStore implements RequestStore {
 
 /** A filter that matches the record only as it was read: every field a claim, completion or take-over sets. */
 function sameRecord(record: StoredRecord): Filter<StoredRecord> {
-  const { _id, fingerprint, state, status, response, subject, lockedUntil, expiresAt } = record;
-  return { _id, fingerprint, state, status, response, subject, lockedUntil, expiresAt };
+  const { _id, fingerprint, token, state, status, response, subject, lockedUntil, expiresAt } = record;
+  return { _id, fingerprint, token, state, status, response, subject, lockedUntil, expiresAt };
 }

@@ -14,6 +14,8 @@ const DAY = 24 * HOUR;
  * under a test. `sweep` deletes everything expired in the whole store, so its test expects at least its
  * own records to go, not an exact count.
  */
+const TOKEN = 'token_a';
+
 export function requestStoreContract(adapter: string, open: OpenRequestStore): void {
   describe(`RequestStore contract: ${adapter}`, () => {
     let store: RequestStore;
@@ -37,6 +39,7 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
       store.claim({
         scope: scope(),
         key: 'key_1',
+        token: TOKEN,
         fingerprint: 'POST /things #a',
         now: t0,
         lockMs: MINUTE,
@@ -85,7 +88,7 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
 
       it('answers the stored response once completed, and mismatch to another request', async () => {
         expect(await claim()).toEqual({ outcome: 'claimed' });
-        await store.complete(scope(), 'key_1', 201, '{"id":"thing_1"}', 'thing_1');
+        await store.complete(scope(), 'key_1', TOKEN, 201, '{"id":"thing_1"}', 'thing_1');
         const done = { outcome: 'done', status: 201, response: '{"id":"thing_1"}' };
         expect(await claim({ now: t0 + 1_000 })).toEqual(done);
         // Past the lock: a completed record is not a dead claim.
@@ -95,7 +98,7 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
 
       it('stores a response without a subject', async () => {
         await claim();
-        await store.complete(scope(), 'key_1', 422, '', null);
+        await store.complete(scope(), 'key_1', TOKEN, 422, '', null);
         expect(await claim({ now: t0 + 1 })).toEqual({ outcome: 'done', status: 422, response: '' });
       });
 
@@ -106,24 +109,24 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         expect(await claim({ ...b, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
         expect(await claim({ scope: scope('other'), key: 'key_1' })).toEqual({ outcome: 'claimed' });
         expect(await claim({ key: 'key_2' })).toEqual({ outcome: 'claimed' });
-        await store.complete(a.scope, a.key, 200, 'a', null);
+        await store.complete(a.scope, a.key, TOKEN, 200, 'a', null);
         expect(await claim({ ...a, now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'a' });
         expect(await claim({ ...b, fingerprint: 'other', now: t0 + 1 })).toEqual({ outcome: 'in_flight' });
       });
 
       it('lets a new claim succeed after a release, even for another request', async () => {
         await claim();
-        await store.release(scope(), 'key_1');
+        await store.release(scope(), 'key_1', TOKEN);
         expect(await claim({ now: t0 + 1_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
         expect(await claim({ now: t0 + 2_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
       });
 
       it('releases only a claim in flight: a completed record stays', async () => {
         await claim();
-        await store.complete(scope(), 'key_1', 200, 'kept', null);
-        await store.release(scope(), 'key_1');
+        await store.complete(scope(), 'key_1', TOKEN, 200, 'kept', null);
+        await store.release(scope(), 'key_1', TOKEN);
         expect(await claim({ now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'kept' });
-        await store.release(scope(), 'never-claimed');
+        await store.release(scope(), 'never-claimed', TOKEN);
         expect(await claim({ key: 'never-claimed' })).toEqual({ outcome: 'claimed' });
       });
 
@@ -137,9 +140,19 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         expect(await claim({ now: t0 + 10_002 })).toEqual({ outcome: 'claimed' });
       });
 
+      it('ignores a late completion or release by a claim that was taken over', async () => {
+        await claim({ lockMs: 5_000 });
+        expect(await claim({ now: t0 + 5_001, token: 'token_b' })).toEqual({ outcome: 'claimed' });
+        await store.complete(scope(), 'key_1', TOKEN, 201, 'late', null);
+        await store.release(scope(), 'key_1', TOKEN);
+        expect(await claim({ now: t0 + 5_002 })).toEqual({ outcome: 'in_flight' });
+        await store.complete(scope(), 'key_1', 'token_b', 201, 'mine', null);
+        expect(await claim({ now: t0 + 5_003 })).toEqual({ outcome: 'done', status: 201, response: 'mine' });
+      });
+
       it('lets any request claim a key again once its record expired, clearing what it stood for', async () => {
         await claim({ ttlMs: HOUR });
-        await store.complete(scope(), 'key_1', 201, 'old', 'thing_old');
+        await store.complete(scope(), 'key_1', TOKEN, 201, 'old', 'thing_old');
         expect(await claim({ now: t0 + HOUR, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
         expect(await claim({ now: t0 + HOUR + 1, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
         expect(await claim({ now: t0 + HOUR + 2, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
@@ -177,7 +190,7 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         ];
         for (const [s, k, subject] of records) {
           await claim({ scope: s, key: k });
-          await store.complete(s, k, 200, k, subject);
+          await store.complete(s, k, TOKEN, 200, k, subject);
         }
         await claim({ key: 'k6' }); // in flight, no subject yet
 
@@ -198,10 +211,10 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
 
     it('sweeps expired records and past windows, and keeps the rest', async () => {
       await claim({ key: 'short', ttlMs: HOUR });
-      await store.complete(scope(), 'short', 200, 'short', null);
+      await store.complete(scope(), 'short', TOKEN, 200, 'short', null);
       await claim({ key: 'short-in-flight', ttlMs: HOUR });
       await claim({ key: 'long', ttlMs: DAY });
-      await store.complete(scope(), 'long', 200, 'long', null);
+      await store.complete(scope(), 'long', TOKEN, 200, 'long', null);
       await store.hit(bucket('past'), MINUTE, t0);
       await store.hit(bucket('past'), MINUTE, t0);
       await store.hit(bucket('current'), 2 * HOUR, t0);

@@ -16,6 +16,8 @@ export type IdempotencyClaim =
 export type ClaimRequest = Readonly<{
   scope: string;
   key: string;
+  /** Drawn by the caller for this claim: only its holder completes or releases it. */
+  token: string;
   /** Method, path and a hash of the body: what makes two requests "the same". */
   fingerprint: string;
   now: number;
@@ -30,10 +32,13 @@ export interface RequestStore {
   hit(bucket: string, windowMs: number, now: number): Promise<WindowCount>;
   /** Atomically claims (scope, key) for a request, or answers what the key already stands for. */
   claim(request: ClaimRequest): Promise<IdempotencyClaim>;
-  /** Stores the answer of a claimed request (already encrypted by the caller), tagged with what it is about. */
-  complete(scope: string, key: string, status: number, response: string, subject: string | null): Promise<void>;
-  /** Gives a claim up (the request failed), so that the client can retry with the same key. */
-  release(scope: string, key: string): Promise<void>;
+  /**
+   * Stores the answer of a claimed request (already encrypted by the caller), tagged with what it is
+   * about. Only while the claim is still `token`'s: one taken over after its lock expired is not touched.
+   */
+  complete(scope: string, key: string, token: string, status: number, response: string, subject: string | null): Promise<void>;
+  /** Gives `token`'s claim up (the request failed), so that the client can retry with the same key. */
+  release(scope: string, key: string, token: string): Promise<void>;
   /** Deletes the stored answers about a subject (an erased entity), so they do not outlive it. */
   purgeSubject(scope: string, subject: string): Promise<number>;
   /** Deletes expired records and past windows; answers how many. */

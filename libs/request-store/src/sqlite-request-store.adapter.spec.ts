@@ -37,7 +37,7 @@ describe('SqliteRequestStore files', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const request = { scope: 'ops', key: 'key_1', fingerprint: 'POST /things #a', now: t0, lockMs: MINUTE, ttlMs: 60 * MINUTE };
+  const request = { token: 'token_a', scope: 'ops', key: 'key_1', fingerprint: 'POST /things #a', now: t0, lockMs: MINUTE, ttlMs: 60 * MINUTE };
 
   it('shares rate windows between two connections to one file (two processes)', async () => {
     const a = openStore();
@@ -55,11 +55,11 @@ describe('SqliteRequestStore files', () => {
     const outcomes = await Promise.all([a.claim(request), b.claim(request)]);
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(['claimed', 'in_flight']);
     expect(await b.claim({ ...request, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
-    await a.complete('ops', 'key_1', 201, 'answer', 'thing_1');
+    await a.complete('ops', 'key_1', 'token_a', 201, 'answer', 'thing_1');
     expect(await b.claim(request)).toEqual({ outcome: 'done', status: 201, response: 'answer' });
     expect(await b.purgeSubject('ops', 'thing_1')).toBe(1);
     expect(await a.claim(request)).toEqual({ outcome: 'claimed' });
-    await b.release('ops', 'key_1');
+    await b.release('ops', 'key_1', 'token_a');
     expect(await a.claim({ ...request, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
     expect(await b.sweep(t0 + 60 * MINUTE + 1)).toBe(1);
   });
@@ -68,7 +68,7 @@ describe('SqliteRequestStore files', () => {
     const first = openStore();
     await first.hit('ip:1', MINUTE, t0);
     await first.claim(request);
-    await first.complete('ops', 'key_1', 200, 'kept', null);
+    await first.complete('ops', 'key_1', 'token_a', 200, 'kept', null);
     await first.close();
     const second = openStore();
     expect(await second.hit('ip:1', MINUTE, t0)).toEqual({ hits: 2, resetAt: t0 + MINUTE });

@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
   scope        TEXT    NOT NULL,
   key          TEXT    NOT NULL,
   fingerprint  TEXT    NOT NULL,
+  token        TEXT    NOT NULL,
   state        TEXT    NOT NULL,
   status       INTEGER,
   response     TEXT,
@@ -55,13 +56,14 @@ export class SqliteRequestStore implements RequestStore {
       ),
       find: this.db.prepare<[string, string], Row>('SELECT * FROM idempotency WHERE scope = ? AND key = ?'),
       claim: this.db.prepare(
-        `INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, state, status, response, subject, locked_until, expires_at)
-         VALUES (?, ?, ?, 'in_flight', NULL, NULL, NULL, ?, ?)`,
+        `INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, token, state, status, response, subject, locked_until, expires_at)
+         VALUES (?, ?, ?, ?, 'in_flight', NULL, NULL, NULL, ?, ?)`,
       ),
       complete: this.db.prepare(
-        `UPDATE idempotency SET state = 'done', status = ?, response = ?, subject = ? WHERE scope = ? AND key = ?`,
+        `UPDATE idempotency SET state = 'done', status = ?, response = ?, subject = ?
+         WHERE scope = ? AND key = ? AND token = ? AND state = 'in_flight'`,
       ),
-      release: this.db.prepare(`DELETE FROM idempotency WHERE scope = ? AND key = ? AND state = 'in_flight'`),
+      release: this.db.prepare(`DELETE FROM idempotency WHERE scope = ? AND key = ? AND token = ? AND state = 'in_flight'`),
       purge: this.db.prepare('DELETE FROM idempotency WHERE scope = ? AND subject = ?'),
       sweepRecords: this.db.prepare('DELETE FROM idempotency WHERE expires_at < ?'),
       sweepWindows: this.db.prepare('DELETE FROM rate_windows WHERE expires_at < ?'),
@@ -75,7 +77,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
-    const { scope, key, fingerprint, now, lockMs, ttlMs } = request;
+    const { scope, key, token, fingerprint, now, lockMs, ttlMs } = request;
     const run = this.db.transaction((): IdempotencyClaim => {
       const row = this.statements.find.get(scope, key);
       if (row && row.expires_at >= now) {
@@ -83,18 +85,18 @@ export class SqliteRequestStore implements RequestStore {
         if (row.state === 'done') return { outcome: 'done', status: row.status!, response: row.response! };
         if (row.locked_until > now) return { outcome: 'in_flight' };
       }
-      this.statements.claim.run(scope, key, fingerprint, now + lockMs, now + ttlMs);
+      this.statements.claim.run(scope, key, fingerprint, token, now + lockMs, now + ttlMs);
       return { outcome: 'claimed' };
     });
     return run.immediate();
   }
 
-  async complete(scope: string, key: string, status: number, response: string, subject: string | null): Promise<void> {
-    this.statements.complete.run(status, response, subject, scope, key);
+  async complete(scope: string, key: string, token: string, status: number, response: string, subject: string | null): Promise<void> {
+    this.statements.complete.run(status, response, subject, scope, key, token);
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    this.statements.release.run(scope, key);
+  async release(scope: string, key: string, token: string): Promise<void> {
+    this.statements.release.run(scope, key, token);
   }
 
   async purgeSubject(scope: string, subject: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
@@ -62,7 +62,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (request.method !== 'POST' || header === undefined || !request.principal) return next.handle();
     return from(this.claim(request, header, request.principal)).pipe(
       mergeMap((claim) => {
-        if (!claim.replay) return this.run(context, next, claim.scope, claim.key);
+        if (!claim.replay) return this.run(context, next, claim.scope, claim.key, claim.token);
         const reply = context.switchToHttp().getResponse<FastifyReply>();
         void reply.status(claim.replay.status).header('idempotent-replayed', 'true');
         return of(claim.replay.body);
@@ -82,25 +82,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const fingerprint = createHmac('sha256', (await this.dataKey(scope, this.masterKeys.current.id)).key)
       .update(`${request.method} ${request.url.split('?')[0]}\n${canonical(request.body ?? null)}`)
       .digest('hex');
-    const claimed = await this.store.claim({ scope, key, fingerprint, now: Date.now(), lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs });
+    const token = randomUUID();
+    const claimed = await this.store.claim({ scope, key, token, fingerprint, now: Date.now(), lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs });
     switch (claimed.outcome) {
       case 'mismatch':
         throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
       case 'in_flight':
         throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
       case 'done':
-        return { scope, key, replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
+        return { scope, key, token, replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
       case 'claimed':
-        return { scope, key, replay: null };
+        return { scope, key, token, replay: null };
     }
   }
 
-  private run(context: ExecutionContext, next: CallHandler, scope: string, key: string): Observable<unknown> {
+  private run(context: ExecutionContext, next: CallHandler, scope: string, key: string, token: string): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     return next.handle().pipe(
       mergeMap(async (body) => {
-        await this.store.complete(scope, key, reply.statusCode, await this.seal(scope, key, body), subjectOf(body));
+        await this.store.complete(scope, key, token, reply.statusCode, await this.seal(scope, key, body), subjectOf(body));
         return body;
       }),
       catchError(async (error: unknown) => {
@@ -110,10 +111,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           const body = errorBody(described, request.id);
           const subject = (described.details as { entityId?: unknown } | undefined)?.entityId;
           await this.store
-            .complete(scope, key, described.status, await this.seal(scope, key, body), typeof subject === 'string' ? subject : null)
+            .complete(scope, key, token, described.status, await this.seal(scope, key, body), typeof subject === 'string' ? subject : null)
             .catch(() => undefined);
         } else {
-          await this.store.release(scope, key).catch(() => undefined);
+          await this.store.release(scope, key, token).catch(() => undefined);
         }
         throw error;
       }),
