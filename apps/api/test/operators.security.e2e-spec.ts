@@ -82,6 +82,27 @@ describe('Platform API: operators (security)', () => {
     expect((await call(t.url, 'GET', '/platform-api/operators', { key: platform.key })).status).toBe(401);
   });
 
+  it('keeps the operator’s contact e-mail (personal data) out of the event log, the read model and the logs', async () => {
+    const email = 'ottilie.contact@casino.example';
+    const created = await call(t.url, 'POST', '/platform-api/operators', { key: ownKey, body: operatorInput({ contactEmail: email }) });
+    expect(created.body.data.contactEmail).toBe(email);
+    const changed = 'new.contact@casino.example';
+    await call(t.url, 'PUT', `/platform-api/operators/${created.body.data.id}`, { key: ownKey, body: { contactEmail: changed } });
+    expect((await call(t.url, 'GET', `/platform-api/operators/${created.body.data.id}`, { key: ownKey })).body.data.contactEmail).toBe(changed);
+    const listed = await call(t.url, 'GET', '/platform-api/operators?limit=100', { key: ownKey });
+    expect(listed.body.data.map((o: { contactEmail: string }) => o.contactEmail)).toContain(changed);
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    for (const value of [email, changed]) {
+      for (const file of readdirSync(t.dataDir)) expect([file, value, readFileSync(join(t.dataDir, file)).includes(value)]).toEqual([file, value, false]);
+      expect(t.logs.some((line) => line.includes(value))).toBe(false);
+    }
+    // The same address again records nothing.
+    const before = (await call(t.url, 'GET', `/platform-api/operators/${created.body.data.id}/history`, { key: ownKey })).body.data.length;
+    await call(t.url, 'PUT', `/platform-api/operators/${created.body.data.id}`, { key: ownKey, body: { contactEmail: changed } });
+    expect((await call(t.url, 'GET', `/platform-api/operators/${created.body.data.id}/history`, { key: ownKey })).body.data).toHaveLength(before);
+  });
+
   it('never writes a platform key into the logs or the data files in plaintext', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');

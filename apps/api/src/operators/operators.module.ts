@@ -10,6 +10,8 @@ import { GetOperatorHttpController } from './queries/get-operator/get-operator.h
 import { ListOperatorsHandler } from './queries/list-operators/list-operators.handler';
 import { ListOperatorsHttpController } from './queries/list-operators/list-operators.http.controller';
 
+import { OperatorContactCipher } from './operator-contact.cipher';
+
 const controllers = [
   CreateOperatorHttpController,
   ListOperatorsHttpController,
@@ -23,6 +25,6 @@ const queryHandlers = [GetOperatorHandler, ListOperatorsHandler];
 /** Seed 000: a platform partner manages its operators. */
 @Module({
   controllers,
-  providers: [...commandHandlers, ...queryHandlers],
+  providers: [...commandHandlers, ...queryHandlers, OperatorContactCipher],
 })
 export class OperatorsModule {}
