@@ -66,12 +66,6 @@ export class MongoKeyStore implements KeyStore {
     this.db = this.client.db(dbName);
   }
 
-  /** Builds a store and connects it now, so that a wrong URL or an unreachable server fails here. */
-  static async connect(url: string, dbName: string): Promise<MongoKeyStore> {
-    const store = new MongoKeyStore(url, dbName);
-    await store.client.connect();
-    return store;
-  }
 
   private get keys(): Collection<StoredKey> {
     return this.db.collection<StoredKey>(COLLECTION, {

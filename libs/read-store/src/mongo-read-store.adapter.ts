@@ -86,12 +86,6 @@ export class MongoReadStore implements ReadStore {
     this.db = this.client.db(dbName);
   }
 
-  /** Builds a store and connects it now, so that a wrong URL or an unreachable server fails here. */
-  static async connect(url: string, dbName: string): Promise<MongoReadStore> {
-    const store = new MongoReadStore(url, dbName);
-    await store.client.connect();
-    return store;
-  }
 
   private collection(name: string): Collection<StoredDocument> {
     if (!COLLECTION.test(name) || name === CHECKPOINTS) throw new Error(`not a usable collection name: ${name}`);

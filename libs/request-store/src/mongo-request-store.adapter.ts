@@ -54,12 +54,6 @@ export class MongoRequestStore implements RequestStore {
     this.db = this.client.db(dbName);
   }
 
-  /** Builds a store and connects it now, so that a wrong URL or an unreachable server fails here. */
-  static async connect(url: string, dbName: string): Promise<MongoRequestStore> {
-    const store = new MongoRequestStore(url, dbName);
-    await store.client.connect();
-    return store;
-  }
 
   private collection<T extends { _id: string }>(name: string): Collection<T> {
     return this.db.collection<T>(name, {
