@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Collections, EntityEventView } from '@onehazel/projections';
-import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+import { call, igamingOperator, operatorWithKey, startTestApp, TestApp } from './harness';
 
 const PLAYER = {
   entityType: 'player',
@@ -15,8 +15,7 @@ describe('activity events and entity states (seed 001)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ key } = await operatorWithKey(t));
-    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+    ({ key } = await igamingOperator(t));
     await call(t.url, 'POST', '/operator-data-api/entities', { key, body: PLAYER });
   });
   afterAll(async () => t.close());

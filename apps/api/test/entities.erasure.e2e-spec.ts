@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EntityKeyring, isEnvelope, open } from '@onehazel/crypto';
 import { Collections, EntityView } from '@onehazel/projections';
-import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+import { call, igamingOperator, startTestApp, TestApp } from './harness';
 
 const PLAYER = {
   entityType: 'player',
@@ -31,8 +31,7 @@ describe('GDPR erasure by crypto-shredding', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ key, operatorId } = await operatorWithKey(t));
-    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+    ({ key, operatorId } = await igamingOperator(t));
   });
   afterAll(async () => t.close());
 
@@ -100,8 +99,7 @@ describe('erasure racing an upsert', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ key, operatorId } = await operatorWithKey(t));
-    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+    ({ key, operatorId } = await igamingOperator(t));
   });
   afterAll(async () => t.close());
 
@@ -142,8 +140,7 @@ describe('tampered envelopes', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ key } = await operatorWithKey(t));
-    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+    ({ key } = await igamingOperator(t));
   });
   afterAll(async () => t.close());
 

@@ -94,3 +94,11 @@ export async function operatorWithKey(
   if (issued.status !== 201) throw new Error(`key not issued: ${JSON.stringify(issued.body)}`);
   return { platformKey: platform, operatorId: created.body.data.id, key: issued.body.data.key, keyId: issued.body.data.id };
 }
+
+/** An operator with a key and the built-in igaming template: where operator-data tests start. */
+export async function igamingOperator(t: TestApp, platformKey?: string) {
+  const operator = await operatorWithKey(t, platformKey);
+  const configured = await call(t.url, 'PUT', '/operator-data-api/settings', { key: operator.key, body: { template: 'igaming' } });
+  if (configured.status !== 200) throw new Error(`template not configured: ${JSON.stringify(configured.body)}`);
+  return operator;
+}

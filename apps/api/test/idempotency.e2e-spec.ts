@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+import { call, igamingOperator, operatorWithKey, startTestApp, TestApp } from './harness';
 
 const player = (externalId: string, email = 'idem@example.com') => ({
   entityType: 'player',
@@ -16,8 +16,7 @@ describe('Idempotency-Key on every POST', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ key, operatorId, platformKey } = await operatorWithKey(t));
-    await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
+    ({ key, operatorId, platformKey } = await igamingOperator(t));
   });
   afterAll(async () => t.close());
 
