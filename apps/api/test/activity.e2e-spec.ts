@@ -73,7 +73,7 @@ describe('activity events and entity states (seed 001)', () => {
     await record({ externalId: 'player_gone', eventType: 'deposit', data: { amount: 10, ip_address: '203.0.113.99' } });
     await call(t.url, 'DELETE', '/operator-data-api/entities/player_gone', { key });
     const check = async () => {
-      const events = (await t.app.runtime.stores.read.find(Collections.entityEvents, { where: { entityId }, limit: 10 })) as EntityEventView[];
+      const events = (await t.app.runtime.stores.read.find(Collections.entityEvents, { where: { entityId }, orderBy: 'recordedPosition', limit: 10 })) as EntityEventView[];
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ data: {}, piiFields: [], redacted: true });
       expect(await t.app.runtime.stores.read.get(Collections.entityStates, entityId)).toBeNull();

@@ -137,17 +137,18 @@ describe('erasure racing an upsert', () => {
 describe('tampered envelopes', () => {
   let t: TestApp;
   let key: string;
+  let operatorId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ key } = await igamingOperator(t));
+    ({ key, operatorId } = await igamingOperator(t));
   });
   afterAll(async () => t.close());
 
   /** Rewrites an entity's read-model document as an attacker with access to the store would. */
   async function tamper(externalId: string, change: (data: Record<string, unknown>) => Record<string, unknown>) {
     const read = t.app.runtime.stores.read;
-    const [view] = (await read.find(Collections.entities, { where: { externalId, erased: false }, limit: 1 })) as EntityView[];
+    const [view] = (await read.find(Collections.entities, { where: { operatorId, externalId, erased: false }, limit: 1 })) as EntityView[];
     const checkpoint = await read.getCheckpoint('main');
     await read.commit('main', checkpoint, checkpoint!, [{ kind: 'put', collection: Collections.entities, document: { ...view!, data: change({ ...view!.data }) } }]);
   }
@@ -190,7 +191,7 @@ describe('tampered envelopes', () => {
     const moved = await call(t.url, 'GET', '/operator-data-api/entities/p_one', { key });
     expect([moved.status, moved.body.error.code]).toEqual([500, 'DATA_UNREADABLE']);
 
-    const [two] = (await t.app.runtime.stores.read.find(Collections.entities, { where: { externalId: 'p_two', erased: false }, limit: 1 })) as EntityView[];
+    const [two] = (await t.app.runtime.stores.read.find(Collections.entities, { where: { operatorId, externalId: 'p_two', erased: false }, limit: 1 })) as EntityView[];
     await upsert('p_three', 'three@example.com');
     await tamper('p_three', (data) => ({ ...data, email: two!.data.email }));
     const swapped = await call(t.url, 'GET', '/operator-data-api/entities/p_three', { key });

@@ -17,6 +17,7 @@ import {
   IndexSpec,
   ReadStore,
   Scalar,
+  servingIndex,
 } from './read-store.port';
 
 /** A read-model document as MongoDB holds it: the document's `id` is its `_id`. */
@@ -60,6 +61,11 @@ function fromStored(stored: StoredDocument): Document {
   return { id: _id, ...fields };
 }
 
+/** An index's key pattern: its fields, then _id (the tie-breaker of every order). */
+function keyPattern(index: IndexSpec): Record<string, 1> {
+  return Object.fromEntries([...new Set([...index.fields.map(path), '_id'])].map((key) => [key, 1 as const]));
+}
+
 /** Documents after (value, id) in the order (field, _id), both ascending, the way MongoDB sorts them. */
 function keysetAfter(field: string, value: Scalar, id: string): Filter<StoredDocument> {
   if (field === '_id') return { _id: { $gt: id } };
@@ -80,6 +86,7 @@ function keysetAfter(field: string, value: Scalar, id: string): Filter<StoredDoc
 export class MongoReadStore implements ReadStore {
   private readonly client: MongoClient;
   private readonly db: Db;
+  private indexes: readonly IndexSpec[] = [];
 
   constructor(url: string, dbName: string) {
     this.client = mongoClient(url);
@@ -96,12 +103,10 @@ export class MongoReadStore implements ReadStore {
     return this.db.collection<StoredCheckpoint>(CHECKPOINTS);
   }
 
+  /** Creates the read models' declared indexes (idempotent: an existing index is kept), at every start. */
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
-    for (const index of indexes) {
-      const keys = [...new Set([...index.fields.map(path), '_id'])];
-      if (keys.length === 1) continue;
-      await this.collection(index.collection).createIndex(Object.fromEntries(keys.map((key) => [key, 1])));
-    }
+    for (const index of indexes) await this.collection(index.collection).createIndex(keyPattern(index));
+    this.indexes = [...this.indexes, ...indexes];
   }
 
   async get(collection: string, id: string): Promise<Document | null> {
@@ -111,6 +116,7 @@ export class MongoReadStore implements ReadStore {
 
   async find(collection: string, query: FindQuery): Promise<Document[]> {
     if (query.limit <= 0) return []; // MongoDB reads limit 0 as "no limit"
+    const index = servingIndex(this.indexes, collection, Object.keys(query.where ?? {}), query.orderBy);
     const clauses: Filter<StoredDocument>[] = [];
     // Equality; `{ field: null }` matches null and a missing field alike.
     for (const [name, value] of Object.entries(query.where ?? {})) clauses.push({ [path(name)]: value });
@@ -118,7 +124,9 @@ export class MongoReadStore implements ReadStore {
     if (query.after) clauses.push(keysetAfter(order, query.after.value, query.after.id));
     const filter: Filter<StoredDocument> = clauses.length > 0 ? { $and: clauses } : {};
     const sort: Sort = order === '_id' ? { _id: 1 } : { [order]: 1, _id: 1 };
-    const stored = await this.collection(collection).find(filter).sort(sort).limit(query.limit).toArray();
+    // The hint pins the plan to the index that serves the query, as the SQLite adapter's INDEXED BY does.
+    const hint = index === 'primary' ? { _id: 1 } : keyPattern(index);
+    const stored = await this.collection(collection).find(filter).sort(sort).hint(hint).limit(query.limit).toArray();
     return stored.map(fromStored);
   }
 
@@ -133,6 +141,7 @@ export class MongoReadStore implements ReadStore {
       const collection = this.collection(change.collection);
       if (change.kind === 'put') return { kind: 'put' as const, collection, document: toStored(change.document) };
       if (change.kind === 'delete') return { kind: 'delete' as const, collection, id: change.id };
+      servingIndex(this.indexes, change.collection, Object.keys(change.where), undefined, true);
       const filter = Object.fromEntries(Object.entries(change.where).map(([name, value]) => [path(name), value]));
       const set = Object.fromEntries(Object.entries(change.set).map(([name, value]) => [path(name), value]));
       return { kind: 'patchWhere' as const, collection, filter, set };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CheckpointMovedError, ReadStore } from './read-store.port';
+import { CheckpointMovedError, NoIndexError, ReadStore } from './read-store.port';
 
 export type OpenReadStore = () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>;
 
@@ -19,7 +19,12 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       const suffix = randomUUID().replace(/-/g, '').slice(0, 12);
       collection = `contract_${suffix}`;
       checkpoint = `contract_${suffix}`;
-      await store.ensureIndexes([{ collection, fields: ['owner', 'createdAt'] }]);
+      await store.ensureIndexes([
+        { collection, fields: ['owner', 'createdAt'] },
+        { collection, fields: ['active'] },
+        { collection, fields: ['parent'] },
+        { collection, fields: ['entityId', 'seq'] },
+      ]);
     });
     afterEach(async () => cleanup());
 
@@ -87,7 +92,7 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
         limit: 2,
       });
       expect(page2.map((d) => d.id)).toEqual(['a']);
-      expect((await store.find(collection, { where: { owner: 'nobody' }, limit: 10 })).length).toBe(0);
+      expect((await store.find(collection, { where: { owner: 'nobody' }, orderBy: 'createdAt', limit: 10 })).length).toBe(0);
     });
 
     it('finds by boolean and null fields, and orders by id by default', async () => {
@@ -104,18 +109,49 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       ]);
     });
 
+    it('refuses a query that no declared index serves, instead of scanning the collection', async () => {
+      await store.commit(checkpoint, null, '1', [{ kind: 'put', collection, document: doc('a', 'p1', 't', { colour: 'red' }) }]);
+      await expect(store.find(collection, { where: { colour: 'red' }, limit: 10 })).rejects.toBeInstanceOf(NoIndexError);
+      // An index whose equality fields match, but whose order is another field's, does not serve either.
+      await expect(store.find(collection, { where: { owner: 'p1' }, orderBy: 'colour', limit: 10 })).rejects.toBeInstanceOf(NoIndexError);
+      await expect(store.find(collection, { where: { owner: 'p1' }, limit: 10 })).rejects.toBeInstanceOf(NoIndexError);
+      await expect(
+        store.commit(checkpoint, '1', '2', [{ kind: 'patchWhere', collection, where: { colour: 'red' }, set: { colour: 'blue' } }]),
+      ).rejects.toBeInstanceOf(NoIndexError);
+      expect(await store.getCheckpoint(checkpoint)).toBe('1');
+    });
+
+    it('pages through many documents with equal sort values in (value, id) order, whatever the key order of the filter', async () => {
+      const documents = Array.from({ length: 25 }, (_, i) => doc(`d${String(24 - i).padStart(2, '0')}`, 'p1', `t${i % 3}`, { active: i % 2 === 0 }));
+      await store.commit(checkpoint, null, '1', [
+        ...documents.map((document) => ({ kind: 'put' as const, collection, document })),
+        { kind: 'put', collection, document: doc('x', 'p2', 't0') },
+      ]);
+      const expected = documents.map((d) => `${d.createdAt}|${d.id}`).sort();
+      const seen: string[] = [];
+      let after: { value: string; id: string } | undefined;
+      for (;;) {
+        const page = await store.find(collection, { where: { owner: 'p1' }, orderBy: 'createdAt', after, limit: 4 });
+        seen.push(...page.map((d) => `${d.createdAt}|${d.id}`));
+        if (page.length < 4) break;
+        const last = page[page.length - 1]!;
+        after = { value: last.createdAt as string, id: last.id };
+      }
+      expect(seen).toEqual(expected);
+    });
+
     it('patches every document matching a filter, in order with the other changes of the commit', async () => {
       await store.commit(checkpoint, null, '1', [
-        { kind: 'put', collection, document: { id: 'e1', entityId: 'x', data: { secret: 'a' } } },
-        { kind: 'put', collection, document: { id: 'e2', entityId: 'y', data: { secret: 'b' } } },
+        { kind: 'put', collection, document: { id: 'e1', entityId: 'x', seq: 1, data: { secret: 'a' } } },
+        { kind: 'put', collection, document: { id: 'e2', entityId: 'y', seq: 2, data: { secret: 'b' } } },
       ]);
       await store.commit(checkpoint, '1', '2', [
-        { kind: 'put', collection, document: { id: 'e3', entityId: 'x', data: { secret: 'c' } } },
+        { kind: 'put', collection, document: { id: 'e3', entityId: 'x', seq: 3, data: { secret: 'c' } } },
         { kind: 'patchWhere', collection, where: { entityId: 'x' }, set: { data: {}, redacted: true } },
       ]);
-      expect(await store.get(collection, 'e1')).toEqual({ id: 'e1', entityId: 'x', data: {}, redacted: true });
-      expect(await store.get(collection, 'e3')).toEqual({ id: 'e3', entityId: 'x', data: {}, redacted: true });
-      expect(await store.get(collection, 'e2')).toEqual({ id: 'e2', entityId: 'y', data: { secret: 'b' } });
+      expect(await store.get(collection, 'e1')).toEqual({ id: 'e1', entityId: 'x', seq: 1, data: {}, redacted: true });
+      expect(await store.get(collection, 'e3')).toEqual({ id: 'e3', entityId: 'x', seq: 3, data: {}, redacted: true });
+      expect(await store.get(collection, 'e2')).toEqual({ id: 'e2', entityId: 'y', seq: 2, data: { secret: 'b' } });
     });
 
     it('records a time at most once per interval, creating the document when needed', async () => {

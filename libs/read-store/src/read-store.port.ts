@@ -24,8 +24,47 @@ export type FindQuery = Readonly<{
   limit: number;
 }>;
 
-/** An index to keep on a collection: equality fields first, then the sort field. */
+/** An index to keep on a collection: equality fields first, then the sort field (the id comes last, implicitly). */
 export type IndexSpec = Readonly<{ collection: string; fields: readonly string[] }>;
+
+/** A query that no declared index serves: it would scan the collection, so it is refused instead. */
+export class NoIndexError extends Error {
+  constructor(collection: string, where: readonly string[], orderBy: string | undefined) {
+    super(
+      `no declared index of ${collection} serves equality on (${where.join(', ')})${orderBy ? ` ordered by ${orderBy}` : ''}: ` +
+        'declare one in the projection, or the query would scan the collection',
+    );
+    this.name = 'NoIndexError';
+  }
+}
+
+/**
+ * The declared index that serves a query on its own, or 'primary' for the primary key (no equality, id
+ * order): the equality fields, in any order, then the sort field. With `prefixOnly` (updates, which need
+ * no order) an index whose first fields are the equality fields serves too. Both adapters choose with this,
+ * so a query that would scan fails the same way on either (NoIndexError) instead of getting slower with
+ * every document.
+ */
+export function servingIndex(
+  indexes: readonly IndexSpec[],
+  collection: string,
+  where: readonly string[],
+  orderBy: string | undefined,
+  prefixOnly = false,
+): IndexSpec | 'primary' {
+  if (where.length === 0 && orderBy === undefined) return 'primary';
+  const wanted = new Set(where);
+  const found = indexes.find((index) => {
+    if (index.collection !== collection) return false;
+    const equality = index.fields.slice(0, wanted.size);
+    if (equality.length !== wanted.size || !equality.every((field) => wanted.has(field))) return false;
+    if (prefixOnly) return true;
+    const rest = index.fields.slice(wanted.size);
+    return orderBy === undefined ? rest.length === 0 : rest.length === 1 && rest[0] === orderBy;
+  });
+  if (!found) throw new NoIndexError(collection, where, orderBy);
+  return found;
+}
 
 export class CheckpointMovedError extends Error {
   constructor(readonly checkpoint: string) {

@@ -8,6 +8,7 @@ import {
   IndexSpec,
   ReadStore,
   Scalar,
+  servingIndex,
 } from './read-store.port';
 
 const SCHEMA = `
@@ -23,10 +24,18 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 ) WITHOUT ROWID;`;
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Most distinct statements kept prepared; the shapes are fixed by the code, so this is never reached in practice. */
+const STATEMENT_CACHE_MAX = 512;
 
 function field(name: string): string {
   if (!FIELD.test(name)) throw new Error(`not a plain field name: ${name}`);
   return `json_extract(doc, '$.${name}')`;
+}
+
+function indexName(index: IndexSpec): string {
+  const name = `idx_${index.collection}_${index.fields.join('_')}`;
+  if (!FIELD.test(name)) throw new Error(`not a plain index name: ${name}`);
+  return name;
 }
 
 /** SQLite has no boolean: JSON true/false come back from json_extract as 1/0. */
@@ -34,19 +43,42 @@ function bindable(value: Scalar): string | number | null {
   return typeof value === 'boolean' ? Number(value) : value;
 }
 
+type Row = { doc: string };
+type Prepared = { statement: Database.Statement; fields: string[] };
+
+/** The table, forced onto the index that serves the query. */
+function from(index: IndexSpec | 'primary'): string {
+  return index === 'primary' ? 'documents' : `documents INDEXED BY ${indexName(index)}`;
+}
+
 /**
  * The embedded read store: JSON documents in one SQLite table, with expression indexes on the fields
  * queries filter and sort by. A projection's changes and its checkpoint commit in one transaction.
+ *
+ * Every query names the declared index that serves it (`INDEXED BY`, chosen by `servingIndex`): without
+ * statistics SQLite's planner would rather walk the primary key of the whole collection than trust an
+ * expression index, and a query no index serves is refused rather than left to scan. Statements are
+ * prepared once per query shape and reused.
+ *
+ * Durability: `synchronous = NORMAL`. The read models and their checkpoint are derived data, committed
+ * together in one transaction: a power loss may roll both back to an earlier consistent point (never one
+ * without the other), and the projector then replays the log, which is fsync'd, from that checkpoint. A
+ * process crash loses nothing at all in WAL mode.
  */
 export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly prepared = new Map<string, Prepared>();
+  private indexes: readonly IndexSpec[] = [];
 
   constructor(file: string) {
-    this.db = openSqlite(file);
+    this.db = openSqlite(file, { synchronous: 'NORMAL' });
     this.db.exec(SCHEMA);
     this.statements = {
-      get: this.db.prepare<[string, string], { doc: string }>('SELECT doc FROM documents WHERE collection = ? AND id = ?'),
+      get: this.db.prepare<[string, string], Row>('SELECT doc FROM documents WHERE collection = ? AND id = ?'),
+      getMany: this.db.prepare<[string, string], Row>(
+        'SELECT doc FROM documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?))',
+      ),
       put: this.db.prepare('INSERT OR REPLACE INTO documents (collection, id, doc) VALUES (?, ?, ?)'),
       delete: this.db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
       checkpoint: this.db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE name = ?'),
@@ -58,11 +90,10 @@ export class SqliteReadStore implements ReadStore {
 
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
     for (const index of indexes) {
-      const name = `idx_${index.collection}_${index.fields.join('_')}`;
-      if (!FIELD.test(name)) throw new Error(`not a plain index name: ${name}`);
       const columns = ['collection', ...index.fields.map(field), 'id'].join(', ');
-      this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON documents (${columns})`);
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${indexName(index)} ON documents (${columns})`);
     }
+    this.indexes = [...this.indexes, ...indexes];
   }
 
   async get(collection: string, id: string): Promise<Document | null> {
@@ -71,37 +102,61 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async find(collection: string, query: FindQuery): Promise<Document[]> {
-    const clauses = ['collection = ?'];
-    const params: (string | number | null)[] = [collection];
-    for (const [name, value] of Object.entries(query.where ?? {})) {
-      clauses.push(`${field(name)} IS ?`);
-      params.push(bindable(value));
-    }
-    const order = query.orderBy ? [field(query.orderBy), 'id'] : ['id'];
-    if (query.after) {
-      if (query.orderBy) {
-        clauses.push(`(${order.join(', ')}) > (?, ?)`);
-        params.push(bindable(query.after.value), query.after.id);
-      } else {
-        clauses.push('id > ?');
-        params.push(query.after.id);
+    const { where = {}, orderBy, after } = query;
+    const afterNull = after !== undefined && after.value === null;
+    const names = Object.keys(where).sort();
+    const { statement, fields } = this.shape(['find', collection, ...names, '|', orderBy ?? '', after ? (afterNull ? 'null' : 'after') : ''], () => {
+      const index = servingIndex(this.indexes, collection, names, orderBy);
+      const fields = index === 'primary' ? names : index.fields.slice(0, names.length);
+      const clauses = ['collection = ?', ...fields.map((name) => `${field(name)} IS ?`)];
+      const order = orderBy ? field(orderBy) : null;
+      if (after) {
+        if (!order) clauses.push('id > ?');
+        // A range on the sort field's index entries, then the tie on id: never a walk from the first entry.
+        else if (afterNull) clauses.push(`(${order} IS NOT NULL OR id > ?)`);
+        else clauses.push(`${order} >= ?`, `(${order} > ? OR id > ?)`);
       }
+      const sql = `SELECT doc FROM ${from(index)} WHERE ${clauses.join(' AND ')} ORDER BY ${order ? `${order}, ` : ''}id LIMIT ?`;
+      return { sql, fields };
+    });
+    const params: (string | number | null)[] = [collection, ...fields.map((name) => bindable(where[name]!))];
+    if (after) {
+      if (!orderBy || afterNull) params.push(after.id);
+      else params.push(bindable(after.value), bindable(after.value), after.id);
     }
-    const sql = `SELECT doc FROM documents WHERE ${clauses.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ?`;
     params.push(query.limit);
-    const rows = this.db.prepare<unknown[], { doc: string }>(sql).all(...params);
-    return rows.map((row) => JSON.parse(row.doc) as Document);
+    return (statement.all(...params) as Row[]).map((row) => JSON.parse(row.doc) as Document);
+  }
+
+  /**
+   * The prepared statement of a query shape (prepared on first use), with the equality fields in the
+   * order its parameters take them.
+   */
+  private shape(key: readonly string[], build: () => { sql: string; fields: string[] }): Prepared {
+    const id = key.join('\u0000');
+    let prepared = this.prepared.get(id);
+    if (!prepared) {
+      const { sql, fields } = build();
+      if (this.prepared.size >= STATEMENT_CACHE_MAX) this.prepared.clear();
+      prepared = { statement: this.db.prepare(sql), fields };
+      this.prepared.set(id, prepared);
+    }
+    return prepared;
   }
 
   private patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void {
-    const fields = Object.entries(set);
-    if (fields.length === 0) return;
-    for (const [name] of fields) field(name);
-    const paths = fields.map(([name]) => `'$.${name}', json(?)`).join(', ');
-    const clauses = ['collection = ?', ...Object.keys(where).map((name) => `${field(name)} IS ?`)];
-    this.db
-      .prepare(`UPDATE documents SET doc = json_set(doc, ${paths}) WHERE ${clauses.join(' AND ')}`)
-      .run(...fields.map(([, value]) => JSON.stringify(value)), collection, ...Object.values(where).map(bindable));
+    const names = Object.keys(where).sort();
+    const values = Object.keys(set);
+    if (values.length === 0) return;
+    const { statement, fields } = this.shape(['patch', collection, ...names, '|', ...values], () => {
+      const index = servingIndex(this.indexes, collection, names, undefined, true);
+      const fields = index === 'primary' ? names : index.fields.slice(0, names.length);
+      for (const name of values) field(name); // plain names only: they go into the SQL text
+      const paths = values.map((name) => `'$.${name}', json(?)`).join(', ');
+      const clauses = ['collection = ?', ...fields.map((name) => `${field(name)} IS ?`)];
+      return { sql: `UPDATE ${from(index)} SET doc = json_set(doc, ${paths}) WHERE ${clauses.join(' AND ')}`, fields };
+    });
+    statement.run(...values.map((name) => JSON.stringify(set[name])), collection, ...fields.map((name) => bindable(where[name]!)));
   }
 
   async getCheckpoint(name: string): Promise<string | null> {
@@ -128,24 +183,19 @@ export class SqliteReadStore implements ReadStore {
 
   async getMany(collection: string, ids: readonly string[]): Promise<Document[]> {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare<unknown[], { doc: string }>(
-        `SELECT doc FROM documents WHERE collection = ? AND id IN (${ids.map(() => '?').join(', ')})`,
-      )
-      .all(collection, ...ids);
-    return rows.map((row) => JSON.parse(row.doc) as Document);
+    return this.statements.getMany.all(collection, JSON.stringify(ids)).map((row) => JSON.parse(row.doc) as Document);
   }
 
   async recordTime(collection: string, id: string, name: string, at: string, minIntervalMs: number): Promise<void> {
-    const value = field(name);
-    const threshold = new Date(Date.parse(at) - minIntervalMs).toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO documents (collection, id, doc) VALUES (?, ?, json_object('id', ?, '${name}', ?))
+    const { statement } = this.shape(['recordTime', name], () => {
+      const value = field(name);
+      const sql = `INSERT INTO documents (collection, id, doc) VALUES (?, ?, json_object('id', ?, '${name}', ?))
          ON CONFLICT (collection, id) DO UPDATE SET doc = json_set(doc, '$.${name}', excluded.doc ->> '$.${name}')
-         WHERE ${value} IS NULL OR ${value} < ?`,
-      )
-      .run(collection, id, id, at, threshold);
+         WHERE ${value} IS NULL OR ${value} < ?`;
+      return { sql, fields: [] };
+    });
+    const threshold = new Date(Date.parse(at) - minIntervalMs).toISOString();
+    statement.run(collection, id, id, at, threshold);
   }
 
   async reset(name: string, collections: readonly string[]): Promise<void> {
@@ -158,7 +208,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.statements.checkpoint.get('');
   }
 
   async close(): Promise<void> {
