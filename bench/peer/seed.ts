@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { player, playerId } from '../players';
+import { newDataKey, operatorKek, sealFields, sha256, wrapKey } from './crypto';
+import { openPeerDb } from './db';
+
+export type PeerTenant = Readonly<{ operatorId: string; apiKey: string; masterKey: Buffer }>;
+
+const BATCH = 5_000;
+
+/**
+ * Inserts players `from`..`to - 1` (and the tenant's API key) straight into the peer's file, in big
+ * transactions: each entity gets its own data key and sealed fields, exactly as an upsert would store it.
+ */
+export function seedPeer(file: string, tenant: PeerTenant, from: number, to: number, onProgress?: (done: number) => void): void {
+  const db = openPeerDb(file);
+  try {
+    db.prepare('INSERT OR IGNORE INTO api_keys (key_hash, operator_id) VALUES (?, ?)').run(sha256(tenant.apiKey), tenant.operatorId);
+    const kek = operatorKek(tenant.masterKey, tenant.operatorId);
+    const insertKey = db.prepare('INSERT INTO data_keys (entity_id, wrapped) VALUES (?, ?)');
+    const insertEntity = db.prepare(
+      `INSERT INTO entities (operator_id, external_id, id, entity_type, data, created_at, updated_at) VALUES (?, ?, ?, 'player', ?, ?, ?)`,
+    );
+    const batch = db.transaction((start: number, end: number) => {
+      const now = new Date().toISOString();
+      for (let i = start; i < end; i++) {
+        const entityId = `ent_${randomUUID()}`;
+        const dataKey = newDataKey();
+        insertKey.run(entityId, wrapKey(kek, tenant.operatorId, entityId, dataKey));
+        const sealed = sealFields(dataKey, tenant.operatorId, entityId, player(i));
+        insertEntity.run(tenant.operatorId, playerId(i), entityId, JSON.stringify(sealed), now, now);
+      }
+    });
+    for (let start = from; start < to; start += BATCH) {
+      const end = Math.min(to, start + BATCH);
+      batch(start, end);
+      onProgress?.(end - from);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** How many entities the peer's file holds (seeded and upserted). */
+export function countPeerEntities(file: string): number {
+  const db = openPeerDb(file);
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM entities').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Removes the entities the upsert runs created (externalIds starting with `prefix`) and their keys, so
+ * that the peer holds, at the next size, exactly as many entities as the product.
+ */
+export function removeUpserted(file: string, prefix: string): number {
+  const db = openPeerDb(file);
+  try {
+    const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+    return db.transaction(() => {
+      db.prepare(`DELETE FROM data_keys WHERE entity_id IN (SELECT id FROM entities WHERE external_id LIKE ? ESCAPE '\\')`).run(pattern);
+      return db.prepare(`DELETE FROM entities WHERE external_id LIKE ? ESCAPE '\\'`).run(pattern).changes;
+    })();
+  } finally {
+    db.close();
+  }
+}
