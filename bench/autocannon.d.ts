@@ -38,7 +38,6 @@ declare module 'autocannon' {
       errors: number;
       timeouts: number;
       non2xx: number;
-      '2xx': number;
       statusCodeStats: Record<string, { count: number }>;
       latency: Histogram;
       requests: Histogram & { sent: number };

@@ -5,7 +5,8 @@
  *   - a peer: the same entity GET and upsert written plainly (Fastify, better-sqlite3, node:crypto).
  * For each size (BENCH_SIZES, default 1000,10000,100000 entities held by one operator), the product and
  * the peer are loaded up to the size (the product through its command handlers, in this process, with
- * its server stopped), started as child processes, and loaded with autocannon from this process.
+ * its server stopped), started as child processes on a copy of their data, and loaded with autocannon
+ * from this process, one server at a time.
  * Then the projections are rebuilt over the product's largest log. Prints markdown tables on stdout,
  * progress on stderr, and writes bench/results.json. It measures and reports; it asserts nothing.
  *
@@ -13,13 +14,13 @@
  * BENCH_CONNECTIONS (default 50).
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type autocannon from 'autocannon';
 import { Child, killAllChildren, startChild } from './children';
-import { LoadFigures, LoadSpec, measure } from './load';
-import { countPeerEntities, PeerTenant, removeUpserted, seedPeer } from './peer/seed';
+import { LoadSpec, measure } from './load';
+import { PeerTenant, seedPeer } from './peer/seed';
 import { player, playerId, upsertBody } from './players';
 import { ProductTenant, seedProduct } from './product-seed';
 import { note, progress } from './progress';
@@ -74,9 +75,6 @@ function entityGet(key: string, players: number): autocannon.RequestSpec[] {
   ];
 }
 
-/** The externalIds of the upsert runs start with this (the seeded players' with player_). */
-const UPSERTED = 'bench_';
-
 /** POST of a new player each request (an externalId never used before): a create, with a new data key. */
 function entityUpsert(key: string, tag: string): autocannon.RequestSpec[] {
   let n = 0;
@@ -87,7 +85,7 @@ function entityUpsert(key: string, tag: string): autocannon.RequestSpec[] {
       headers: { ...bearer(key), 'content-type': 'application/json' },
       setupRequest: (request) => {
         const i = n++;
-        return { ...request, body: upsertBody(`${UPSERTED}${tag}_${i}`, i) };
+        return { ...request, body: upsertBody(`bench_${tag}_${i}`, i) };
       },
     },
   ];
@@ -108,18 +106,27 @@ async function checkedEntity(child: Child, key: string): Promise<string> {
 
 type Collected = { runs: RunRecord[]; startups: StartupRecord[]; seeding: SeedRecord[] };
 
+/** A fresh copy of a (closed) data directory, for one server run. */
+function copyOf(source: string, target: string): string {
+  rmSync(target, { recursive: true, force: true });
+  cpSync(source, target, { recursive: true });
+  return target;
+}
+
+/**
+ * The runs of every size. The product and the peer are loaded to the size in their own directory, and
+ * each size's server runs on a copy of it, discarded afterwards: so the entities its upsert run creates
+ * do not count in the next size, and every request of a size is answered over exactly that many entities.
+ */
 class Bench {
   readonly collected: Collected = { runs: [], startups: [], seeding: [] };
   private readonly productDir: string;
-  private readonly peerFile: string;
+  private readonly peerDir: string;
+  private readonly runDir: string;
   private productTenant: ProductTenant | null = null;
-  /**
-   * Players seeded so far (player_0..n-1) and entities held (players and upserted ones). The product
-   * keeps what its upsert runs create (the next size loads only the difference); the peer's are removed
-   * after each run, and the peer is loaded to what the product held, so both answer over the same count.
-   */
-  private readonly product = { players: 0, held: 0, heldAtStart: 0 };
-  private readonly peer = { players: 0 };
+  /** Players loaded so far in each: player_0 .. player_<n-1>. */
+  private productPlayers = 0;
+  private peerPlayers = 0;
   private readonly peerTenant: PeerTenant = {
     operatorId: 'op_peer_bench',
     apiKey: `oh_live_${randomBytes(32).toString('hex')}`,
@@ -132,8 +139,9 @@ class Bench {
     private readonly config: Results['settings'],
   ) {
     this.productDir = join(scratch, 'product');
-    this.peerFile = join(scratch, 'peer', 'peer.db');
-    mkdirSync(join(scratch, 'peer'), { recursive: true });
+    this.peerDir = join(scratch, 'peer');
+    this.runDir = join(scratch, 'run');
+    mkdirSync(this.peerDir, { recursive: true });
   }
 
   get productEventsFile(): string {
@@ -144,13 +152,9 @@ class Bench {
     return { label, url, requests, connections: this.config.connections, durationS: this.config.durationS, warmupS: this.config.warmupS };
   }
 
-  private record(size: number, entities: number, server: Server, request: string, figures: LoadFigures): LoadFigures {
-    this.collected.runs.push({ ...figures, size, entities, server, request, vsPeer: null, vsCeiling: null });
-    return figures;
-  }
-
-  get productEntities(): number {
-    return this.product.held;
+  private async run(size: number, server: Server, child: Child, request: string, requests: autocannon.RequestSpec[]): Promise<void> {
+    const figures = await measure(child, this.spec(`${server} @${size} ${request}`, child.url, requests));
+    this.collected.runs.push({ ...figures, size, server, request, vsPeer: null, vsCeiling: null });
   }
 
   private async withServer(size: number, server: Server, start: () => Promise<Child>, body: (child: Child) => Promise<void>): Promise<void> {
@@ -160,29 +164,27 @@ class Bench {
       await body(child);
     } finally {
       await child.stop();
+      rmSync(this.runDir, { recursive: true, force: true });
     }
   }
 
   async productAt(size: number): Promise<void> {
-    const toLoad = Math.max(0, size - this.product.held);
+    const toLoad = Math.max(0, size - this.productPlayers);
     const bar = progress(`product: loading ${toLoad} entities (commands)`, toLoad, 'entities');
     const seeded = await seedProduct({
       dataDir: this.productDir,
       tenant: this.productTenant,
-      from: this.product.players,
-      to: this.product.players + toLoad,
+      from: this.productPlayers,
+      to: this.productPlayers + toLoad,
       onProgress: (done) => bar.update(done),
     });
     bar.done(`${Math.round(seeded.perSecond)} entities/s`);
-    this.productTenant = seeded.tenant;
-    this.product.players += toLoad;
-    this.product.held += toLoad;
-    const held = (this.product.heldAtStart = this.product.held);
+    const tenant = (this.productTenant = seeded.tenant);
+    this.productPlayers += toLoad;
     this.collected.seeding.push({ size, server: 'product', entities: seeded.entities, seconds: seeded.seconds, perSecond: seeded.perSecond });
 
-    const tenant = seeded.tenant;
     const env = {
-      DATA_DIR: this.productDir,
+      DATA_DIR: copyOf(this.productDir, this.runDir),
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',
@@ -193,56 +195,43 @@ class Bench {
     };
     await this.withServer(size, 'product', () => startChild('product', PRODUCT_MAIN, env), async (child) => {
       this.ceilingBody = await checkedEntity(child, tenant.operatorKey);
-      const at = `product @${size}`;
-      this.record(size, held, 'product', REQUESTS.get, await measure(child, this.spec(`${at} ${REQUESTS.get}`, child.url, entityGet(tenant.operatorKey, this.product.players))));
-      this.record(size, held, 'product', REQUESTS.keys, await measure(child, this.spec(`${at} ${REQUESTS.keys}`, child.url, plainGet('/api-keys', tenant.operatorKey))));
-      this.record(
-        size,
-        held,
-        'product',
-        REQUESTS.operators,
-        await measure(child, this.spec(`${at} ${REQUESTS.operators}`, child.url, plainGet('/platform-api/operators?limit=20', tenant.platformKey))),
-      );
-      // Last: it adds entities (counted in what the next size loads).
-      const upserts = this.record(
-        size,
-        held,
-        'product',
-        REQUESTS.upsert,
-        await measure(child, this.spec(`${at} ${REQUESTS.upsert}`, child.url, entityUpsert(tenant.operatorKey, `p${size}`))),
-      );
-      this.product.held += upserts.ok2xx + upserts.warmup2xx;
+      await this.run(size, 'product', child, REQUESTS.get, entityGet(tenant.operatorKey, this.productPlayers));
+      await this.run(size, 'product', child, REQUESTS.keys, plainGet('/api-keys', tenant.operatorKey));
+      await this.run(size, 'product', child, REQUESTS.operators, plainGet('/platform-api/operators?limit=20', tenant.platformKey));
+      await this.run(size, 'product', child, REQUESTS.upsert, entityUpsert(tenant.operatorKey, `p${size}`));
     });
   }
 
   async peerAt(size: number): Promise<void> {
-    const held = Math.max(size, this.product.heldAtStart);
-    const toLoad = Math.max(0, held - countPeerEntities(this.peerFile));
+    const toLoad = Math.max(0, size - this.peerPlayers);
+    const file = join(this.peerDir, 'peer.db');
     const bar = progress(`peer: loading ${toLoad} entities (SQLite)`, toLoad, 'entities');
     const started = performance.now();
-    seedPeer(this.peerFile, this.peerTenant, this.peer.players, this.peer.players + toLoad, (done) => bar.update(done));
+    seedPeer(file, this.peerTenant, this.peerPlayers, this.peerPlayers + toLoad, (done) => bar.update(done));
     const seconds = (performance.now() - started) / 1000;
     bar.done(`${Math.round(toLoad / seconds)} entities/s`);
-    this.peer.players += toLoad;
+    this.peerPlayers += toLoad;
     this.collected.seeding.push({ size, server: 'peer', entities: toLoad, seconds, perSecond: toLoad / seconds });
 
     const key = this.peerTenant.apiKey;
-    const env = { PEER_DB: this.peerFile, PEER_MASTER_KEY: this.peerTenant.masterKey.toString('base64'), HOST: '127.0.0.1', PORT: '0' };
+    const env = {
+      PEER_DB: join(copyOf(this.peerDir, this.runDir), 'peer.db'),
+      PEER_MASTER_KEY: this.peerTenant.masterKey.toString('base64'),
+      HOST: '127.0.0.1',
+      PORT: '0',
+    };
     await this.withServer(size, 'peer', () => startChild('peer', PEER_MAIN, env), async (child) => {
       await checkedEntity(child, key);
-      const at = `peer @${size}`;
-      this.record(size, held, 'peer', REQUESTS.get, await measure(child, this.spec(`${at} ${REQUESTS.get}`, child.url, entityGet(key, this.peer.players))));
-      this.record(size, held, 'peer', REQUESTS.upsert, await measure(child, this.spec(`${at} ${REQUESTS.upsert}`, child.url, entityUpsert(key, `p${size}`))));
+      await this.run(size, 'peer', child, REQUESTS.get, entityGet(key, this.peerPlayers));
+      await this.run(size, 'peer', child, REQUESTS.upsert, entityUpsert(key, `p${size}`));
     });
-    removeUpserted(this.peerFile, UPSERTED);
   }
 
-  /** The same entity GET request, answered by the fixed body the product answered for player_0. */
+  /** The same entity GET request, answered with the fixed body the product answered for player_0. */
   async ceilingAt(size: number): Promise<void> {
     const env = { CEILING_BODY: this.ceilingBody, HOST: '127.0.0.1', PORT: '0' };
     await this.withServer(size, 'ceiling', () => startChild('ceiling', CEILING_MAIN, env), async (child) => {
-      const requests = plainGet(`/operator-data-api/entities/${playerId(0)}`, this.peerTenant.apiKey);
-      this.record(size, 0, 'ceiling', REQUESTS.get, await measure(child, this.spec(`ceiling @${size} ${REQUESTS.get}`, child.url, requests)));
+      await this.run(size, 'ceiling', child, REQUESTS.get, plainGet(`/operator-data-api/entities/${playerId(0)}`, this.peerTenant.apiKey));
     });
   }
 }
@@ -280,7 +269,7 @@ async function main(): Promise<void> {
     }
     note('');
     const largest = config.sizes[config.sizes.length - 1]!;
-    const rebuild = { size: largest, entities: bench.productEntities, ...(await measureRebuild(bench.productEventsFile, scratch)) };
+    const rebuild = { size: largest, ...(await measureRebuild(bench.productEventsFile, scratch)) };
     const { runs, startups, seeding } = bench.collected;
     const results: Results = {
       date: new Date().toISOString(),

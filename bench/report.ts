@@ -11,8 +11,6 @@ export type RunRecord = LoadFigures &
   Readonly<{
     /** The data set size this run belongs to (BENCH_SIZES). */
     size: number;
-    /** Entities the operator held when the run began (the size, unless earlier upsert runs went past it; 0 for the ceiling). */
-    entities: number;
     server: Server;
     request: string;
     /** req/s of this run divided by the peer's for the same request and size (entity GET and upsert). */
@@ -35,7 +33,7 @@ export type Results = {
   runs: RunRecord[];
   startups: StartupRecord[];
   seeding: SeedRecord[];
-  rebuild: (RebuildFigures & { size: number; entities: number }) | null;
+  rebuild: (RebuildFigures & { size: number }) | null;
   wallSeconds: number;
 };
 
@@ -78,9 +76,8 @@ export function markdown(results: Results): string {
     '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const run of results.runs) {
-    const held = run.server === 'ceiling' || run.entities === run.size ? count(run.size) : `${count(run.size)} (${count(run.entities)})`;
     lines.push(
-      `| ${held} | ${run.server} | ${run.request} | ${count(run.reqPerSec)} | ${fixed(run.p50Ms, 2)} | ${fixed(run.p99Ms, 2)} | ${run.errors} / ${run.non2xx} | ${times(run.vsPeer)} | ${times(run.vsCeiling)} | ${fixed(run.peakRssMiB)} | ${fixed(run.hwmMiB)} |`,
+      `| ${count(run.size)} | ${run.server} | ${run.request} | ${count(run.reqPerSec)} | ${fixed(run.p50Ms, 2)} | ${fixed(run.p99Ms, 2)} | ${run.errors} / ${run.non2xx} | ${times(run.vsPeer)} | ${times(run.vsCeiling)} | ${fixed(run.peakRssMiB)} | ${fixed(run.hwmMiB)} |`,
     );
   }
   lines.push(
@@ -90,7 +87,7 @@ export function markdown(results: Results): string {
     '- key list: `GET /api-keys` with the operator\'s key; operator list: `GET /platform-api/operators?limit=20` with the platform\'s key (a full page);',
     '- vs peer, vs ceiling: req/s divided by the peer\'s for the same request and size, by the ceiling\'s (its GET) at the same size;',
     '- errors: connection errors and timeouts; peak RSS: highest VmRSS sampled every 200 ms during warm-up and run; VmHWM: the server process\'s peak since it started;',
-    '- entities in parentheses: the operator held more than the size when the run began (earlier upsert runs went past it).',
+    '- each size\'s server runs on a copy of the data, so every row of a size is answered over exactly that many entities (upserts add to the copy only).',
   );
   lines.push('', '| entities | server | startup ms (spawn to listening) | entities loaded for this size | loading s | entities/s |', '| ---: | --- | ---: | ---: | ---: | ---: |');
   for (const start of results.startups) {
@@ -103,7 +100,7 @@ export function markdown(results: Results): string {
     const r = results.rebuild;
     lines.push(
       '',
-      `Projection rebuild over the product's log at the largest size (${count(r.entities)} entities, upserted ones included): ${count(r.events)} events in ${fixed(r.seconds, 2)} s, ${count(Math.round(r.eventsPerSecond))} events/s.`,
+      `Projection rebuild over the product's log at the largest size (${count(r.size)} entities): ${count(r.events)} events in ${fixed(r.seconds, 2)} s, ${count(Math.round(r.eventsPerSecond))} events/s.`,
     );
   }
   lines.push('', `Wall time of the whole run: ${fixed(results.wallSeconds / 60)} min.`);

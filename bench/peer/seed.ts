@@ -39,30 +39,3 @@ export function seedPeer(file: string, tenant: PeerTenant, from: number, to: num
     db.close();
   }
 }
-
-/** How many entities the peer's file holds (seeded and upserted). */
-export function countPeerEntities(file: string): number {
-  const db = openPeerDb(file);
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM entities').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
-
-/**
- * Removes the entities the upsert runs created (externalIds starting with `prefix`) and their keys, so
- * that the peer holds, at the next size, exactly as many entities as the product.
- */
-export function removeUpserted(file: string, prefix: string): number {
-  const db = openPeerDb(file);
-  try {
-    const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
-    return db.transaction(() => {
-      db.prepare(`DELETE FROM data_keys WHERE entity_id IN (SELECT id FROM entities WHERE external_id LIKE ? ESCAPE '\\')`).run(pattern);
-      return db.prepare(`DELETE FROM entities WHERE external_id LIKE ? ESCAPE '\\'`).run(pattern).changes;
-    })();
-  } finally {
-    db.close();
-  }
-}
