@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '@onehazel/storage';
+import { GroupCommit, openSqlite } from '@onehazel/storage';
 import { EventEmitter } from 'node:events';
 import {
   AppendResult,
@@ -47,8 +47,8 @@ const at = (position: number): Position => ({ commit: BigInt(position), prepare:
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so that an append that
- * returned survives a crash. Appends are IMMEDIATE transactions, serialised across every process that
- * opens the same file (the API, the projector, the CLI).
+ * returned survives a crash or a power loss. Appends are group-committed in IMMEDIATE transactions,
+ * serialised across every process that opens the same file (the API, the projector, the CLI).
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -56,6 +56,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly statements;
+  private readonly group: GroupCommit;
   private closed = false;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
@@ -78,14 +79,15 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      ping: this.db.prepare('SELECT 1'),
     };
+    this.group = new GroupCommit(this.db, { afterCommit: () => this.appended.emit('append') });
   }
 
+  /** Group-committed (see GroupCommit): concurrent appends share one transaction and one fsync, each checked on its own. */
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const result = this.db.transaction(() => this.appendInTransaction(stream, events, expected)).immediate();
-    this.appended.emit('append');
-    return result;
+    return this.group.run(() => this.appendInTransaction(stream, events, expected));
   }
 
   private appendInTransaction(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
@@ -177,7 +179,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.statements.ping.get();
   }
 
   async close(): Promise<void> {

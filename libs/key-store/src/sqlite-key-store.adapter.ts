@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '@onehazel/storage';
+import { GroupCommit, openSqlite } from '@onehazel/storage';
 import { KeyStore, WrappedDataKey } from './key-store.port';
 
 const SCHEMA = `
@@ -66,6 +66,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class SqliteKeyStore implements KeyStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly group: GroupCommit;
 
   constructor(file: string) {
     this.db = openSqlite(file, { secureDelete: true });
@@ -88,17 +89,19 @@ export class SqliteKeyStore implements KeyStore {
       listOther: this.db.prepare<[string, number], Row>(
         `SELECT ${COLUMNS} FROM entity_keys WHERE master_key_id <> ? ORDER BY operator_id, entity_id LIMIT ?`,
       ),
+      ping: this.db.prepare('SELECT 1'),
     };
+    this.group = new GroupCommit(this.db);
   }
 
   async create(key: WrappedDataKey): Promise<WrappedDataKey> {
-    // IMMEDIATE takes the write lock first: of two processes creating a key for one entity, the second
-    // waits, inserts nothing and reads the first one's key.
-    const run = this.db.transaction((k: WrappedDataKey) => {
-      this.statements.insert.run(k.operatorId, k.entityId, k.keyId, k.version, k.masterKeyId, k.wrapped, k.createdAt);
-      return this.statements.get.get(k.operatorId, k.entityId);
+    // Group-committed, fully durable (synchronous=FULL): concurrent creates share one transaction and one
+    // fsync, and each resolves only once it is on disk. The transaction is IMMEDIATE, so of two processes
+    // creating a key for one entity, the second waits, inserts nothing and reads the first one's key.
+    const row = await this.group.run(() => {
+      this.statements.insert.run(key.operatorId, key.entityId, key.keyId, key.version, key.masterKeyId, key.wrapped, key.createdAt);
+      return this.statements.get.get(key.operatorId, key.entityId);
     });
-    const row = run.immediate(key);
     if (!row) throw new Error('the key store lost a key it had just stored');
     return fromRow(row);
   }
@@ -153,7 +156,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.statements.ping.get();
   }
 
   async close(): Promise<void> {

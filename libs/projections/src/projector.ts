@@ -44,6 +44,7 @@ export class Projector {
   private readonly progress = new EventEmitter();
   private position: Position | null = null;
   private running: { controller: AbortController; done: Promise<void> } | null = null;
+  private initialised: Promise<void> | null = null;
 
   constructor(
     private readonly events: EventStore,
@@ -62,8 +63,13 @@ export class Projector {
     return this.projections.flatMap((projection) => [...projection.collections]);
   }
 
-  async init(): Promise<void> {
-    await this.readStore.ensureIndexes(this.projections.flatMap((projection) => [...projection.indexes]));
+  /** Creates the projections' indexes, and tells the read store which queries they serve. Once; every run awaits it. */
+  init(): Promise<void> {
+    this.initialised ??= this.readStore.ensureIndexes(this.projections.flatMap((projection) => [...projection.indexes])).catch((error: unknown) => {
+      this.initialised = null; // a store that was down: try again next time
+      throw error;
+    });
+    return this.initialised;
   }
 
   /** Runs in the background until stop(). */
@@ -100,6 +106,7 @@ export class Projector {
 
   /** Clears the read models and projects the whole log again. */
   async rebuild(onProgress?: (position: Position) => void): Promise<void> {
+    await this.init();
     await this.readStore.reset(this.name, this.collections);
     this.position = null;
     await this.catchUp(undefined, onProgress);
@@ -123,6 +130,7 @@ export class Projector {
   }
 
   private async run(signal: AbortSignal, until: Position | null): Promise<void> {
+    await this.init();
     while (!signal.aborted) {
       try {
         if (until && (await this.reached(until))) return;

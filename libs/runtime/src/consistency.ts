@@ -30,19 +30,24 @@ export class ConsistencyWaiter {
           details,
         );
       }
-      await this.nextCommitOrPoll(Math.min(remaining, this.pollIntervalMs));
+      // This process's projector says where it committed: no store read until it passes the position. The
+      // poll covers a projector in another process.
+      if (await this.committedPastOrPoll(position, Math.min(remaining, this.pollIntervalMs))) return;
     }
   }
 
-  private nextCommitOrPoll(ms: number): Promise<void> {
+  /** True when this process's projector commits past `position` before `ms` have passed; false on the poll. */
+  private committedPastOrPoll(position: Position, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = (): void => {
+      const done = (passed: boolean): void => {
         clearTimeout(timer);
         unsubscribe();
-        resolve();
+        resolve(passed);
       };
-      const timer = setTimeout(done, ms);
-      const unsubscribe = this.projector.onCommitted(done);
+      const timer = setTimeout(() => done(false), ms);
+      const unsubscribe = this.projector.onCommitted((committed) => {
+        if (comparePositions(committed, position) >= 0) done(true);
+      });
     });
   }
 }

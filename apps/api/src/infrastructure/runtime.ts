@@ -24,7 +24,12 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   await projector.init();
   const masterKeys = loadMasterKeys(config, logger);
   const keyring = await EntityKeyring.create({ store: stores.keys, masterKeys, cacheTtlMs: config.keyCacheTtlMs });
-  if (config.projectorMode === 'embedded') projector.start();
+  if (config.projectorMode === 'embedded') {
+    // Before serving: the read models may have lost their last commits in a power loss (they are not
+    // fsync'd, the log is), and every write acknowledged before must be visible from the first request on.
+    await projector.catchUp();
+    projector.start();
+  }
   // Expired Idempotency-Key records and past rate-limit windows (MongoDB's TTL indexes do it there too).
   const sweeper = setInterval(() => {
     stores.requests.sweep(Date.now()).catch((error: unknown) => {

@@ -1,9 +1,26 @@
-import type { KeyRingEvent } from '@onehazel/domain';
+import type { KeyRingEvent, OperatorEvent } from '@onehazel/domain';
 import { RecordedEvent, sortablePosition } from '@onehazel/event-store';
 import type { Projection, ReadModelWriter } from '../projection';
-import { ApiKeyView, Collections } from './read-models';
+import { ApiKeyView, Collections, OperatorView } from './read-models';
 
-/** Operators' API keys: what authentication and the key lists read. */
+/** The operator's status and plan, copied onto every key of it (authentication reads nothing else). */
+function operatorChange(event: OperatorEvent): Partial<ApiKeyView> | null {
+  switch (event.type) {
+    case 'OperatorSuspended':
+      return { operatorStatus: 'suspended' };
+    case 'OperatorReactivated':
+      return { operatorStatus: 'active' };
+    case 'OperatorUpdated':
+      return event.data.changes.plan ? { operatorPlan: event.data.changes.plan } : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Operators' API keys: what authentication and the key lists read. Each key carries its operator's status
+ * and plan, so that a suspension reaches authentication in the same commit as the operator's own view.
+ */
 export const apiKeysProjection: Projection = {
   name: 'api-keys',
   collections: [Collections.apiKeys],
@@ -12,10 +29,18 @@ export const apiKeysProjection: Projection = {
     { collection: Collections.apiKeys, fields: ['operatorId', 'createdPosition'] },
   ],
   async apply(recorded: RecordedEvent, writer: ReadModelWriter): Promise<void> {
+    if (recorded.type.startsWith('Operator')) {
+      const event = recorded as unknown as OperatorEvent;
+      const change = operatorChange(event);
+      if (change) writer.patchWhere(Collections.apiKeys, { operatorId: event.data.operatorId }, change);
+      return;
+    }
     const event = recorded as unknown as KeyRingEvent;
     if (!event.type.startsWith('ApiKey')) return;
     if (event.type === 'ApiKeyIssued') {
       const { keyId, operatorId, keyHash, lastFour, label, tier, issuedBy, issuedAt } = event.data;
+      // The operators projection applies each event before this one, so the operator is there (staged or stored).
+      const operator = await writer.get<OperatorView>(Collections.operators, operatorId);
       const view: ApiKeyView = {
         id: keyId,
         operatorId,
@@ -28,6 +53,8 @@ export const apiKeysProjection: Projection = {
         revoked: false,
         revokedAt: null,
         createdPosition: sortablePosition(recorded.position),
+        operatorStatus: operator?.status ?? 'suspended',
+        operatorPlan: operator?.plan ?? 'starter',
       };
       writer.put(Collections.apiKeys, view);
       return;

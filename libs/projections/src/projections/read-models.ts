@@ -60,6 +60,12 @@ export type ApiKeyView = {
   revoked: boolean;
   revokedAt: string | null;
   createdPosition: string;
+  /**
+   * The key's operator's status and plan, kept on the key so that authenticating a request is one read.
+   * Absent on keys projected before they were kept here (then authentication reads the operator).
+   */
+  operatorStatus?: OperatorStatus;
+  operatorPlan?: OperatorPlan;
 };
 
 export type ApiKeyUsageView = { id: string; lastUsedAt: string };

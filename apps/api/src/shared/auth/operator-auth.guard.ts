@@ -12,8 +12,8 @@ import { RateLimitGuard } from '../http/rate-limit.guard';
 const PREFIX = 'oh_live_';
 
 /**
- * Authenticates operators on every request from the read model, which every command waits for before
- * answering: a revoked key, or any key or session of a suspended operator, is refused from the next
+ * Authenticates operators on every request from the read model (no cache), which every command waits
+ * for before answering: a revoked key, or any key or session of a suspended operator, is refused from the next
  * request on, by every API instance reading the same store.
  */
 @Injectable()
@@ -34,9 +34,13 @@ export class OperatorAuthenticator {
 
   private async byKey(token: string): Promise<OperatorPrincipal> {
     if (!isWellFormedSecret(PREFIX, token)) throw unauthorized();
+    // One indexed point read: the key carries its operator's status and plan.
     const [key] = (await this.read.find(Collections.apiKeys, { where: { keyHash: hashSecret(token) }, limit: 1 })) as ApiKeyView[];
     if (!key || key.revoked) throw unauthorized();
-    const { plan } = await this.activeOperator(key.operatorId);
+    // A key projected before the operator's status was kept on keys: read the operator itself.
+    const { status, plan } =
+      key.operatorStatus && key.operatorPlan ? { status: key.operatorStatus, plan: key.operatorPlan } : await this.activeOperator(key.operatorId);
+    if (status !== 'active') throw unauthorized();
     this.lastUsed.touch(key.id);
     return { kind: 'operator', via: 'key', operatorId: key.operatorId, plan, keyId: key.id, tier: key.tier };
   }
