@@ -1,7 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { IdempotencyInterceptor } from './shared/http/idempotency.interceptor';
 import { HealthHttpController } from './health/health.http.controller';
 import { MetricsHttpController } from './metrics/metrics.http.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -18,7 +16,6 @@ export class AppModule {
       module: AppModule,
       imports: [CqrsModule.forRoot(), InfrastructureModule.forRuntime(runtime), AuthModule, OperatorsModule, KeysModule, OperatorDataModule],
       controllers: [HealthHttpController, MetricsHttpController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

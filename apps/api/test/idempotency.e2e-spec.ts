@@ -1,5 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { IdempotencyInterceptor } from '../src/shared/http/idempotency.interceptor';
 import { call, igamingOperator, operatorWithKey, startTestApp, TestApp } from './harness';
 
 const player = (externalId: string, email = 'idem@example.com') => ({
@@ -19,6 +23,24 @@ describe('Idempotency-Key on every POST', () => {
     ({ key, operatorId, platformKey } = await igamingOperator(t));
   });
   afterAll(async () => t.close());
+
+  it('is on every POST route of the API (it is declared per route, so a new one must not forget it)', () => {
+    const posts: { route: string; idempotent: boolean }[] = [];
+    for (const module of t.app.app.get(ModulesContainer).values()) {
+      for (const controller of module.controllers.values()) {
+        const prototype = (controller.metatype as { prototype: Record<string, unknown> }).prototype;
+        for (const name of Object.getOwnPropertyNames(prototype)) {
+          const handler = prototype[name];
+          if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+          const interceptors: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? [];
+          const path = `${Reflect.getMetadata(PATH_METADATA, controller.metatype as object)}/${Reflect.getMetadata(PATH_METADATA, handler)}`;
+          posts.push({ route: path, idempotent: interceptors.includes(IdempotencyInterceptor) });
+        }
+      }
+    }
+    expect(posts.length).toBeGreaterThanOrEqual(5);
+    expect(posts.filter((post) => !post.idempotent)).toEqual([]);
+  });
 
   const count = async () => (await call(t.url, 'GET', '/operator-data-api/entities?limit=100', { key })).body.data.length;
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '@onehazel/storage';
+import { GroupCommit, openSqlite } from '@onehazel/storage';
 import type { ClaimRequest, IdempotencyClaim, RequestStore, WindowCount } from './request-store.port';
 
 const SCHEMA = `
@@ -38,11 +38,14 @@ type Row = {
 
 /**
  * The embedded request store: its own SQLite file, so that counting requests never waits on the
- * projector's writes. Every operation is one short IMMEDIATE transaction, atomic across processes.
+ * projector's writes. Every operation is one short IMMEDIATE transaction, atomic across processes;
+ * rate-limit hits asked for together are group-committed in one.
  */
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Rate-limit hits of concurrent requests share one transaction: each still reads its own exact count. */
+  private readonly hits: GroupCommit;
 
   constructor(file: string) {
     // Counters may lose their last moments in a power loss (NORMAL); purged answers (about an erased
@@ -67,13 +70,15 @@ export class SqliteRequestStore implements RequestStore {
       purge: this.db.prepare('DELETE FROM idempotency WHERE scope = ? AND subject = ?'),
       sweepRecords: this.db.prepare('DELETE FROM idempotency WHERE expires_at < ?'),
       sweepWindows: this.db.prepare('DELETE FROM rate_windows WHERE expires_at < ?'),
+      ping: this.db.prepare('SELECT 1'),
     };
+    this.hits = new GroupCommit(this.db);
   }
 
   async hit(bucket: string, windowMs: number, now: number): Promise<WindowCount> {
     const start = Math.floor(now / windowMs) * windowMs;
-    const run = this.db.transaction(() => this.statements.hit.get(bucket, start, start + windowMs)!.hits);
-    return { hits: run.immediate(), resetAt: start + windowMs };
+    const hits = await this.hits.run(() => this.statements.hit.get(bucket, start, start + windowMs)!.hits);
+    return { hits, resetAt: start + windowMs };
   }
 
   async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
@@ -108,7 +113,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.statements.ping.get();
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import { IssuedKeyResponse, KEY_ID_PATTERN, KeyResponse, message, MessageRespons
 import { CreateKeyRequest, DeleteKeyQuery, RenameKeyRequest } from './key.request.dto';
 import { History, HistoryEntry } from './queries/key-history/key-history.query';
 import { ListKeys } from './queries/list-keys/list-keys.query';
+import { Idempotent } from '../shared/http/idempotency.interceptor';
 
 const KEYS_PAGE_DEFAULT = 100;
 
@@ -38,6 +39,7 @@ export class ApiKeysHttpController {
   ) {}
 
   @Post()
+  @Idempotent()
   @HttpCode(201)
   @FailureMessage('Failed to create key')
   @ApiOperation({ summary: 'Create a key; the plaintext is returned once' })

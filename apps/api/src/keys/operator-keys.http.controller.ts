@@ -14,6 +14,7 @@ import { IssuedKeyResponse, KEY_ID_PATTERN, MaskedKeyResponse, message, MessageR
 import { PlatformCreateKeyRequest } from './key.request.dto';
 import { History, HistoryEntry } from './queries/key-history/key-history.query';
 import { ListKeys } from './queries/list-keys/list-keys.query';
+import { Idempotent } from '../shared/http/idempotency.interceptor';
 
 const PAGE_DEFAULT = 100;
 
@@ -34,6 +35,7 @@ export class OperatorKeysHttpController {
   }
 
   @Post('api-keys')
+  @Idempotent()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a key on behalf of the operator; the plaintext is returned once' })
   @ApiEnvelope(IssuedKeyResponse, { status: 201 })

@@ -15,6 +15,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, PageQuery } from '../../
 import { findLiveEntity } from '../entities/entity-queries';
 import { EXTERNAL_ID } from '../entities/entity.request.dto';
 import { RecordedActivity, RecordEvent } from './record-event';
+import { Idempotent } from '../../shared/http/idempotency.interceptor';
 
 export class RecordEventRequest {
   @ApiProperty({ example: 'player_12345' })
@@ -62,6 +63,7 @@ export class ActivityHttpController {
   ) {}
 
   @Post('events')
+  @Idempotent()
   @HttpCode(201)
   @FailureMessage('Failed to record event')
   @ApiOperation({ summary: 'Record an activity event for an entity (deposit, bet, login...)' })

@@ -14,6 +14,7 @@ import { MessageResponse, message } from '../../keys/key.response';
 import { EraseEntity, UpsertEntity } from './entity-commands';
 import { GetEntity, ListEntities } from './entity-queries';
 import { EntityResponse, EXTERNAL_ID, ListEntitiesRequest, UpsertedEntityResponse, UpsertEntityRequest } from './entity.request.dto';
+import { Idempotent } from '../../shared/http/idempotency.interceptor';
 
 function toEntityResponse(entity: EntityView): EntityResponse {
   return {
@@ -38,6 +39,7 @@ export class EntitiesHttpController {
   ) {}
 
   @Post()
+  @Idempotent()
   @FailureMessage('Failed to save entity')
   @ApiOperation({ summary: 'Create or update an entity by externalId (201 created, 200 updated)' })
   @ApiEnvelope(UpsertedEntityResponse, { status: 201, description: 'Created (200 with action "updated" when it existed)' })

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER } from '../../infrastructure/tokens';
 import type { ErrorBody } from './envelope';
 import { ERROR_STATUS } from './error-status';
+import { failureMessageOf } from './failure-message';
 
 type Described = { status: number; code: ErrorCode; message: string; details?: unknown };
 
@@ -76,6 +77,9 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     let described = describeError(exception);
+    if (described.code === 'INTERNAL_ERROR' && !(exception instanceof DomainError)) {
+      described = { ...described, message: failureMessageOf(request) ?? described.message };
+    }
     const allowed = ALLOWED_METHODS[request.url.split('?')[0]!.replace(/\/+$/, '')];
     if (allowed && exception instanceof HttpException && exception.getStatus() === 404) {
       described = { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' };

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { from, Observable, of } from 'rxjs';
@@ -143,6 +143,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return open(await this.dataKey(scope, masterKeyId), { operatorId: scope, entityId: hashed(key), field: 'response' }, stored);
   }
 }
+
+/**
+ * On every POST route (DESIGN.md §7; a test checks that none lacks it). Only there: an interceptor puts the
+ * request through RxJS, which a GET need not pay for.
+ */
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
 
 const hashed = (key: string): string => createHash('sha256').update(key).digest('hex');
 

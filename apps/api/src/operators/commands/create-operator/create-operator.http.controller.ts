@@ -10,6 +10,7 @@ import { CreateOperatorRequest } from '../../operator-profile.request.dto';
 import { OperatorResponse, toOperatorResponse } from '../../operator.response';
 import { GetOperator } from '../../queries/get-operator/get-operator.query';
 import { CreateOperator } from './create-operator.command';
+import { Idempotent } from '../../../shared/http/idempotency.interceptor';
 
 @ApiTags('Platform API: operators')
 @ApiBearerAuth('platformKey')
@@ -22,6 +23,7 @@ export class CreateOperatorHttpController {
   ) {}
 
   @Post()
+  @Idempotent()
   @HttpCode(201)
   @ApiEnvelope(OperatorResponse, { status: 201, description: 'The operator, active' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'CONSISTENCY_TIMEOUT')
