@@ -68,7 +68,13 @@ function unwrap(kek: Buffer, operatorId: string, entityId: string, record: Wrapp
     });
     decipher.setAAD(wrapAad(operatorId, entityId, record.keyId, record.version));
     decipher.setAuthTag(bytes.subarray(NONCE_BYTES + DATA_KEY_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, NONCE_BYTES + DATA_KEY_BYTES)), decipher.final()]);
+    const plain = Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, NONCE_BYTES + DATA_KEY_BYTES)), decipher.final()]);
+    // A buffer of its own: Buffer.concat slices Node's shared 8 KiB pool, and a cached 32-byte slice would
+    // keep the whole slab (and whatever else it held) alive for as long as the key stays in the cache.
+    const key = Buffer.alloc(DATA_KEY_BYTES);
+    plain.copy(key);
+    plain.fill(0);
+    return key;
   } catch {
     throw failed();
   }
