@@ -33,7 +33,10 @@ export interface KeyStore {
    * secure_delete and a WAL checkpoint). Answers whether there was one.
    */
   destroy(operatorId: string, entityId: string): Promise<boolean>;
-  /** Keys wrapped by a master key other than `masterKeyId`, a page at a time (for re-wrapping). */
+  /**
+   * Keys wrapped by a master key other than `masterKeyId`, a page at a time, in no particular order (for
+   * re-wrapping: a page re-wrapped leaves the listing). An index range, never a walk of the whole store.
+   */
   listWrappedWithOther(masterKeyId: string, limit: number): Promise<WrappedDataKey[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -75,10 +75,10 @@ export class MongoKeyStore implements KeyStore {
     });
   }
 
-  /** The index listWrappedWithOther sorts by; created on first use, retried if that failed. */
+  /** The index listWrappedWithOther reads (two ranges, around the current master key); created on first use, retried if that failed. */
   private ensureIndexes(): Promise<void> {
     this.indexes ??= this.keys
-      .createIndex({ operatorId: 1, entityId: 1 }, { name: 'operatorId_entityId' })
+      .createIndex({ masterKeyId: 1 }, { name: 'masterKeyId' })
       .then(() => undefined)
       .catch((error: unknown) => {
         this.indexes = undefined;
@@ -127,12 +127,7 @@ export class MongoKeyStore implements KeyStore {
   async listWrappedWithOther(masterKeyId: string, limit: number): Promise<WrappedDataKey[]> {
     if (limit <= 0) return []; // MongoDB reads limit 0 as "no limit"
     await this.ensureIndexes();
-    // Sorted by the fields, not by _id: `a-b:x` sorts before `a:x` as a string, after it as (operator, entity).
-    const stored = await this.keys
-      .find({ masterKeyId: { $ne: masterKeyId } })
-      .sort({ operatorId: 1, entityId: 1 })
-      .limit(limit)
-      .toArray();
+    const stored = await this.keys.find({ masterKeyId: { $ne: masterKeyId } }).hint('masterKeyId').limit(limit).toArray();
     return stored.map(fromStored);
   }
 

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS entity_keys (
   wrapped       TEXT    NOT NULL,
   created_at    TEXT    NOT NULL,
   PRIMARY KEY (operator_id, entity_id)
-) WITHOUT ROWID;`;
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_keys_master ON entity_keys (master_key_id);`;
 
 type Row = {
   operator_id: string;
@@ -86,8 +87,10 @@ export class SqliteKeyStore implements KeyStore {
          WHERE operator_id = ? AND entity_id = ? AND key_id = ? AND version = ? AND wrapped = ?`,
       ),
       delete: this.db.prepare('DELETE FROM entity_keys WHERE operator_id = ? AND entity_id = ?'),
-      listOther: this.db.prepare<[string, number], Row>(
-        `SELECT ${COLUMNS} FROM entity_keys WHERE master_key_id <> ? ORDER BY operator_id, entity_id LIMIT ?`,
+      // Two ranges of the master-key index ("<>" would walk every key of the store for each page).
+      listOther: this.db.prepare<[string, string, number], Row>(
+        `SELECT ${COLUMNS} FROM entity_keys WHERE master_key_id < ?
+         UNION ALL SELECT ${COLUMNS} FROM entity_keys WHERE master_key_id > ? LIMIT ?`,
       ),
       ping: this.db.prepare('SELECT 1'),
     };
@@ -152,7 +155,7 @@ export class SqliteKeyStore implements KeyStore {
 
   async listWrappedWithOther(masterKeyId: string, limit: number): Promise<WrappedDataKey[]> {
     if (limit <= 0) return []; // SQLite reads a negative LIMIT as "no limit"
-    return this.statements.listOther.all(masterKeyId, limit).map(fromRow);
+    return this.statements.listOther.all(masterKeyId, masterKeyId, limit).map(fromRow);
   }
 
   async ping(): Promise<void> {
