@@ -19,7 +19,7 @@ const HARMLESS_SCANS = [/^SCAN CONSTANT ROW$/, /^SCAN json_each VIRTUAL TABLE/];
  */
 const WHOLE_COLLECTION = [
   /^DELETE FROM documents WHERE collection = \?$/,
-  /^SELECT doc FROM documents WHERE collection = \? (AND id > \? )?ORDER BY id LIMIT \?$/,
+  /^SELECT doc FROM documents WHERE collection = '\w+' (AND id > \? )?ORDER BY id LIMIT \?$/,
 ];
 
 function parameters(sql: string): unknown[] {

@@ -61,7 +61,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
-    this.batchSize = options.batchSize ?? 256;
+    this.batchSize = options.batchSize ?? 1000;
     this.db = openSqlite(file);
     this.db.exec(SCHEMA);
     this.appended.setMaxListeners(0);

@@ -53,7 +53,7 @@ export class Projector {
     private readonly options: ProjectorOptions = {},
   ) {
     this.name = options.name ?? 'main';
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 2000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.logger = options.logger ?? silent;
     this.progress.setMaxListeners(0);
@@ -167,8 +167,10 @@ export class Projector {
         if (first.done) return;
         const batch = [first.value];
         pending = iterator.next();
+        // The batch takes what is available before the next turn of the event loop: one tick for the batch.
+        const tick = nextTick();
         while (batch.length < this.batchSize && !(until && comparePositions(batch[batch.length - 1]!.position, until) >= 0)) {
-          const next = await Promise.race([pending, nextTick()]);
+          const next = await Promise.race([pending, tick]);
           if (next === TICK || next.done) break;
           batch.push(next.value);
           pending = iterator.next();

@@ -11,17 +11,28 @@ import {
   servingIndex,
 } from './read-store.port';
 
+/**
+ * A rowid table: documents are about a kilobyte, and appended in rowid order they fill pages one after
+ * the other, where a WITHOUT ROWID table keyed by random ids splits pages on nearly every insert (three
+ * times slower). (collection, id) is unique, and each declared index is a partial one on its collection.
+ */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS documents (
   collection TEXT NOT NULL,
   id         TEXT NOT NULL,
   doc        TEXT NOT NULL,
-  PRIMARY KEY (collection, id)
-) WITHOUT ROWID;
+  UNIQUE (collection, id)
+);
 CREATE TABLE IF NOT EXISTS checkpoints (
   name     TEXT PRIMARY KEY,
   position TEXT NOT NULL
 ) WITHOUT ROWID;`;
+
+/**
+ * The file layout (`PRAGMA user_version`). A file of an earlier layout is emptied at open: read models are
+ * derived data, and the projector rebuilds them from the log (before serving, in the embedded default).
+ */
+const LAYOUT = 2;
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Most distinct statements kept prepared; the shapes are fixed by the code, so this is never reached in practice. */
@@ -33,9 +44,15 @@ function field(name: string): string {
 }
 
 function indexName(index: IndexSpec): string {
-  const name = `idx_${index.collection}_${index.fields.join('_')}`;
+  const name = `ix_${index.collection}_${index.fields.join('_')}`;
   if (!FIELD.test(name)) throw new Error(`not a plain index name: ${name}`);
   return name;
+}
+
+/** A collection's name as an SQL literal: partial indexes serve only queries that name their collection literally. */
+function literal(collection: string): string {
+  if (!FIELD.test(collection)) throw new Error(`not a plain collection name: ${collection}`);
+  return `'${collection}'`;
 }
 
 /** SQLite has no boolean: JSON true/false come back from json_extract as 1/0. */
@@ -72,8 +89,16 @@ export class SqliteReadStore implements ReadStore {
   private indexes: readonly IndexSpec[] = [];
 
   constructor(file: string) {
-    this.db = openSqlite(file, { synchronous: 'NORMAL' });
-    this.db.exec(SCHEMA);
+    // Pages of 16 KiB hold a dozen documents of a kilobyte: a third fewer page splits on insert than 4 KiB.
+    this.db = openSqlite(file, { synchronous: 'NORMAL', pageSize: 16_384 });
+    this.db
+      .transaction(() => {
+        if (this.db.pragma('user_version', { simple: true }) === LAYOUT) return;
+        this.db.exec('DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS checkpoints;');
+        this.db.exec(SCHEMA);
+        this.db.pragma(`user_version = ${LAYOUT}`);
+      })
+      .immediate();
     this.statements = {
       get: this.db.prepare<[string, string], Row>('SELECT doc FROM documents WHERE collection = ? AND id = ?'),
       getMany: this.db.prepare<[string, string], Row>(
@@ -88,10 +113,14 @@ export class SqliteReadStore implements ReadStore {
     };
   }
 
+  /**
+   * One partial index per declared index, holding only its collection's documents: a write to a collection
+   * updates that collection's indexes and no other's.
+   */
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
     for (const index of indexes) {
-      const columns = ['collection', ...index.fields.map(field), 'id'].join(', ');
-      this.db.exec(`CREATE INDEX IF NOT EXISTS ${indexName(index)} ON documents (${columns})`);
+      const columns = [...index.fields.map(field), 'id'].join(', ');
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${indexName(index)} ON documents (${columns}) WHERE collection = ${literal(index.collection)}`);
     }
     this.indexes = [...this.indexes, ...indexes];
   }
@@ -108,7 +137,7 @@ export class SqliteReadStore implements ReadStore {
     const { statement, fields } = this.shape(['find', collection, ...names, '|', orderBy ?? '', after ? (afterNull ? 'null' : 'after') : ''], () => {
       const index = servingIndex(this.indexes, collection, names, orderBy);
       const fields = index === 'primary' ? names : index.fields.slice(0, names.length);
-      const clauses = ['collection = ?', ...fields.map((name) => `${field(name)} IS ?`)];
+      const clauses = [`collection = ${literal(collection)}`, ...fields.map((name) => `${field(name)} IS ?`)];
       const order = orderBy ? field(orderBy) : null;
       if (after) {
         if (!order) clauses.push('id > ?');
@@ -119,7 +148,7 @@ export class SqliteReadStore implements ReadStore {
       const sql = `SELECT doc FROM ${from(index)} WHERE ${clauses.join(' AND ')} ORDER BY ${order ? `${order}, ` : ''}id LIMIT ?`;
       return { sql, fields };
     });
-    const params: (string | number | null)[] = [collection, ...fields.map((name) => bindable(where[name]!))];
+    const params: (string | number | null)[] = fields.map((name) => bindable(where[name]!));
     if (after) {
       if (!orderBy || afterNull) params.push(after.id);
       else params.push(bindable(after.value), bindable(after.value), after.id);
@@ -153,10 +182,10 @@ export class SqliteReadStore implements ReadStore {
       const fields = index === 'primary' ? names : index.fields.slice(0, names.length);
       for (const name of values) field(name); // plain names only: they go into the SQL text
       const paths = values.map((name) => `'$.${name}', json(?)`).join(', ');
-      const clauses = ['collection = ?', ...fields.map((name) => `${field(name)} IS ?`)];
+      const clauses = [`collection = ${literal(collection)}`, ...fields.map((name) => `${field(name)} IS ?`)];
       return { sql: `UPDATE ${from(index)} SET doc = json_set(doc, ${paths}) WHERE ${clauses.join(' AND ')}`, fields };
     });
-    statement.run(...values.map((name) => JSON.stringify(set[name])), collection, ...fields.map((name) => bindable(where[name]!)));
+    statement.run(...values.map((name) => JSON.stringify(set[name])), ...fields.map((name) => bindable(where[name]!)));
   }
 
   async getCheckpoint(name: string): Promise<string | null> {

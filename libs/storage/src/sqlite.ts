@@ -6,6 +6,8 @@ export type SqliteOptions = Readonly<{
   busyTimeoutMs?: number;
   /** Overwrite deleted content instead of only unlinking it (for data that must be erasable). */
   secureDelete?: boolean;
+  /** Page size of a new file (an existing file keeps its own); SQLite's default is 4096. */
+  pageSize?: number;
 }>;
 
 /**
@@ -15,6 +17,8 @@ export type SqliteOptions = Readonly<{
  */
 export function openSqlite(file: string, options: SqliteOptions = {}): Database.Database {
   const db = new Database(file);
+  // Only a file without pages takes it, and only before it is switched to WAL.
+  if (options.pageSize) db.pragma(`page_size = ${options.pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
