@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { GroupCommit, openSqlite } from '@onehazel/storage';
+import { join } from 'node:path';
+import { openSqlite, SqliteWriter, WriteError } from '@onehazel/storage';
 import { EventEmitter } from 'node:events';
 import {
   AppendResult,
@@ -11,17 +12,7 @@ import {
   SubscribeOptions,
   WrongExpectedRevisionError,
 } from './event-store.port';
-
-type EventRow = {
-  position: number;
-  event_id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-};
+import { at, EventRow, EVENTS_SCHEMA } from './sqlite-event-log.program';
 
 export type SqliteEventStoreOptions = Readonly<{
   /** How often a waiting subscription looks for events appended by other processes. */
@@ -30,50 +21,40 @@ export type SqliteEventStoreOptions = Readonly<{
   batchSize?: number;
 }>;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position    INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id    TEXT    NOT NULL UNIQUE,
-  stream      TEXT    NOT NULL,
-  revision    INTEGER NOT NULL,
-  type        TEXT    NOT NULL,
-  data        TEXT    NOT NULL,
-  metadata    TEXT    NOT NULL,
-  recorded_at TEXT    NOT NULL,
-  UNIQUE (stream, revision)
-);`;
-
-const at = (position: number): Position => ({ commit: BigInt(position), prepare: BigInt(position) });
+/** The revision check's error, as it comes back from the writer thread. */
+function fromWriter(error: unknown): unknown {
+  const described = error as WriteError;
+  if (described?.name !== 'WrongExpectedRevisionError') return error;
+  return new WrongExpectedRevisionError(
+    described.stream as string,
+    described.expected as ExpectedRevision,
+    described.actual as bigint | 'no_stream',
+  );
+}
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so that an append that
- * returned survives a crash or a power loss. Appends are group-committed in IMMEDIATE transactions,
- * serialised across every process that opens the same file (the API, the projector, the CLI).
+ * returned survives a crash or a power loss. Appends are group-committed on a writer thread (SqliteWriter:
+ * one transaction and one fsync per batch, off the event loop), in IMMEDIATE transactions serialised
+ * across every process that opens the same file (the API, the projector, the CLI). Reads are on this
+ * thread's own connection, which sees a batch once it is committed.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  private readonly writer: SqliteWriter;
   private readonly appended = new EventEmitter();
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly statements;
-  private readonly group: GroupCommit;
   private closed = false;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.batchSize = options.batchSize ?? 1000;
     this.db = openSqlite(file);
-    this.db.exec(SCHEMA);
+    this.db.exec(EVENTS_SCHEMA);
     this.appended.setMaxListeners(0);
     this.statements = {
-      lastRevision: this.db.prepare<[string], { revision: number | null }>(
-        'SELECT MAX(revision) AS revision FROM events WHERE stream = ?',
-      ),
-      byEventId: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
-      insert: this.db.prepare(
-        `INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at)
-         VALUES (@id, @stream, @revision, @type, @data, @metadata, @recordedAt)`,
-      ),
       readStream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
       readAfter: this.db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
@@ -81,63 +62,19 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       ping: this.db.prepare('SELECT 1'),
     };
-    this.group = new GroupCommit(this.db, { afterCommit: () => this.appended.emit('append') });
+    this.writer = new SqliteWriter({
+      file,
+      sqlite: {},
+      program: join(__dirname, 'sqlite-event-log.program'),
+      afterCommit: () => this.appended.emit('append'),
+    });
   }
 
-  /** Group-committed (see GroupCommit): concurrent appends share one transaction and one fsync, each checked on its own. */
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    return this.group.run(() => this.appendInTransaction(stream, events, expected));
-  }
-
-  private appendInTransaction(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
-    const retried = this.previousAppend(stream, events);
-    if (retried) return retried;
-    const last = this.statements.lastRevision.get(stream)?.revision ?? null;
-    const actual = last === null ? 'no_stream' : BigInt(last);
-    const matches =
-      expected === 'any' || (expected === 'no_stream' ? last === null : last !== null && BigInt(last) === expected);
-    if (!matches) throw new WrongExpectedRevisionError(stream, expected, actual);
-    const recordedAt = new Date().toISOString();
-    let revision = last ?? -1;
-    let position = 0;
-    for (const event of events) {
-      revision += 1;
-      const info = this.statements.insert.run({
-        id: event.id,
-        stream,
-        revision,
-        type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
-        recordedAt,
-      });
-      position = Number(info.lastInsertRowid);
-    }
-    return { nextRevision: BigInt(revision), position: at(position) };
-  }
-
-  /**
-   * When every event is already stored, with the same id, type and data, in order, in this stream, the
-   * append is a retry of that one. Any other reuse of an id is refused.
-   */
-  private previousAppend(stream: string, events: readonly NewEvent[]): AppendResult | null {
-    const rows = events.map((event) => this.statements.byEventId.get(event.id));
-    if (rows.every((row) => row === undefined)) return null;
-    const consecutive = rows.every(
-      (row, index) =>
-        row !== undefined &&
-        row.stream === stream &&
-        row.revision === rows[0]!.revision + index &&
-        row.type === events[index]!.type &&
-        row.data === JSON.stringify(events[index]!.data),
-    );
-    const last = this.statements.lastRevision.get(stream)?.revision ?? null;
-    if (!consecutive) {
-      throw new WrongExpectedRevisionError(stream, 'any', last === null ? 'no_stream' : BigInt(last));
-    }
-    const lastRow = rows[rows.length - 1]!;
-    return { nextRevision: BigInt(lastRow.revision), position: at(lastRow.position) };
+    return this.writer.run<AppendResult>('append', { stream, events, expected }).catch((error: unknown) => {
+      throw fromWriter(error);
+    });
   }
 
   async readStream(stream: string): Promise<RecordedEvent[]> {
@@ -186,6 +123,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.appended.emit('append');
+    await this.writer.close();
     this.db.close();
   }
 }

@@ -1,31 +1,8 @@
 import type Database from 'better-sqlite3';
-import { GroupCommit, openSqlite } from '@onehazel/storage';
+import { join } from 'node:path';
+import { openSqlite, SqliteWriter } from '@onehazel/storage';
 import { KeyStore, WrappedDataKey } from './key-store.port';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS entity_keys (
-  operator_id   TEXT    NOT NULL,
-  entity_id     TEXT    NOT NULL,
-  key_id        TEXT    NOT NULL,
-  version       INTEGER NOT NULL,
-  master_key_id TEXT    NOT NULL,
-  wrapped       TEXT    NOT NULL,
-  created_at    TEXT    NOT NULL,
-  PRIMARY KEY (operator_id, entity_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entity_keys_master ON entity_keys (master_key_id);`;
-
-type Row = {
-  operator_id: string;
-  entity_id: string;
-  key_id: string;
-  version: number;
-  master_key_id: string;
-  wrapped: string;
-  created_at: string;
-};
-
-const COLUMNS = 'operator_id, entity_id, key_id, version, master_key_id, wrapped, created_at';
+import { KEY_COLUMNS as COLUMNS, KeyRow as Row, prepareKeyStore } from './sqlite-key-store.program';
 
 /** How often, and after what pauses (ms), destroy tries again a WAL checkpoint that readers held up. */
 const CHECKPOINT_RETRY_DELAYS_MS = [10, 25, 50, 100, 200];
@@ -41,6 +18,9 @@ function fromRow(row: Row): WrappedDataKey {
     createdAt: row.created_at,
   };
 }
+
+/** Both connections, this thread's and the writer's: overwrite what is deleted. */
+const SQLITE = { secureDelete: true } as const;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -67,18 +47,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class SqliteKeyStore implements KeyStore {
   private readonly db: Database.Database;
   private readonly statements;
-  private readonly group: GroupCommit;
+  private readonly writer: SqliteWriter;
 
   constructor(file: string) {
-    this.db = openSqlite(file, { secureDelete: true });
-    // A WAL that restarts after a checkpoint is cut back to nothing rather than overwritten in place, so
-    // frames of deleted rows past the new end of the log do not linger in the file.
-    this.db.pragma('journal_size_limit = 0');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(file, SQLITE);
+    prepareKeyStore(this.db);
     this.statements = {
-      insert: this.db.prepare(
-        `INSERT INTO entity_keys (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operator_id, entity_id) DO NOTHING`,
-      ),
       get: this.db.prepare<[string, string], Row>(
         `SELECT ${COLUMNS} FROM entity_keys WHERE operator_id = ? AND entity_id = ?`,
       ),
@@ -94,17 +68,22 @@ export class SqliteKeyStore implements KeyStore {
       ),
       ping: this.db.prepare('SELECT 1'),
     };
-    this.group = new GroupCommit(this.db);
+    this.writer = new SqliteWriter({ file, sqlite: SQLITE, program: join(__dirname, 'sqlite-key-store.program') });
   }
 
   async create(key: WrappedDataKey): Promise<WrappedDataKey> {
-    // Group-committed, fully durable (synchronous=FULL): concurrent creates share one transaction and one
-    // fsync, and each resolves only once it is on disk. The transaction is IMMEDIATE, so of two processes
-    // creating a key for one entity, the second waits, inserts nothing and reads the first one's key.
-    const row = await this.group.run(() => {
-      this.statements.insert.run(key.operatorId, key.entityId, key.keyId, key.version, key.masterKeyId, key.wrapped, key.createdAt);
-      return this.statements.get.get(key.operatorId, key.entityId);
-    });
+    // Group-committed on the writer thread, fully durable (synchronous=FULL): concurrent creates share one
+    // transaction and one fsync, and each resolves only once it is on disk. The transaction is IMMEDIATE, so
+    // of two processes creating a key for one entity, the second waits, inserts nothing and reads the first one's key.
+    const row = await this.writer.run<Row | undefined>('create', {
+      operator_id: key.operatorId,
+      entity_id: key.entityId,
+      key_id: key.keyId,
+      version: key.version,
+      master_key_id: key.masterKeyId,
+      wrapped: key.wrapped,
+      created_at: key.createdAt,
+    } satisfies Row);
     if (!row) throw new Error('the key store lost a key it had just stored');
     return fromRow(row);
   }
@@ -163,6 +142,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async close(): Promise<void> {
+    await this.writer.close();
     if (this.db.open) this.db.close();
   }
 }

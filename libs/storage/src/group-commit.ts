@@ -1,7 +1,28 @@
 import type Database from 'better-sqlite3';
 
 type Pending = Readonly<{ work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }>;
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Runs the works in one IMMEDIATE transaction, each in a savepoint of its own (one that throws undoes only
+ * its own changes), and commits: the outcome of each. Throws, and keeps nothing, when SQLite rolled back
+ * the whole transaction (some errors, I/O or a full disk, do that) or the commit failed.
+ */
+export function commitBatch(db: Database.Database, works: readonly (() => unknown)[]): Outcome[] {
+  const each = db.transaction((work: () => unknown) => work());
+  const outcomes: Outcome[] = [];
+  db.transaction(() => {
+    for (const work of works) {
+      try {
+        outcomes.push({ ok: true, value: each(work) });
+      } catch (error) {
+        if (!db.inTransaction) throw error;
+        outcomes.push({ ok: false, error });
+      }
+    }
+  }).immediate();
+  return outcomes;
+}
 
 export type GroupCommitOptions = Readonly<{
   /** Most writes in one transaction; the rest wait for the next one (default 1000). */
@@ -25,15 +46,12 @@ export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly maxBatch: number;
-  private readonly each: (pending: Pending) => unknown;
 
   constructor(
     private readonly db: Database.Database,
     private readonly options: GroupCommitOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
-    // Called inside the batch's transaction, better-sqlite3 runs this one in a savepoint.
-    this.each = db.transaction((pending: Pending) => pending.work());
   }
 
   /** Runs `work` inside the next batch's transaction; resolves with its result once the batch is committed. */
@@ -59,22 +77,9 @@ export class GroupCommit {
       for (const pending of batch) pending.reject(new Error('the database is closed'));
       return;
     }
-    const outcomes: Outcome[] = [];
+    let outcomes: Outcome[];
     try {
-      this.db
-        .transaction(() => {
-          for (const pending of batch) {
-            try {
-              outcomes.push({ ok: true, value: this.each(pending) });
-            } catch (error) {
-              // Some errors (I/O, disk full) make SQLite roll back the whole transaction: then no write of
-              // the batch is kept, and every writer must hear so.
-              if (!this.db.inTransaction) throw error;
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      outcomes = commitBatch(this.db, batch.map((pending) => pending.work));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
