@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger, loadConfig } from '@onehazel/runtime';
 import { PlatformAdmin } from '../../cli/src/platform-admin';
@@ -49,6 +51,47 @@ export async function startTestApp(env: Record<string, string> = {}, dataDir?: s
       if (!dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The built API (`npm start` without the build): `npm test` builds before Jest runs. */
+export const apiMain = resolve(__dirname, '../../../dist/apps/api/src/main.js');
+
+export type Server = {
+  url: string;
+  process: ChildProcess;
+  /** Resolves with the exit code (null when a signal ended it). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+};
+
+/** Starts the built API (`npm start` without the build) on an ephemeral loopback port. */
+export function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
+  if (!existsSync(apiMain)) throw new Error('this test runs the built API: run `npm run build` first (npm test does)');
+  const child = spawn(process.execPath, [apiMain], {
+    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', CI: 'true', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  return new Promise((resolveServer, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr.join('')}`)), 20_000);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr.join('')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg !== 'OneHazel API listening' || !entry.url) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolveServer({
+        url: entry.url,
+        process: child,
+        stop: (signal = 'SIGTERM') =>
+          new Promise((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+            child.once('exit', (code) => done(code));
+            child.kill(signal);
+          }),
+      });
+    });
+  });
 }
 
 export type Reply = { status: number; headers: Headers; body: any };

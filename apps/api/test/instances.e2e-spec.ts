@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+import { call, operatorWithKey, Server, startServer, startTestApp, TestApp } from './harness';
 
 const SECRET = 'instances-test-secret-of-at-least-32-bytes';
 const session = (operatorId: string) =>
@@ -11,20 +11,24 @@ const session = (operatorId: string) =>
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(SECRET));
 
-/** Two API instances on one backend (here: one DATA_DIR, each with its own connections and projector). */
+/**
+ * Two API instances on one backend (one DATA_DIR): A in this process, B the built server in a process of
+ * its own, with its own connections, projector and memory. Nothing B holds may let a revoked key, or an
+ * operator suspended through A, in.
+ */
 describe('immediate effect on every instance', () => {
   let dir: string;
   let a: TestApp;
-  let b: TestApp;
+  let b: Server;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oh-instances-'));
     a = await startTestApp({ JWT_SECRET: SECRET }, dir);
-    b = await startTestApp({ JWT_SECRET: SECRET }, dir);
+    b = await startServer(dir, { JWT_SECRET: SECRET });
   });
   afterAll(async () => {
+    await b?.stop();
     await a.close();
-    await b.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -37,7 +41,8 @@ describe('immediate effect on every instance', () => {
   });
 
   it('refuses on instance B every key of an operator suspended through instance A, and restores them on reactivation', async () => {
-    const op = await operatorWithKey(b);
+    const op = await operatorWithKey(a);
+    expect((await call(b.url, 'GET', '/api-keys', { key: op.key })).status).toBe(200);
     expect((await call(a.url, 'DELETE', `/platform-api/operators/${op.operatorId}`, { key: op.platformKey })).status).toBe(200);
     expect((await call(b.url, 'GET', '/api-keys', { key: op.key })).status).toBe(401);
     expect((await call(b.url, 'PUT', `/platform-api/operators/${op.operatorId}`, { key: op.platformKey, body: { status: 'active' } })).status).toBe(200);

@@ -1,52 +1,13 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { call, operatorInput } from './harness';
+import { apiMain, call, operatorInput, startServer } from './harness';
 
 const root = resolve(__dirname, '../../..');
-const apiMain = join(root, 'dist/apps/api/src/main.js');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
 const projectorMain = join(root, 'dist/apps/projector/src/main.js');
-
-type Server = {
-  url: string;
-  process: ChildProcess;
-  /** Resolves with the exit code (null when a signal ended it). */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-};
-
-/** Starts the built API (`npm start` without the build) on an ephemeral loopback port. */
-function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [apiMain], {
-    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', CI: 'true', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  return new Promise((resolveServer, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr.join('')}`)), 20_000);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr.join('')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg !== 'OneHazel API listening' || !entry.url) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      resolveServer({
-        url: entry.url,
-        process: child,
-        stop: (signal = 'SIGTERM') =>
-          new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
-            child.once('exit', (code) => done(code));
-            child.kill(signal);
-          }),
-      });
-    });
-  });
-}
 
 function cli(dataDir: string, ...args: string[]) {
   const run = spawnSync(process.execPath, [cliMain, ...args], {
