@@ -116,6 +116,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
+    this.writer.check();
     this.statements.ping.get();
   }
 

@@ -138,6 +138,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async ping(): Promise<void> {
+    this.writer.check();
     this.statements.ping.get();
   }
 

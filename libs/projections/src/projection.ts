@@ -25,13 +25,21 @@ export interface Projection {
 export class StagedChanges implements ReadModelWriter {
   private readonly staged = new Map<string, Document | null>();
   private readonly changes: DocumentChange[] = [];
+  /** This batch's patches, in order: a document read from the store later in the batch gets them too. */
+  private readonly patches: { collection: string; where: Readonly<Record<string, Scalar>>; set: Readonly<Record<string, unknown>> }[] = [];
 
   constructor(private readonly store: ReadStore) {}
 
   async get<T extends Document>(collection: string, id: string): Promise<T | null> {
     const key = `${collection}\u0000${id}`;
     if (this.staged.has(key)) return this.staged.get(key) as T | null;
-    return (await this.store.get(collection, id)) as T | null;
+    let document = await this.store.get(collection, id);
+    // The stored document predates every change of this batch: a patch staged earlier applies to it, or
+    // a projection that puts it back whole would undo the patch (a key renamed after its operator's suspension).
+    for (const patch of this.patches) {
+      if (document && patch.collection === collection && matches(document, patch.where)) document = { ...document, ...patch.set };
+    }
+    return document as T | null;
   }
 
   put(collection: string, document: Document): void {
@@ -47,13 +55,17 @@ export class StagedChanges implements ReadModelWriter {
   patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void {
     const prefix = `${collection}\u0000`;
     for (const [key, document] of this.staged) {
-      if (!key.startsWith(prefix) || !document) continue;
-      if (Object.entries(where).every(([name, value]) => document[name] === value)) this.staged.set(key, { ...document, ...set });
+      if (key.startsWith(prefix) && document && matches(document, where)) this.staged.set(key, { ...document, ...set });
     }
+    this.patches.push({ collection, where, set });
     this.changes.push({ kind: 'patchWhere', collection, where, set });
   }
 
   list(): readonly DocumentChange[] {
     return this.changes;
   }
+}
+
+function matches(document: Document, where: Readonly<Record<string, Scalar>>): boolean {
+  return Object.entries(where).every(([name, value]) => document[name] === value);
 }

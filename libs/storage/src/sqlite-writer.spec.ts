@@ -46,9 +46,23 @@ describe('SqliteWriter', () => {
     expect(names()).toEqual(['a', 'c']);
   });
 
-  it('refuses writes after it is closed, and an unknown write', async () => {
-    await expect(writer.run('drop', 'x')).rejects.toThrow('unknown write drop');
+  it('refuses a write whose arguments cannot reach the thread, and goes on with the others', async () => {
+    await expect(writer.run('insert', () => 'a function')).rejects.toThrow();
+    await expect(writer.run('insert', 'after')).resolves.toBe(1);
+    expect(names()).toEqual(['after']);
+  });
+
+  it('answers every write asked for before close, then refuses writes and fails its health check', async () => {
+    const writes = Array.from({ length: 50 }, (_, i) => writer.run('insert', `n${String(i).padStart(2, '0')}`));
     await writer.close();
+    await expect(Promise.all(writes)).resolves.toHaveLength(50);
+    expect(names()).toHaveLength(50);
     await expect(writer.run('insert', 'late')).rejects.toThrow('has stopped');
+    expect(() => writer.check()).toThrow('has stopped');
+  });
+
+  it('refuses an unknown write', async () => {
+    await expect(writer.run('drop', 'x')).rejects.toThrow('unknown write drop');
+    expect(() => writer.check()).not.toThrow();
   });
 });

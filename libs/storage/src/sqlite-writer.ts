@@ -88,6 +88,8 @@ export class SqliteWriter {
   private inFlight: Pending[] | null = null;
   private failed: Error | null = null;
   private readonly closed: Promise<void>;
+  /** Called when nothing is queued or in flight any more (close waits for it). */
+  private onIdle: (() => void) | null = null;
   private readonly maxBatch: number;
 
   constructor(private readonly options: SqliteWriterOptions) {
@@ -120,8 +122,15 @@ export class SqliteWriter {
     });
   }
 
+  /** Throws when the thread has stopped: every write would fail (for health checks). */
+  check(): void {
+    if (this.failed) throw this.failed;
+  }
+
+  /** Answers the writes already asked for, then closes the thread's connection. */
   async close(): Promise<void> {
-    this.worker.ref(); // waiting for the thread to close its connection keeps the process alive
+    this.worker.ref(); // waiting for the thread keeps the process alive
+    if (!this.failed && (this.inFlight || this.queue.length > 0)) await new Promise<void>((resolve) => (this.onIdle = resolve));
     if (!this.failed) this.worker.postMessage('close');
     await this.closed;
   }
@@ -130,9 +139,16 @@ export class SqliteWriter {
     if (this.inFlight || this.queue.length === 0) return;
     const batch = this.queue.slice(0, this.maxBatch);
     this.queue = this.queue.slice(batch.length);
+    try {
+      this.worker.postMessage(batch.map(({ op, args }) => ({ op, args })));
+    } catch (error) {
+      // Arguments that cannot be copied to the thread (a function, a symbol...): those writes fail, nothing else.
+      for (const pending of batch) pending.reject(error);
+      this.send();
+      return;
+    }
     this.inFlight = batch;
     this.worker.ref(); // a write in flight keeps the process alive until it is answered
-    this.worker.postMessage(batch.map(({ op, args }) => ({ op, args })));
   }
 
   private answer(reply: Reply): void {
@@ -151,6 +167,7 @@ export class SqliteWriter {
       });
     }
     this.send();
+    if (!this.inFlight && this.queue.length === 0) this.onIdle?.();
   }
 
   private fail(error: Error): void {
@@ -159,5 +176,6 @@ export class SqliteWriter {
     for (const pending of [...(this.inFlight ?? []), ...this.queue]) pending.reject(error);
     this.inFlight = null;
     this.queue = [];
+    this.onIdle?.();
   }
 }
