@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { secureRandomBytes } from './random';
 import type { KeyStore, WrappedDataKey } from '@onehazel/key-store';
 import { LRUCache } from 'lru-cache';
 import { CryptoError, type DataKey } from './envelope';
@@ -47,7 +48,7 @@ function wrapAad(operatorId: string, entityId: string, keyId: string, version: n
 }
 
 function wrap(kek: Buffer, operatorId: string, entityId: string, key: DataKey): string {
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = secureRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(wrapAad(operatorId, entityId, key.keyId, key.version));
   const ciphertext = Buffer.concat([cipher.update(key.key), cipher.final()]);
@@ -208,7 +209,7 @@ export class EntityKeyring {
 
   async #createKey(operatorId: string, entityId: string): Promise<DataKey> {
     const current = this.#masterKeys.current;
-    const fresh: DataKey = Object.freeze({ keyId: randomId('dk_', 12), version: 1, key: randomBytes(DATA_KEY_BYTES) });
+    const fresh: DataKey = Object.freeze({ keyId: randomId('dk_', 12), version: 1, key: secureRandomBytes(DATA_KEY_BYTES) });
     const kek = await this.#kek(current.id, operatorId);
     const wrapped = wrap(kek, operatorId, entityId, fresh);
     const stored = await this.#store.create({

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { secureRandomBytes } from './random';
 
 /**
  * Field envelopes (DESIGN.md §6, STYLE.md "Crypto: explicit envelopes"): a PII value is stored in events
@@ -124,7 +125,7 @@ export function seal(key: DataKey, context: EnvelopeContext, value: unknown): st
   if (json === undefined) {
     throw new CryptoError('VALUE_UNSUPPORTED', `field ${context.field}: value is not JSON-serialisable`);
   }
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = secureRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key.key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(context, key.keyId, key.version));
   const ciphertext = Buffer.concat([cipher.update(json, 'utf8'), cipher.final()]);

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { secureRandomBytes } from './random';
 
 /** A random opaque id: prefix + hex of `bytes` random bytes (e.g. op_3f9a0c1d2e4b5a69). */
 export function randomId(prefix: string, bytes = 8): string {
-  return prefix + randomBytes(bytes).toString('hex');
+  return prefix + secureRandomBytes(bytes).toString('hex');
 }
 
 export function randomUuid(): string {
