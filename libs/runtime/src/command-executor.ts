@@ -9,6 +9,14 @@ export type Executed<State, E> = Readonly<{
   position: Position | null;
 }>;
 
+/** A stream's state as read, with where it stood: a command decided on it appends at that revision. */
+export type Loaded<State> = Readonly<{
+  state: State;
+  expected: ExpectedRevision;
+  /** Where the stream's last event is (null: no stream). */
+  position: Position | null;
+}>;
+
 const SCHEMA_VERSION = 1;
 const ATTEMPTS = 3;
 
@@ -43,8 +51,15 @@ export class CommandExecutor {
 
   /** The stream's current state, folded from its events (for handlers that decide in steps). */
   async load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {
+    return (await this.read(decider, stream)).state;
+  }
+
+  /** The stream's state and revision: a handler that looks before it decides passes it to `execute`, which then does not read again. */
+  async read<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<Loaded<S>> {
     const recorded = await this.events.readStream(stream);
-    return recorded.reduce((state, event) => decider.evolve(state, event as unknown as E), decider.initialState());
+    const state = recorded.reduce((s, event) => decider.evolve(s, event as unknown as E), decider.initialState());
+    const last = recorded[recorded.length - 1];
+    return { state, expected: last ? last.revision : 'no_stream', position: last?.position ?? null };
   }
 
   /** An append that failed for another reason than the revision is sent once more, with the same ids. */
@@ -62,17 +77,16 @@ export class CommandExecutor {
     stream: string,
     command: C,
     context: CommandContext,
+    /** The stream as the caller just read it: the first attempt decides on it instead of reading again. */
+    loaded?: Loaded<S>,
   ): Promise<Executed<S, E>> {
     const executionId = randomUuid();
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.events.readStream(stream);
-      const state = recorded.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
+      const { state, expected, position } = attempt === 1 && loaded ? loaded : await this.read(decider, stream);
       const decided = decider.decide(command, state);
       const newState = decided.reduce(decider.evolve, state);
       // Nothing to record: the caller still waits for what was read, so it answers what the log says.
-      const last = recorded[recorded.length - 1];
-      if (decided.length === 0) return { events: [], state: newState, position: last?.position ?? null };
-      const expected: ExpectedRevision = last ? last.revision : 'no_stream';
+      if (decided.length === 0) return { events: [], state: newState, position };
       const events = decided.map((event, index) => ({
         id: deterministicUuid(`${executionId}|${stream}|${String(expected)}|${index}`),
         type: event.type,

@@ -1,5 +1,5 @@
 import { AnyEvent, CommandContext, Decider, DomainError } from '@onehazel/domain';
-import { CommandExecutor, Executed } from './command-executor';
+import { CommandExecutor, Executed, Loaded } from './command-executor';
 import { Position, comparePositions } from '@onehazel/event-store';
 import { Projector } from '@onehazel/projections';
 
@@ -71,15 +71,19 @@ export class ConsistentCommands {
     return this.executor.load(decider, stream);
   }
 
+  read<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<Loaded<S>> {
+    return this.executor.read(decider, stream);
+  }
+
   async execute<C extends { type: string }, S, E extends AnyEvent>(
     decider: Decider<C, S, E>,
     stream: string,
     command: C,
     context: CommandContext,
-    timeoutDetails?: Record<string, unknown>,
+    options: Readonly<{ timeoutDetails?: Record<string, unknown>; loaded?: Loaded<S> }> = {},
   ): Promise<Executed<S, E>> {
-    const executed = await this.executor.execute(decider, stream, command, context);
-    await this.waiter.waitFor(executed.position, timeoutDetails);
+    const executed = await this.executor.execute(decider, stream, command, context, options.loaded);
+    await this.waiter.waitFor(executed.position, options.timeoutDetails);
     return executed;
   }
 }

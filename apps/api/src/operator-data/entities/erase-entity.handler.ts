@@ -24,7 +24,8 @@ export class EraseEntityHandler implements ICommandHandler<EraseEntity> {
 
   async execute({ operatorId, externalId, context }: EraseEntity): Promise<void> {
     const stream = entityStreamOf(operatorId, externalId);
-    const state = await this.commands.load(entityDecider, stream);
+    const loaded = await this.commands.read(entityDecider, stream);
+    const { state } = loaded;
     if (state.status !== 'live') throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     await this.keyring.destroy(operatorId, state.entityId);
     await this.commands.execute(
@@ -32,6 +33,7 @@ export class EraseEntityHandler implements ICommandHandler<EraseEntity> {
       stream,
       { type: 'EraseEntity', operatorId, entityId: state.entityId, at: context.at },
       context,
+      { loaded },
     );
     // Stored Idempotency-Key answers about the entity must not outlive it.
     await this.requests.purgeSubject(`operator:${operatorId}`, state.entityId);

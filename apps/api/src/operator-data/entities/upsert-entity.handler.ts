@@ -28,7 +28,8 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
     const spec = this.validator.validate(template, entityType, data);
     const stream = entityStreamOf(operatorId, externalId);
     for (let attempt = 1; ; attempt++) {
-      const state = await this.commands.load(entityDecider, stream);
+      const loaded = await this.commands.read(entityDecider, stream);
+      const { state } = loaded;
       const live = state.status === 'live';
       const entityId = live ? state.entityId : randomId('ent_');
       // A live entity's key is never created again: if it is gone, the entity is being erased.
@@ -46,7 +47,7 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
           stream,
           { type: 'UpsertEntity', entityId, operatorId, externalId, entityType, data: sealed, piiFields, keyId: key.keyId, at: context.at },
           context,
-          { entityId },
+          { timeoutDetails: { entityId }, loaded },
         );
         const action = events[0]!.type === 'EntityCreated' ? 'created' : 'updated';
         return { id: entityId, externalId, entityType, action } as const;

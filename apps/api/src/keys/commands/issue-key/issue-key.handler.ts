@@ -18,7 +18,7 @@ export class IssueKeyHandler implements ICommandHandler<IssueKey> {
       keyRingStream(operatorId),
       { type: 'IssueApiKey', operatorId, keyId, keyHash: hashSecret(key), lastFour: lastFour(key), label, by, at: context.at },
       context,
-      { keyId },
+      { timeoutDetails: { keyId } },
     );
     return { id: keyId, key, label, createdAt: context.at };
   }

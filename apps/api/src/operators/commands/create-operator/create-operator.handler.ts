@@ -20,7 +20,7 @@ export class CreateOperatorHandler implements ICommandHandler<CreateOperator> {
       operatorStream(operatorId),
       { type: 'CreateOperator', operatorId, platformId, profile: sealed, at: context.at },
       context,
-      { operatorId },
+      { timeoutDetails: { operatorId } },
     );
     return { operatorId };
   }
