@@ -51,6 +51,7 @@ describe('query plans of the embedded backend', () => {
   let t: TestApp;
   const prepared: Prepared[] = [];
   let spy: jest.SpyInstance;
+  const extraConnections: Database.Database[] = [];
 
   beforeAll(async () => {
     spy = jest.spyOn(Database.prototype, 'prepare');
@@ -58,6 +59,7 @@ describe('query plans of the embedded backend', () => {
   });
   afterAll(async () => {
     spy.mockRestore();
+    for (const db of extraConnections) db.close();
     await t.close();
   });
 
@@ -128,7 +130,9 @@ describe('query plans of the embedded backend', () => {
     // not see: their programs prepare every statement up front, so they are prepared here once more, on
     // connections of this thread to the same files.
     for (const [file, program] of [['events.db', eventLogWrites], ['keys.db', keyStoreWrites]] as const) {
-      program(new Database(join(t.dataDir, file)));
+      const db = new Database(join(t.dataDir, file));
+      extraConnections.push(db);
+      program(db);
     }
   }
 

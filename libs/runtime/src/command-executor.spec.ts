@@ -76,6 +76,21 @@ describe('CommandExecutor', () => {
     expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['OperatorCreated', 'OperatorUpdated', 'OperatorSuspended']);
   });
 
+  it('decides on the state the caller read without reading the stream again, and re-reads once that state is stale', async () => {
+    const reads = jest.spyOn(store, 'readStream');
+    const fresh = await executor.read(operatorDecider, stream);
+    reads.mockClear();
+    await executor.execute(operatorDecider, stream, { type: 'UpdateOperator', operatorId, platformId: 'plt_a', changes: { name: 'A' }, at: 'z' }, context('a'), fresh);
+    expect(reads).not.toHaveBeenCalled();
+
+    const stale = await executor.read(operatorDecider, stream);
+    await rename(dir, operatorId, 'Renamed'); // the stream moves on after the caller looked
+    reads.mockClear();
+    await executor.execute(operatorDecider, stream, { type: 'SuspendOperator', operatorId, platformId: 'plt_a', at: 'z' }, context('suspend'), stale);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['OperatorCreated', 'OperatorUpdated', 'OperatorUpdated', 'OperatorSuspended']);
+  });
+
   it('answers CONFLICT after losing the race three times, having appended nothing of its own', async () => {
     let n = 0;
     store.interleave = 3;
