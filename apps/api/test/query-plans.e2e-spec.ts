@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createWriteProgram as eventLogWrites } from '../../../libs/event-store/src/sqlite-event-log.program';
 import { createWriteProgram as keyStoreWrites } from '../../../libs/key-store/src/sqlite-key-store.program';
+import { createWriteProgram as readStoreWrites } from '../../../libs/read-store/src/sqlite-read-store.program';
+import { DocumentChange, SqliteReadStore } from '@onehazel/read-store';
+import { allProjections } from '@onehazel/projections';
 import { LastUsedRecorder } from '../src/shared/auth/last-used';
 import { call, igamingOperator, operatorInput, startTestApp, TestApp } from './harness';
 
@@ -51,14 +54,20 @@ describe('query plans of the embedded backend', () => {
   let t: TestApp;
   const prepared: Prepared[] = [];
   let spy: jest.SpyInstance;
+  let commits: jest.SpyInstance<Promise<void>, [string, string | null, string, readonly DocumentChange[]]>;
+  let recordTimes: jest.SpyInstance;
   const extraConnections: Database.Database[] = [];
 
   beforeAll(async () => {
     spy = jest.spyOn(Database.prototype, 'prepare');
+    commits = jest.spyOn(SqliteReadStore.prototype, 'commit');
+    recordTimes = jest.spyOn(SqliteReadStore.prototype, 'recordTime');
     t = await startTestApp();
   });
   afterAll(async () => {
     spy.mockRestore();
+    commits.mockRestore();
+    recordTimes.mockRestore();
     for (const db of extraConnections) db.close();
     await t.close();
   });
@@ -134,6 +143,26 @@ describe('query plans of the embedded backend', () => {
       extraConnections.push(db);
       program(db);
     }
+    // The read store's writes run on a writer thread too, and prepare a statement per shape of change
+    // (a patch by the fields it matches) on first use: every commit and recordTime of the run above is
+    // replayed through the same program on a connection of this thread, then rolled back.
+    const db = new Database(join(t.dataDir, 'read.db'));
+    extraConnections.push(db);
+    const reads = readStoreWrites(db);
+    const rollback = new Error('rolled back');
+    try {
+      db.transaction(() => {
+        reads.ensureIndexes(allProjections.flatMap((projection) => [...projection.indexes]));
+        const checkpoint = db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE name = ?');
+        for (const [name, , next, changes] of commits.mock.calls) {
+          reads.commit({ name, expected: checkpoint.get(name)?.position ?? null, next, changes });
+        }
+        for (const [collection, id, name, at, minIntervalMs] of recordTimes.mock.calls) reads.recordTime({ collection, id, name, at, minIntervalMs });
+        throw rollback;
+      })();
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
   }
 
   it('has no statement that scans a collection or a table, or sorts in a temporary B-tree', async () => {
@@ -149,6 +178,10 @@ describe('query plans of the embedded backend', () => {
     // The writer threads' statements too: the append's duplicate check and the key store's insert.
     expect(prepared.some(({ sql }) => sql.includes('FROM events WHERE event_id = ?'))).toBe(true);
     expect(prepared.some(({ sql }) => sql.startsWith('INSERT INTO entity_keys'))).toBe(true);
+    // And the read store's: a projected document, a patch of the documents matching some fields, a key's last use.
+    expect(prepared.some(({ sql }) => sql.startsWith('INSERT OR REPLACE INTO documents'))).toBe(true);
+    expect(prepared.some(({ sql }) => /^UPDATE documents .*SET doc = json_set/.test(sql))).toBe(true);
+    expect(prepared.some(({ sql }) => sql.startsWith('INSERT INTO documents') && sql.includes('lastUsedAt'))).toBe(true);
     const problems = prepared
       .map(({ db, sql }) => ({ sql: sql.replace(/\s+/g, ' ').trim(), problems: planProblems(db, sql) }))
       .filter((entry) => entry.problems.length > 0);

@@ -21,6 +21,11 @@ export interface Projection {
 /**
  * Collects a batch's changes in memory, reading its own writes first, so that the whole batch and its
  * checkpoint can be committed to the read store in one atomic step.
+ *
+ * A batch staged while the previous one is still being committed reads through that one (`previous`):
+ * its documents, and its patches over documents read from the store, as they will be once it has
+ * committed. Reading the store after the previous batch committed gives the same documents (its patches
+ * set fields to values, so applying them again changes nothing). `committed()` drops the link.
  */
 export class StagedChanges implements ReadModelWriter {
   private readonly staged = new Map<string, Document | null>();
@@ -28,12 +33,20 @@ export class StagedChanges implements ReadModelWriter {
   /** This batch's patches, in order: a document read from the store later in the batch gets them too. */
   private readonly patches: { collection: string; where: Readonly<Record<string, Scalar>>; set: Readonly<Record<string, unknown>> }[] = [];
 
-  constructor(private readonly store: ReadStore) {}
+  constructor(
+    private readonly store: ReadStore,
+    private previous: StagedChanges | null = null,
+  ) {}
+
+  /** The previous batch has committed: the store holds its changes, so reads no longer go through it. */
+  previousCommitted(): void {
+    this.previous = null;
+  }
 
   async get<T extends Document>(collection: string, id: string): Promise<T | null> {
     const key = `${collection}\u0000${id}`;
     if (this.staged.has(key)) return this.staged.get(key) as T | null;
-    let document = await this.store.get(collection, id);
+    let document = this.previous ? await this.previous.get(collection, id) : await this.store.get(collection, id);
     // The stored document predates every change of this batch: a patch staged earlier applies to it, or
     // a projection that puts it back whole would undo the patch (a key renamed after its operator's suspension).
     for (const patch of this.patches) {

@@ -150,10 +150,18 @@ export class Projector {
     }
   }
 
-  /** One subscription from the stored checkpoint; returns or throws when it must be restarted. */
+  /**
+   * One subscription from the stored checkpoint; returns or throws when it must be restarted.
+   *
+   * Pipelined: while a batch commits (on the read store's writer thread, for SQLite), the next one is
+   * staged, reading through the one in flight (StagedChanges' `previous`). At most one commit is in
+   * flight, and the next is sent only once it has succeeded: commits stay in log order, and a failed one
+   * (a checkpoint another projector moved) stops the subscription before anything else is sent.
+   */
   private async subscribeOnce(signal: AbortSignal, until: Position | null): Promise<void> {
     const stored = await this.readStore.getCheckpoint(this.name);
     let checkpoint = stored;
+    let inFlight: InFlight | null = null;
     const inner = new AbortController();
     const abort = (): void => inner.abort();
     signal.addEventListener('abort', abort, { once: true });
@@ -163,6 +171,13 @@ export class Projector {
     try {
       let pending = iterator.next();
       while (!signal.aborted) {
+        // No event ready at once: finish the commit in flight before waiting, so that it is seen (and
+        // catchUp returns, or a failure restarts the subscription) without waiting for the next event.
+        if (inFlight && (await Promise.race([pending, nextTick()])) === TICK) {
+          await settle(inFlight);
+          inFlight = null;
+          if (signal.aborted) return;
+        }
         const first = await pending;
         if (first.done) return;
         const batch = [first.value];
@@ -175,28 +190,47 @@ export class Projector {
           batch.push(next.value);
           pending = iterator.next();
         }
-        checkpoint = await this.commitBatch(batch, checkpoint);
+        const staged = new StagedChanges(this.readStore, inFlight?.staged ?? null);
+        for (const event of batch) {
+          for (const projection of this.projections) await projection.apply(event, staged);
+        }
+        await this.options.beforeCommit?.(batch);
+        if (inFlight) {
+          await settle(inFlight);
+          staged.previousCommitted();
+        }
+        const position = batch[batch.length - 1]!.position;
+        inFlight = this.commit(staged, checkpoint, position);
+        checkpoint = formatPosition(position);
       }
     } finally {
       signal.removeEventListener('abort', abort);
       inner.abort();
       await iterator.return?.();
+      if (inFlight) await inFlight.outcome; // stop() returns once nothing is left in flight
     }
   }
 
-  private async commitBatch(batch: readonly RecordedEvent[], expected: string | null): Promise<string> {
-    const staged = new StagedChanges(this.readStore);
-    for (const event of batch) {
-      for (const projection of this.projections) await projection.apply(event, staged);
-    }
-    await this.options.beforeCommit?.(batch);
-    const position = batch[batch.length - 1]!.position;
-    const next = formatPosition(position);
-    await this.readStore.commit(this.name, expected, next, staged.list());
-    this.position = position;
-    this.progress.emit('progress', position);
-    return next;
+  /** Sends a staged batch and its checkpoint to the read store; its outcome is held, never left unhandled. */
+  private commit(staged: StagedChanges, expected: string | null, position: Position): InFlight {
+    const outcome = this.readStore.commit(this.name, expected, formatPosition(position), staged.list()).then(
+      () => {
+        this.position = position;
+        this.progress.emit('progress', position);
+        return null;
+      },
+      (error: unknown) => ({ error }),
+    );
+    return { staged, outcome };
   }
+}
+
+type InFlight = Readonly<{ staged: StagedChanges; outcome: Promise<{ error: unknown } | null> }>;
+
+/** Waits for a commit in flight; throws its error if it failed. */
+async function settle(inFlight: InFlight): Promise<void> {
+  const failed = await inFlight.outcome;
+  if (failed) throw failed.error;
 }
 
 function nextTick(): Promise<typeof TICK> {

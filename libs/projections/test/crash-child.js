@@ -11,16 +11,9 @@ const { countingProjection } = require('./counting.projection');
 async function main() {
   const [eventsFile, readFile, killAt, batchSize] = process.argv.slice(2);
   const events = new SqliteEventStore(eventsFile);
-  const read = new SqliteReadStore(readFile);
-  const setCheckpoint = read.statements.setCheckpoint;
-  let commits = 0;
-  read.statements.setCheckpoint = {
-    run: (...args) => {
-      commits += 1;
-      if (commits === Number(killAt)) process.kill(process.pid, 'SIGKILL');
-      return setCheckpoint.run(...args);
-    },
-  };
+  // The commits run on the read store's writer thread: its program is wrapped to die inside the Nth.
+  process.env.CRASH_AT_COMMIT = killAt;
+  const read = new SqliteReadStore(readFile, { program: path.join(__dirname, 'crashing-read-store.program') });
   const projector = new Projector(events, read, [...allProjections, countingProjection], { batchSize: Number(batchSize) });
   await projector.init();
   await projector.catchUp();

@@ -1,15 +1,16 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '@onehazel/storage';
-import {
-  CheckpointMovedError,
-  Document,
-  DocumentChange,
-  FindQuery,
-  IndexSpec,
-  ReadStore,
-  Scalar,
-  servingIndex,
-} from './read-store.port';
+import { join } from 'node:path';
+import { openSqlite, SqliteWriter, WriteError } from '@onehazel/storage';
+import { CheckpointMovedError, Document, DocumentChange, FindQuery, IndexSpec, ReadStore, servingIndex } from './read-store.port';
+import { bindable, CommitArgs, field, from, literal, RecordTimeArgs, ResetArgs, StatementCache } from './sqlite-read-store.program';
+
+const SQLITE = { synchronous: 'NORMAL', pageSize: 16_384 } as const;
+
+/** The checkpoint's compare-and-set error, as it comes back from the writer thread. */
+function fromWriter(error: unknown): unknown {
+  const described = error as WriteError;
+  return described?.name === 'CheckpointMovedError' ? new CheckpointMovedError(described.checkpoint as string) : error;
+}
 
 /**
  * A rowid table: documents are about a kilobyte, and appended in rowid order they fill pages one after
@@ -34,39 +35,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
  */
 const LAYOUT = 2;
 
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Most distinct statements kept prepared; the shapes are fixed by the code, so this is never reached in practice. */
-const STATEMENT_CACHE_MAX = 512;
-
-function field(name: string): string {
-  if (!FIELD.test(name)) throw new Error(`not a plain field name: ${name}`);
-  return `json_extract(doc, '$.${name}')`;
-}
-
-function indexName(index: IndexSpec): string {
-  const name = `ix_${index.collection}_${index.fields.join('_')}`;
-  if (!FIELD.test(name)) throw new Error(`not a plain index name: ${name}`);
-  return name;
-}
-
-/** A collection's name as an SQL literal: partial indexes serve only queries that name their collection literally. */
-function literal(collection: string): string {
-  if (!FIELD.test(collection)) throw new Error(`not a plain collection name: ${collection}`);
-  return `'${collection}'`;
-}
-
-/** SQLite has no boolean: JSON true/false come back from json_extract as 1/0. */
-function bindable(value: Scalar): string | number | null {
-  return typeof value === 'boolean' ? Number(value) : value;
-}
-
 type Row = { doc: string };
-type Prepared = { statement: Database.Statement; fields: string[] };
-
-/** The table, forced onto the index that serves the query. */
-function from(index: IndexSpec | 'primary'): string {
-  return index === 'primary' ? 'documents' : `documents INDEXED BY ${indexName(index)}`;
-}
 
 /**
  * The embedded read store: JSON documents in one SQLite table, with expression indexes on the fields
@@ -77,6 +46,11 @@ function from(index: IndexSpec | 'primary'): string {
  * expression index, and a query no index serves is refused rather than left to scan. Statements are
  * prepared once per query shape and reused.
  *
+ * Reads run on this thread's connection. Every write (a projector's commit, a key's last use, a reset, the
+ * indexes) runs on a writer thread of its own (SqliteWriter, program `sqlite-read-store.program`),
+ * group-committed: the event loop neither inserts the documents nor maintains their indexes, and a reader
+ * here sees a commit once its promise has resolved.
+ *
  * Durability: `synchronous = NORMAL`. The read models and their checkpoint are derived data, committed
  * together in one transaction: a power loss may roll both back to an earlier consistent point (never one
  * without the other), and the projector then replays the log, which is fsync'd, from that checkpoint. A
@@ -85,12 +59,17 @@ function from(index: IndexSpec | 'primary'): string {
 export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
   private readonly statements;
-  private readonly prepared = new Map<string, Prepared>();
+  private readonly queries: StatementCache;
+  private readonly writer: SqliteWriter;
   private indexes: readonly IndexSpec[] = [];
 
-  constructor(file: string) {
+  /**
+   * `program`: the module of the writer thread's writes, by absolute path without extension (default: this
+   * directory's `sqlite-read-store.program`). A test gives one that wraps it, to crash inside a commit.
+   */
+  constructor(file: string, options: Readonly<{ program?: string }> = {}) {
     // Pages of 16 KiB hold a dozen documents of a kilobyte: a third fewer page splits on insert than 4 KiB.
-    this.db = openSqlite(file, { synchronous: 'NORMAL', pageSize: 16_384 });
+    this.db = openSqlite(file, SQLITE);
     this.db
       .transaction(() => {
         if (this.db.pragma('user_version', { simple: true }) === LAYOUT) return;
@@ -104,24 +83,15 @@ export class SqliteReadStore implements ReadStore {
       getMany: this.db.prepare<[string, string], Row>(
         'SELECT doc FROM documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?))',
       ),
-      put: this.db.prepare('INSERT OR REPLACE INTO documents (collection, id, doc) VALUES (?, ?, ?)'),
-      delete: this.db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
       checkpoint: this.db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE name = ?'),
-      setCheckpoint: this.db.prepare('INSERT OR REPLACE INTO checkpoints (name, position) VALUES (?, ?)'),
-      deleteCheckpoint: this.db.prepare('DELETE FROM checkpoints WHERE name = ?'),
-      deleteCollection: this.db.prepare('DELETE FROM documents WHERE collection = ?'),
     };
+    this.queries = new StatementCache(this.db);
+    // Started once the file has its layout: the thread prepares its statements on the tables.
+    this.writer = new SqliteWriter({ file, sqlite: SQLITE, program: options.program ?? join(__dirname, 'sqlite-read-store.program') });
   }
 
-  /**
-   * One partial index per declared index, holding only its collection's documents: a write to a collection
-   * updates that collection's indexes and no other's.
-   */
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
-    for (const index of indexes) {
-      const columns = [...index.fields.map(field), 'id'].join(', ');
-      this.db.exec(`CREATE INDEX IF NOT EXISTS ${indexName(index)} ON documents (${columns}) WHERE collection = ${literal(index.collection)}`);
-    }
+    await this.writer.run('ensureIndexes', indexes);
     this.indexes = [...this.indexes, ...indexes];
   }
 
@@ -134,7 +104,7 @@ export class SqliteReadStore implements ReadStore {
     const { where = {}, orderBy, after } = query;
     const afterNull = after !== undefined && after.value === null;
     const names = Object.keys(where).sort();
-    const { statement, fields } = this.shape(['find', collection, ...names, '|', orderBy ?? '', after ? (afterNull ? 'null' : 'after') : ''], () => {
+    const { statement, fields } = this.queries.shape(['find', collection, ...names, '|', orderBy ?? '', after ? (afterNull ? 'null' : 'after') : ''], () => {
       const index = servingIndex(this.indexes, collection, names, orderBy);
       const fields = index === 'primary' ? names : index.fields.slice(0, names.length);
       const clauses = [`collection = ${literal(collection)}`, ...fields.map((name) => `${field(name)} IS ?`)];
@@ -157,57 +127,19 @@ export class SqliteReadStore implements ReadStore {
     return (statement.all(...params) as Row[]).map((row) => JSON.parse(row.doc) as Document);
   }
 
-  /**
-   * The prepared statement of a query shape (prepared on first use), with the equality fields in the
-   * order its parameters take them.
-   */
-  private shape(key: readonly string[], build: () => { sql: string; fields: string[] }): Prepared {
-    const id = key.join('\u0000');
-    let prepared = this.prepared.get(id);
-    if (!prepared) {
-      const { sql, fields } = build();
-      if (this.prepared.size >= STATEMENT_CACHE_MAX) this.prepared.clear();
-      prepared = { statement: this.db.prepare(sql), fields };
-      this.prepared.set(id, prepared);
-    }
-    return prepared;
-  }
-
-  private patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void {
-    const names = Object.keys(where).sort();
-    const values = Object.keys(set);
-    if (values.length === 0) return;
-    const { statement, fields } = this.shape(['patch', collection, ...names, '|', ...values], () => {
-      const index = servingIndex(this.indexes, collection, names, undefined, true);
-      const fields = index === 'primary' ? names : index.fields.slice(0, names.length);
-      for (const name of values) field(name); // plain names only: they go into the SQL text
-      const paths = values.map((name) => `'$.${name}', json(?)`).join(', ');
-      const clauses = [`collection = ${literal(collection)}`, ...fields.map((name) => `${field(name)} IS ?`)];
-      return { sql: `UPDATE ${from(index)} SET doc = json_set(doc, ${paths}) WHERE ${clauses.join(' AND ')}`, fields };
-    });
-    statement.run(...values.map((name) => JSON.stringify(set[name])), ...fields.map((name) => bindable(where[name]!)));
-  }
-
   async getCheckpoint(name: string): Promise<string | null> {
     return this.statements.checkpoint.get(name)?.position ?? null;
   }
 
   async commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void> {
-    const run = this.db.transaction(() => {
-      const current = this.statements.checkpoint.get(name)?.position ?? null;
-      if (current !== expected) throw new CheckpointMovedError(name);
-      for (const change of changes) {
-        if (change.kind === 'put') {
-          this.statements.put.run(change.collection, change.document.id, JSON.stringify(change.document));
-        } else if (change.kind === 'delete') {
-          this.statements.delete.run(change.collection, change.id);
-        } else {
-          this.patchWhere(change.collection, change.where, change.set);
-        }
-      }
-      this.statements.setCheckpoint.run(name, next);
+    // A patch no index serves is refused here, with the caller's stack (NoIndexError), before anything is sent.
+    for (const change of changes) {
+      if (change.kind === 'patchWhere') servingIndex(this.indexes, change.collection, Object.keys(change.where), undefined, true);
+    }
+    const args: CommitArgs = { name, expected, next, changes };
+    await this.writer.run('commit', args).catch((error: unknown) => {
+      throw fromWriter(error);
     });
-    run.immediate();
   }
 
   async getMany(collection: string, ids: readonly string[]): Promise<Document[]> {
@@ -216,31 +148,23 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async recordTime(collection: string, id: string, name: string, at: string, minIntervalMs: number): Promise<void> {
-    const { statement } = this.shape(['recordTime', name], () => {
-      const value = field(name);
-      const sql = `INSERT INTO documents (collection, id, doc) VALUES (?, ?, json_object('id', ?, '${name}', ?))
-         ON CONFLICT (collection, id) DO UPDATE SET doc = json_set(doc, '$.${name}', excluded.doc ->> '$.${name}')
-         WHERE ${value} IS NULL OR ${value} < ?`;
-      return { sql, fields: [] };
-    });
-    const threshold = new Date(Date.parse(at) - minIntervalMs).toISOString();
-    statement.run(collection, id, id, at, threshold);
+    field(name); // refused here, with the caller's stack, rather than on the thread
+    const args: RecordTimeArgs = { collection, id, name, at, minIntervalMs };
+    await this.writer.run('recordTime', args);
   }
 
   async reset(name: string, collections: readonly string[]): Promise<void> {
-    this.db
-      .transaction(() => {
-        for (const collection of collections) this.statements.deleteCollection.run(collection);
-        this.statements.deleteCheckpoint.run(name);
-      })
-      .immediate();
+    const args: ResetArgs = { name, collections };
+    await this.writer.run('reset', args);
   }
 
   async ping(): Promise<void> {
+    this.writer.check();
     this.statements.checkpoint.get('');
   }
 
   async close(): Promise<void> {
+    await this.writer.close();
     if (this.db.open) this.db.close();
   }
 }

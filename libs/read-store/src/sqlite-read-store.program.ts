@@ -1,0 +1,136 @@
+import type Database from 'better-sqlite3';
+import { CheckpointMovedError, DocumentChange, IndexSpec, Scalar, servingIndex } from './read-store.port';
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Most distinct statements kept prepared; the shapes are fixed by the code, so this is never reached in practice. */
+const STATEMENT_CACHE_MAX = 512;
+
+/** A top-level field of the JSON document, as an SQL expression (plain names only: they go into the SQL text). */
+export function field(name: string): string {
+  if (!FIELD.test(name)) throw new Error(`not a plain field name: ${name}`);
+  return `json_extract(doc, '$.${name}')`;
+}
+
+export function indexName(index: IndexSpec): string {
+  const name = `ix_${index.collection}_${index.fields.join('_')}`;
+  if (!FIELD.test(name)) throw new Error(`not a plain index name: ${name}`);
+  return name;
+}
+
+/** A collection's name as an SQL literal: partial indexes serve only queries that name their collection literally. */
+export function literal(collection: string): string {
+  if (!FIELD.test(collection)) throw new Error(`not a plain collection name: ${collection}`);
+  return `'${collection}'`;
+}
+
+/** SQLite has no boolean: JSON true/false come back from json_extract as 1/0. */
+export function bindable(value: Scalar): string | number | null {
+  return typeof value === 'boolean' ? Number(value) : value;
+}
+
+/** The table, forced onto the index that serves the query. */
+export function from(index: IndexSpec | 'primary'): string {
+  return index === 'primary' ? 'documents' : `documents INDEXED BY ${indexName(index)}`;
+}
+
+export type Prepared = { statement: Database.Statement; fields: string[] };
+
+/** Prepared statements by query shape, prepared on first use. */
+export class StatementCache {
+  private readonly prepared = new Map<string, Prepared>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** The prepared statement of a query shape, with the equality fields in the order its parameters take them. */
+  shape(key: readonly string[], build: () => { sql: string; fields: string[] }): Prepared {
+    const id = key.join('\u0000');
+    let prepared = this.prepared.get(id);
+    if (!prepared) {
+      const { sql, fields } = build();
+      if (this.prepared.size >= STATEMENT_CACHE_MAX) this.prepared.clear();
+      prepared = { statement: this.db.prepare(sql), fields };
+      this.prepared.set(id, prepared);
+    }
+    return prepared;
+  }
+}
+
+export type CommitArgs = Readonly<{ name: string; expected: string | null; next: string; changes: readonly DocumentChange[] }>;
+export type RecordTimeArgs = Readonly<{ collection: string; id: string; name: string; at: string; minIntervalMs: number }>;
+export type ResetArgs = Readonly<{ name: string; collections: readonly string[] }>;
+
+/**
+ * The read store's writes, run on its writer thread (SqliteWriter), each inside a group-committed
+ * transaction: a projector's batch with its checkpoint (compare-and-set), a key's last use, a reset for a
+ * rebuild, and the declared indexes. The thread's connection is the only one of the process that writes
+ * read.db, so the event loop never waits for its write lock nor does the work of a commit.
+ */
+export function createWriteProgram(db: Database.Database) {
+  const statements = {
+    put: db.prepare('INSERT OR REPLACE INTO documents (collection, id, doc) VALUES (?, ?, ?)'),
+    delete: db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
+    checkpoint: db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE name = ?'),
+    setCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (name, position) VALUES (?, ?)'),
+    deleteCheckpoint: db.prepare('DELETE FROM checkpoints WHERE name = ?'),
+    deleteCollection: db.prepare('DELETE FROM documents WHERE collection = ?'),
+  };
+  const cache = new StatementCache(db);
+  let indexes: readonly IndexSpec[] = [];
+
+  function patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void {
+    const names = Object.keys(where).sort();
+    const values = Object.keys(set);
+    if (values.length === 0) return;
+    const { statement, fields } = cache.shape(['patch', collection, ...names, '|', ...values], () => {
+      const index = servingIndex(indexes, collection, names, undefined, true);
+      const fields = index === 'primary' ? names : index.fields.slice(0, names.length);
+      for (const name of values) field(name);
+      const paths = values.map((name) => `'$.${name}', json(?)`).join(', ');
+      const clauses = [`collection = ${literal(collection)}`, ...fields.map((name) => `${field(name)} IS ?`)];
+      return { sql: `UPDATE ${from(index)} SET doc = json_set(doc, ${paths}) WHERE ${clauses.join(' AND ')}`, fields };
+    });
+    statement.run(...values.map((name) => JSON.stringify(set[name])), ...fields.map((name) => bindable(where[name]!)));
+  }
+
+  /**
+   * One partial index per declared index, holding only its collection's documents: a write to a collection
+   * updates that collection's indexes and no other's. The thread keeps the list to choose the index of a patch.
+   */
+  function ensureIndexes(declared: readonly IndexSpec[]): void {
+    for (const index of declared) {
+      const columns = [...index.fields.map(field), 'id'].join(', ');
+      db.exec(`CREATE INDEX IF NOT EXISTS ${indexName(index)} ON documents (${columns}) WHERE collection = ${literal(index.collection)}`);
+    }
+    indexes = [...indexes, ...declared];
+  }
+
+  function commit({ name, expected, next, changes }: CommitArgs): void {
+    const current = statements.checkpoint.get(name)?.position ?? null;
+    if (current !== expected) throw new CheckpointMovedError(name);
+    for (const change of changes) {
+      if (change.kind === 'put') statements.put.run(change.collection, change.document.id, JSON.stringify(change.document));
+      else if (change.kind === 'delete') statements.delete.run(change.collection, change.id);
+      else patchWhere(change.collection, change.where, change.set);
+    }
+    statements.setCheckpoint.run(name, next);
+  }
+
+  function recordTime({ collection, id, name, at, minIntervalMs }: RecordTimeArgs): void {
+    const { statement } = cache.shape(['recordTime', name], () => {
+      const value = field(name);
+      const sql = `INSERT INTO documents (collection, id, doc) VALUES (?, ?, json_object('id', ?, '${name}', ?))
+         ON CONFLICT (collection, id) DO UPDATE SET doc = json_set(doc, '$.${name}', excluded.doc ->> '$.${name}')
+         WHERE ${value} IS NULL OR ${value} < ?`;
+      return { sql, fields: [] };
+    });
+    const threshold = new Date(Date.parse(at) - minIntervalMs).toISOString();
+    statement.run(collection, id, id, at, threshold);
+  }
+
+  function reset({ name, collections }: ResetArgs): void {
+    for (const collection of collections) statements.deleteCollection.run(collection);
+    statements.deleteCheckpoint.run(name);
+  }
+
+  return { ensureIndexes, commit, recordTime, reset };
+}
