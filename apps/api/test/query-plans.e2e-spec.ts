@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createWriteProgram as eventLogWrites } from '../../../libs/event-store/src/sqlite-event-log.program';
 import { createWriteProgram as keyStoreWrites } from '../../../libs/key-store/src/sqlite-key-store.program';
-import { createWriteProgram as readStoreWrites } from '../../../libs/read-store/src/sqlite-read-store.program';
+import { createWriteProgram as readStoreWrites, toWire } from '../../../libs/read-store/src/sqlite-read-store.program';
 import { DocumentChange, SqliteReadStore } from '@onehazel/read-store';
 import { allProjections } from '@onehazel/projections';
 import { LastUsedRecorder } from '../src/shared/auth/last-used';
@@ -155,7 +155,7 @@ describe('query plans of the embedded backend', () => {
         reads.ensureIndexes(allProjections.flatMap((projection) => [...projection.indexes]));
         const checkpoint = db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE name = ?');
         for (const [name, , next, changes] of commits.mock.calls) {
-          reads.commit({ name, expected: checkpoint.get(name)?.position ?? null, next, changes });
+          reads.commit({ name, expected: checkpoint.get(name)?.position ?? null, next, changes: changes.map(toWire) });
         }
         for (const [collection, id, name, at, minIntervalMs] of recordTimes.mock.calls) reads.recordTime({ collection, id, name, at, minIntervalMs });
         throw rollback;

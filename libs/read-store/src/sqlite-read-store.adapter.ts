@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openSqlite, SqliteWriter, WriteError } from '@onehazel/storage';
 import { CheckpointMovedError, Document, DocumentChange, FindQuery, IndexSpec, ReadStore, servingIndex } from './read-store.port';
-import { bindable, CommitArgs, field, from, literal, RecordTimeArgs, ResetArgs, StatementCache } from './sqlite-read-store.program';
+import { bindable, CommitArgs, field, from, literal, RecordTimeArgs, ResetArgs, StatementCache, toWire } from './sqlite-read-store.program';
 
 const SQLITE = { synchronous: 'NORMAL', pageSize: 16_384 } as const;
 
@@ -136,7 +136,7 @@ export class SqliteReadStore implements ReadStore {
     for (const change of changes) {
       if (change.kind === 'patchWhere') servingIndex(this.indexes, change.collection, Object.keys(change.where), undefined, true);
     }
-    const args: CommitArgs = { name, expected, next, changes };
+    const args: CommitArgs = { name, expected, next, changes: changes.map(toWire) };
     await this.writer.run('commit', args).catch((error: unknown) => {
       throw fromWriter(error);
     });
