@@ -14,7 +14,7 @@
  * BENCH_CONNECTIONS (default 50).
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type autocannon from 'autocannon';
@@ -32,6 +32,14 @@ const PRODUCT_MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 const PEER_MAIN = join(__dirname, 'peer', 'server.js');
 const CEILING_MAIN = join(__dirname, 'ceiling', 'server.js');
 const RESULTS_FILE = join(ROOT, 'bench', 'results.json');
+
+/** The node flags `npm start` runs the product with (its heap cap): the product is measured as it is started. */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`npm start does not run node: ${scripts.start}`);
+  return words.slice(1).filter((word) => word.startsWith('--'));
+}
 
 const REQUESTS = {
   get: 'entity GET',
@@ -59,6 +67,7 @@ function settings(): Results['settings'] {
     durationS,
     warmupS: positiveInt('BENCH_WARMUP_S', Math.min(2, durationS)),
     connections: Math.max(1, positiveInt('BENCH_CONNECTIONS', 50)),
+    productNodeFlags: startFlags(),
   };
 }
 
@@ -193,7 +202,7 @@ class Bench {
       RATE_LIMIT_ENTERPRISE: '1000000',
       RATE_LIMIT_PLATFORM: '1000000',
     };
-    await this.withServer(size, 'product', () => startChild('product', PRODUCT_MAIN, env), async (child) => {
+    await this.withServer(size, 'product', () => startChild('product', PRODUCT_MAIN, env, this.config.productNodeFlags), async (child) => {
       this.ceilingBody = await checkedEntity(child, tenant.operatorKey);
       await this.run(size, 'product', child, REQUESTS.get, entityGet(tenant.operatorKey, this.productPlayers));
       await this.run(size, 'product', child, REQUESTS.keys, plainGet('/api-keys', tenant.operatorKey));

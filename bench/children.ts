@@ -82,13 +82,13 @@ function announcedPort(line: string): number | null {
 }
 
 /**
- * Spawns `node <script>` with `env` added to a minimal environment and resolves once it listens. The
+ * Spawns `node <nodeFlags> <script>` with `env` added to a minimal environment and resolves once it listens. The
  * port is taken from what the process prints or, if it prints nothing (the product at LOG_LEVEL=warn),
  * from /proc; the first to answer wins. Output is otherwise discarded (a short tail is kept for errors).
  */
-export function startChild(name: string, script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<Child> {
+export function startChild(name: string, script: string, env: Record<string, string>, nodeFlags: readonly string[] = [], timeoutMs = 120_000): Promise<Child> {
   const started = performance.now();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     // A small environment, the same for every server: nothing of the caller's configuration leaks in.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,7 +29,7 @@ export type Results = {
   cpu: { model: string; cores: number };
   os: string;
   memoryMiB: number;
-  settings: { sizes: number[]; durationS: number; warmupS: number; connections: number };
+  settings: { sizes: number[]; durationS: number; warmupS: number; connections: number; productNodeFlags: string[] };
   runs: RunRecord[];
   startups: StartupRecord[];
   seeding: SeedRecord[];
@@ -70,7 +70,7 @@ export function markdown(results: Results): string {
   lines.push(
     `### npm run bench: ${results.date.slice(0, 10)}, node ${results.node}, ${results.cpu.model} (${results.cpu.cores} cores), embedded SQLite backend`,
     '',
-    `${settings.connections} connections, ${settings.warmupS} s warm-up then ${settings.durationS} s measured per row; load generator (autocannon) on the same machine.`,
+    `${settings.connections} connections, ${settings.warmupS} s warm-up then ${settings.durationS} s measured per row; load generator (autocannon) on the same machine. The product runs as \`npm start\` runs it: \`node ${[...settings.productNodeFlags, 'dist/apps/api/src/main.js'].join(' ')}\`.`,
     '',
     '| entities | server | request | req/s | p50 ms | p99 ms | errors / non-2xx | vs peer | vs ceiling | peak RSS MiB | VmHWM MiB |',
     '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
