@@ -174,7 +174,7 @@ export class Projector {
         // No event ready at once: finish the commit in flight before waiting, so that it is seen (and
         // catchUp returns, or a failure restarts the subscription) without waiting for the next event.
         if (inFlight && (await Promise.race([pending, nextTick()])) === TICK) {
-          await settle(inFlight);
+          await inFlight.done;
           inFlight = null;
           if (signal.aborted) return;
         }
@@ -196,7 +196,7 @@ export class Projector {
         }
         await this.options.beforeCommit?.(batch);
         if (inFlight) {
-          await settle(inFlight);
+          await inFlight.done;
           staged.previousCommitted();
         }
         const position = batch[batch.length - 1]!.position;
@@ -207,31 +207,22 @@ export class Projector {
       signal.removeEventListener('abort', abort);
       inner.abort();
       await iterator.return?.();
-      if (inFlight) await inFlight.outcome; // stop() returns once nothing is left in flight
+      if (inFlight) await inFlight.done.catch(() => undefined); // stop() returns once nothing is left in flight
     }
   }
 
-  /** Sends a staged batch and its checkpoint to the read store; its outcome is held, never left unhandled. */
+  /** Sends a staged batch and its checkpoint to the read store. A failure is thrown where `done` is awaited. */
   private commit(staged: StagedChanges, expected: string | null, position: Position): InFlight {
-    const outcome = this.readStore.commit(this.name, expected, formatPosition(position), staged.list()).then(
-      () => {
-        this.position = position;
-        this.progress.emit('progress', position);
-        return null;
-      },
-      (error: unknown) => ({ error }),
-    );
-    return { staged, outcome };
+    const done = this.readStore.commit(this.name, expected, formatPosition(position), staged.list()).then(() => {
+      this.position = position;
+      this.progress.emit('progress', position);
+    });
+    done.catch(() => undefined); // handled now, so a failure is not reported as unhandled before it is awaited
+    return { staged, done };
   }
 }
 
-type InFlight = Readonly<{ staged: StagedChanges; outcome: Promise<{ error: unknown } | null> }>;
-
-/** Waits for a commit in flight; throws its error if it failed. */
-async function settle(inFlight: InFlight): Promise<void> {
-  const failed = await inFlight.outcome;
-  if (failed) throw failed.error;
-}
+type InFlight = Readonly<{ staged: StagedChanges; done: Promise<void> }>;
 
 function nextTick(): Promise<typeof TICK> {
   return new Promise((resolve) => setImmediate(() => resolve(TICK)));
