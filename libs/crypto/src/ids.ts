@@ -22,3 +22,18 @@ export function deterministicUuid(seed: string): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The id of something a command creates: derived from the command's id when it has one (every attempt
+ * of one idempotent request names the same operator, key or entity, so a retry finds what an earlier
+ * attempt created), random otherwise. `purpose` tells apart two ids one command creates.
+ */
+export function commandScopedId(commandId: string | undefined, prefix: string, purpose = prefix): string {
+  if (!commandId) return randomId(prefix);
+  return prefix + createHash('sha256').update(`${commandId}|${purpose}`, 'utf8').digest('hex').slice(0, 16);
+}
+
+/** As commandScopedId, for a UUID. */
+export function commandScopedUuid(commandId: string | undefined, purpose: string): string {
+  return commandId ? deterministicUuid(`${commandId}|${purpose}`) : randomUUID();
+}

@@ -96,6 +96,20 @@ export function eventStoreContract(adapter: string, open: OpenEventStore): void 
       expect(await store.readStream(stream)).toHaveLength(2);
     });
 
+    it('finds the events of a stream by id, in revision order, and none of another stream', async () => {
+      const [a, b, c] = [newEvent('A'), newEvent('B'), newEvent('C')];
+      await store.append(stream, [a, b], 'no_stream');
+      await store.append(stream, [c], 'any');
+      const other = newEvent('D');
+      await store.append(`${stream}-other`, [other], 'no_stream');
+      const found = await store.readEventsById(stream, [c.id, a.id, randomUUID(), other.id]);
+      expect(found.map((e) => [e.type, e.revision])).toEqual([
+        ['A', 0n],
+        ['C', 2n],
+      ]);
+      await expect(store.readEventsById(`${stream}-none`, [a.id])).resolves.toEqual([]);
+    });
+
     it('lets exactly one of two racing appends at the same revision win', async () => {
       await store.append(stream, [newEvent('A')], 'no_stream');
       const results = await Promise.allSettled([

@@ -89,6 +89,12 @@ export interface EventStore {
   /** Every event of the stream in revision order; empty when the stream does not exist. */
   readStream(stream: string): Promise<RecordedEvent[]>;
   /**
+   * Those of the given event ids that the stream holds, in revision order (a command's retry asks whether
+   * its derived ids were already appended). Point reads by id on SQLite; a backward read of the stream
+   * on EventStoreDB, which has no index by event id.
+   */
+  readEventsById(stream: string, ids: readonly string[]): Promise<RecordedEvent[]>;
+  /**
    * Every event of the log after a position, in log order, then new events as they are appended.
    * Pull-based: the next event is read only when the consumer asks for it (`for await`).
    */

@@ -121,6 +121,26 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  async readEventsById(stream: string, ids: readonly string[]): Promise<RecordedEvent[]> {
+    const wanted = new Set(ids.map((id) => id.toLowerCase()));
+    const found: RecordedEvent[] = [];
+    // Newest first: a retry looks for a recent command, so the read usually stops after a few events.
+    const read = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END });
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event;
+        if (!event || !wanted.delete(event.id.toLowerCase())) continue;
+        found.push(toRecorded(event));
+        if (wanted.size === 0) break;
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+    return found.reverse();
+  }
+
   async *subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
     const { signal } = options;
     if (signal?.aborted) return;

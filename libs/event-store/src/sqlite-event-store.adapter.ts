@@ -59,6 +59,7 @@ export class SqliteEventStore implements EventStore {
       readAfter: this.db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
+      byId: this.db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE event_id = ? AND stream = ?'),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       ping: this.db.prepare('SELECT 1'),
     };
@@ -79,6 +80,11 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(stream: string): Promise<RecordedEvent[]> {
     return this.statements.readStream.all(stream).map(toRecorded);
+  }
+
+  async readEventsById(stream: string, ids: readonly string[]): Promise<RecordedEvent[]> {
+    const rows = ids.flatMap((id) => this.statements.byId.get(id, stream) ?? []);
+    return rows.sort((a, b) => a.revision - b.revision).map(toRecorded);
   }
 
   async *subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {

@@ -12,10 +12,14 @@ type StoredRecord = {
   key: string;
   fingerprint: string;
   token: string;
-  state: 'in_flight' | 'done';
+  state: 'in_flight' | 'done' | 'released';
   status: number | null;
   response: string | null;
   subject: string | null;
+  /** The request's command id, kept by every attempt of the same request (absent on records made before it). */
+  commandId?: string;
+  /** The process whose claim it is. */
+  owner?: string;
   /** Epoch milliseconds: until then a claim not completed is someone's request in progress. */
   lockedUntil: number;
   /** A Date, for the TTL index; until then the record answers replays. */
@@ -108,7 +112,7 @@ export class MongoRequestStore implements RequestStore {
 
   async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
     await this.ensureIndexes();
-    const { scope, key, token, fingerprint, now, lockMs, ttlMs } = request;
+    const { scope, key, token, fingerprint, commandId, owner, ownerGone, now, lockMs, ttlMs } = request;
     const fresh: StoredRecord = {
       _id: recordId(scope, key),
       scope,
@@ -119,6 +123,8 @@ export class MongoRequestStore implements RequestStore {
       status: null,
       response: null,
       subject: null,
+      commandId,
+      owner,
       lockedUntil: now + lockMs,
       expiresAt: new Date(now + ttlMs),
     };
@@ -126,23 +132,32 @@ export class MongoRequestStore implements RequestStore {
       if (attempt > 1) await sleep(10 * attempt);
       try {
         await this.records.insertOne({ ...fresh });
-        return { outcome: 'claimed' };
+        return { outcome: 'claimed', commandId };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
       // Not found: released or swept since the insert failed (or not yet majority-committed); insert again.
       const existing = await this.records.findOne({ _id: fresh._id });
       if (!existing) continue;
-      if (existing.expiresAt.getTime() >= now) {
-        if (existing.fingerprint !== fingerprint) return { outcome: 'mismatch' };
+      const live = existing.expiresAt.getTime() >= now;
+      // Take-overs apply only if the record is still the one read. Losing means another instance changed
+      // it in between; the next attempt reads what it made.
+      if (live && existing.fingerprint === fingerprint) {
         if (existing.state === 'done') return { outcome: 'done', status: existing.status!, response: existing.response! };
-        if (existing.lockedUntil > now) return { outcome: 'in_flight' };
+        const held = existing.state === 'in_flight' && existing.lockedUntil > now && existing.owner !== ownerGone;
+        if (held) return { outcome: 'in_flight', owner: existing.owner ?? '' };
+        // Released, abandoned by a process that is gone, or its lock expired: the same request goes on under its commandId.
+        const taken = await this.records.updateOne(sameRecord(existing), {
+          $set: { token, state: 'in_flight', owner, lockedUntil: now + lockMs },
+        });
+        if (taken.matchedCount === 1) return { outcome: 'claimed', commandId: existing.commandId ?? '' };
+        continue;
       }
-      // Expired, or a claim whose process died: take it over, but only if it is still the record read.
-      // Losing means another instance changed it in between; the next attempt reads what it made.
+      if (live && existing.state !== 'released') return { outcome: 'mismatch' };
+      // Expired, or released and now another request's: a new record.
       const { _id, ...fields } = fresh;
-      const taken = await this.records.updateOne(sameRecord(existing), { $set: fields });
-      if (taken.matchedCount === 1) return { outcome: 'claimed' };
+      const replaced = await this.records.updateOne(sameRecord(existing), { $set: fields });
+      if (replaced.matchedCount === 1) return { outcome: 'claimed', commandId };
     }
     throw new Error('the request store could not settle an idempotency claim: too many concurrent changes');
   }
@@ -155,7 +170,7 @@ export class MongoRequestStore implements RequestStore {
   }
 
   async release(scope: string, key: string, token: string): Promise<void> {
-    await this.records.deleteOne({ _id: recordId(scope, key), token, state: 'in_flight' });
+    await this.records.updateOne({ _id: recordId(scope, key), token, state: 'in_flight' }, { $set: { state: 'released' } });
   }
 
   async purgeSubject(scope: string, subject: string): Promise<number> {
@@ -181,5 +196,5 @@ export class MongoRequestStore implements RequestStore {
 /** A filter that matches the record only as it was read: every field a claim, completion or take-over sets. */
 function sameRecord(record: StoredRecord): Filter<StoredRecord> {
   const { _id, fingerprint, token, state, status, response, subject, lockedUntil, expiresAt } = record;
-  return { _id, fingerprint, token, state, status, response, subject, lockedUntil, expiresAt };
+  return { _id, fingerprint, token, state, status, response, subject, lockedUntil, expiresAt, owner: record.owner ?? { $exists: false } };
 }

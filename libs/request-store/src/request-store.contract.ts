@@ -15,6 +15,10 @@ const DAY = 24 * HOUR;
  * own records to go, not an exact count.
  */
 const TOKEN = 'token_a';
+const COMMAND = 'cmd_a';
+const OWNER = 'owner_a';
+const claimed = (commandId = COMMAND) => ({ outcome: 'claimed', commandId });
+const inFlight = (owner = OWNER) => ({ outcome: 'in_flight', owner });
 
 export function requestStoreContract(adapter: string, open: OpenRequestStore): void {
   describe(`RequestStore contract: ${adapter}`, () => {
@@ -40,6 +44,8 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         scope: scope(),
         key: 'key_1',
         token: TOKEN,
+        commandId: COMMAND,
+        owner: OWNER,
         fingerprint: 'POST /things #a',
         now: t0,
         lockMs: MINUTE,
@@ -80,14 +86,14 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
 
     describe('idempotency records', () => {
       it('claims a key, then answers in_flight to the same request and mismatch to another', async () => {
-        expect(await claim()).toEqual({ outcome: 'claimed' });
-        expect(await claim({ now: t0 + 1_000 })).toEqual({ outcome: 'in_flight' });
+        expect(await claim()).toEqual(claimed());
+        expect(await claim({ now: t0 + 1_000 })).toEqual(inFlight());
         expect(await claim({ now: t0 + 1_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
         expect(await claim({ now: t0 + 1_000, fingerprint: 'PUT /things #a' })).toEqual({ outcome: 'mismatch' });
       });
 
       it('answers the stored response once completed, and mismatch to another request', async () => {
-        expect(await claim()).toEqual({ outcome: 'claimed' });
+        expect(await claim()).toEqual(claimed());
         await store.complete(scope(), 'key_1', TOKEN, 201, '{"id":"thing_1"}', 'thing_1');
         const done = { outcome: 'done', status: 201, response: '{"id":"thing_1"}' };
         expect(await claim({ now: t0 + 1_000 })).toEqual(done);
@@ -105,20 +111,20 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
       it('keeps keys and scopes apart, even when scope and key could be joined alike', async () => {
         const a = { scope: `${scope()}:x`, key: 'y' };
         const b = { scope: scope(), key: 'x:y' };
-        expect(await claim(a)).toEqual({ outcome: 'claimed' });
-        expect(await claim({ ...b, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
-        expect(await claim({ scope: scope('other'), key: 'key_1' })).toEqual({ outcome: 'claimed' });
-        expect(await claim({ key: 'key_2' })).toEqual({ outcome: 'claimed' });
+        expect(await claim(a)).toEqual(claimed());
+        expect(await claim({ ...b, fingerprint: 'other' })).toEqual(claimed());
+        expect(await claim({ scope: scope('other'), key: 'key_1' })).toEqual(claimed());
+        expect(await claim({ key: 'key_2' })).toEqual(claimed());
         await store.complete(a.scope, a.key, TOKEN, 200, 'a', null);
         expect(await claim({ ...a, now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'a' });
-        expect(await claim({ ...b, fingerprint: 'other', now: t0 + 1 })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ ...b, fingerprint: 'other', now: t0 + 1 })).toEqual(inFlight());
       });
 
       it('lets a new claim succeed after a release, even for another request', async () => {
         await claim();
         await store.release(scope(), 'key_1', TOKEN);
-        expect(await claim({ now: t0 + 1_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
-        expect(await claim({ now: t0 + 2_000, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ now: t0 + 1_000, fingerprint: 'POST /things #b' })).toEqual(claimed());
+        expect(await claim({ now: t0 + 2_000, fingerprint: 'POST /things #b' })).toEqual(inFlight());
       });
 
       it('releases only a claim in flight: a completed record stays', async () => {
@@ -127,25 +133,45 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         await store.release(scope(), 'key_1', TOKEN);
         expect(await claim({ now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'kept' });
         await store.release(scope(), 'never-claimed', TOKEN);
-        expect(await claim({ key: 'never-claimed' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ key: 'never-claimed' })).toEqual(claimed());
       });
 
       it('lets the same request take over a claim whose lock expired, with a new lock', async () => {
         await claim({ lockMs: 5_000 });
-        expect(await claim({ now: t0 + 4_999 })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ now: t0 + 4_999 })).toEqual(inFlight());
         // The key still stands for the first request: another one is a mismatch, lock or no lock.
         expect(await claim({ now: t0 + 5_001, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
-        expect(await claim({ now: t0 + 5_001, lockMs: 5_000 })).toEqual({ outcome: 'claimed' });
-        expect(await claim({ now: t0 + 9_000 })).toEqual({ outcome: 'in_flight' });
-        expect(await claim({ now: t0 + 10_002 })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ now: t0 + 5_001, lockMs: 5_000 })).toEqual(claimed());
+        expect(await claim({ now: t0 + 9_000 })).toEqual(inFlight());
+        expect(await claim({ now: t0 + 10_002 })).toEqual(claimed());
+      });
+
+      it('gives a retry of a released request its commandId back, and another request its own', async () => {
+        expect(await claim({ commandId: 'cmd_1' })).toEqual(claimed('cmd_1'));
+        await store.release(scope(), 'key_1', TOKEN);
+        expect(await claim({ now: t0 + 1, commandId: 'cmd_2', token: 'token_2' })).toEqual(claimed('cmd_1'));
+        await store.release(scope(), 'key_1', 'token_2');
+        expect(await claim({ now: t0 + 2, commandId: 'cmd_3', fingerprint: 'POST /things #b' })).toEqual(claimed('cmd_3'));
+      });
+
+      it('takes over at once, with its commandId, a claim whose owner is gone, and only that one', async () => {
+        expect(await claim({ owner: 'p1', commandId: 'cmd_1' })).toEqual(claimed('cmd_1'));
+        expect(await claim({ now: t0 + 1, owner: 'p2', commandId: 'cmd_2' })).toEqual(inFlight('p1'));
+        expect(await claim({ now: t0 + 1, owner: 'p2', ownerGone: 'p3' })).toEqual(inFlight('p1'));
+        expect(await claim({ now: t0 + 1, owner: 'p2', ownerGone: 'p1', commandId: 'cmd_2', token: 'token_2' })).toEqual(claimed('cmd_1'));
+        expect(await claim({ now: t0 + 2, owner: 'p3', ownerGone: 'p1' })).toEqual(inFlight('p2'));
+        // The gone owner's late completion is not the new claim's.
+        await store.complete(scope(), 'key_1', TOKEN, 201, 'late', null);
+        await store.complete(scope(), 'key_1', 'token_2', 201, 'mine', null);
+        expect(await claim({ now: t0 + 3 })).toEqual({ outcome: 'done', status: 201, response: 'mine' });
       });
 
       it('ignores a late completion or release by a claim that was taken over', async () => {
         await claim({ lockMs: 5_000 });
-        expect(await claim({ now: t0 + 5_001, token: 'token_b' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ now: t0 + 5_001, token: 'token_b' })).toEqual(claimed());
         await store.complete(scope(), 'key_1', TOKEN, 201, 'late', null);
         await store.release(scope(), 'key_1', TOKEN);
-        expect(await claim({ now: t0 + 5_002 })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ now: t0 + 5_002 })).toEqual(inFlight());
         await store.complete(scope(), 'key_1', 'token_b', 201, 'mine', null);
         expect(await claim({ now: t0 + 5_003 })).toEqual({ outcome: 'done', status: 201, response: 'mine' });
       });
@@ -154,15 +180,15 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         await claim({ ttlMs: HOUR });
         await store.complete(scope(), 'key_1', TOKEN, 201, 'old', 'thing_old');
         expect(await claim({ now: t0 + HOUR, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'mismatch' });
-        expect(await claim({ now: t0 + HOUR + 1, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
-        expect(await claim({ now: t0 + HOUR + 2, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ now: t0 + HOUR + 1, fingerprint: 'POST /things #b' })).toEqual(claimed());
+        expect(await claim({ now: t0 + HOUR + 2, fingerprint: 'POST /things #b' })).toEqual(inFlight());
         // The new claim is not about the old subject any more.
         expect(await store.purgeSubject(scope(), 'thing_old')).toBe(0);
-        expect(await claim({ now: t0 + HOUR + 3, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ now: t0 + HOUR + 3, fingerprint: 'POST /things #b' })).toEqual(inFlight());
 
         // An expired claim that was never completed, its lock still running, goes too.
         await claim({ key: 'key_2', ttlMs: MINUTE, lockMs: HOUR });
-        expect(await claim({ key: 'key_2', now: t0 + MINUTE + 1, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ key: 'key_2', now: t0 + MINUTE + 1, fingerprint: 'other' })).toEqual(claimed());
       });
 
       it('answers claimed to exactly one of concurrent claims of one key', async () => {
@@ -196,8 +222,8 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
 
         expect(await store.purgeSubject(scope(), 'thing_1')).toBe(2);
         expect(await store.purgeSubject(scope(), 'thing_1')).toBe(0);
-        expect(await claim({ key: 'k1', now: t0 + 1, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
-        expect(await claim({ key: 'k2', now: t0 + 1 })).toEqual({ outcome: 'claimed' });
+        expect(await claim({ key: 'k1', now: t0 + 1, fingerprint: 'other' })).toEqual(claimed());
+        expect(await claim({ key: 'k2', now: t0 + 1 })).toEqual(claimed());
         expect(await claim({ key: 'k3', now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'k3' });
         expect(await claim({ key: 'k4', now: t0 + 1 })).toEqual({ outcome: 'done', status: 200, response: 'k4' });
         expect(await claim({ scope: scope('other'), key: 'k5', now: t0 + 1 })).toEqual({
@@ -205,7 +231,7 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
           status: 200,
           response: 'k5',
         });
-        expect(await claim({ key: 'k6', now: t0 + 1 })).toEqual({ outcome: 'in_flight' });
+        expect(await claim({ key: 'k6', now: t0 + 1 })).toEqual(inFlight());
       });
     });
 
@@ -228,7 +254,7 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
       expect(await claim({ key: 'long', now })).toEqual({ outcome: 'done', status: 200, response: 'long' });
       expect(await store.hit(bucket('current'), 2 * HOUR, now)).toEqual({ hits: 2, resetAt: t0 + 2 * HOUR });
       expect(await store.hit(bucket('past'), MINUTE, t0)).toEqual({ hits: 1, resetAt: t0 + MINUTE });
-      expect(await claim({ key: 'short', now, fingerprint: 'other' })).toEqual({ outcome: 'claimed' });
+      expect(await claim({ key: 'short', now, fingerprint: 'other' })).toEqual(claimed());
     });
 
     it('answers a ping', async () => {

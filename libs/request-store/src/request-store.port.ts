@@ -6,11 +6,16 @@
 export type WindowCount = Readonly<{ hits: number; resetAt: number }>;
 
 export type IdempotencyClaim =
-  | Readonly<{ outcome: 'claimed' }>
+  /**
+   * The caller holds the key now. `commandId` is the request's: the caller's own for a new claim, the
+   * earlier attempt's when the same request takes over a claim that was released or abandoned, so that
+   * every attempt of one request derives the same ids.
+   */
+  | Readonly<{ outcome: 'claimed'; commandId: string }>
   /** The key was used for another request (another method, path or body). */
   | Readonly<{ outcome: 'mismatch' }>
-  /** The first request with this key is still being processed. */
-  | Readonly<{ outcome: 'in_flight' }>
+  /** The first request with this key is still being processed, by `owner` (a process). */
+  | Readonly<{ outcome: 'in_flight'; owner: string }>
   | Readonly<{ outcome: 'done'; status: number; response: string }>;
 
 export type ClaimRequest = Readonly<{
@@ -18,6 +23,12 @@ export type ClaimRequest = Readonly<{
   key: string;
   /** Drawn by the caller for this claim: only its holder completes or releases it. */
   token: string;
+  /** Drawn by the caller: the request's command id, if the key was not claimed for this request before. */
+  commandId: string;
+  /** The claiming process (see ProcessIdentity). */
+  owner: string;
+  /** A process the caller knows to be gone: its claim in flight is taken over at once, lock or no lock. */
+  ownerGone?: string;
   /** Method, path and a hash of the body: what makes two requests "the same". */
   fingerprint: string;
   now: number;
@@ -37,7 +48,11 @@ export interface RequestStore {
    * about. Only while the claim is still `token`'s: one taken over after its lock expired is not touched.
    */
   complete(scope: string, key: string, token: string, status: number, response: string, subject: string | null): Promise<void>;
-  /** Gives `token`'s claim up (the request failed), so that the client can retry with the same key. */
+  /**
+   * Gives `token`'s claim up (the request failed), so that the client can retry with the same key. A retry
+   * of the same request gets the same commandId back (what the failed attempt recorded is found, not
+   * doubled); another request may take the key.
+   */
   release(scope: string, key: string, token: string): Promise<void>;
   /** Deletes the stored answers about a subject (an erased entity), so they do not outlive it. */
   purgeSubject(scope: string, subject: string): Promise<number>;

@@ -37,7 +37,7 @@ describe('SqliteRequestStore files', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const request = { token: 'token_a', scope: 'ops', key: 'key_1', fingerprint: 'POST /things #a', now: t0, lockMs: MINUTE, ttlMs: 60 * MINUTE };
+  const request = { token: 'token_a', commandId: 'cmd_a', owner: 'owner_a', scope: 'ops', key: 'key_1', fingerprint: 'POST /things #a', now: t0, lockMs: MINUTE, ttlMs: 60 * MINUTE };
 
   it('shares rate windows between two connections to one file (two processes)', async () => {
     const a = openStore();
@@ -58,9 +58,9 @@ describe('SqliteRequestStore files', () => {
     await a.complete('ops', 'key_1', 'token_a', 201, 'answer', 'thing_1');
     expect(await b.claim(request)).toEqual({ outcome: 'done', status: 201, response: 'answer' });
     expect(await b.purgeSubject('ops', 'thing_1')).toBe(1);
-    expect(await a.claim(request)).toEqual({ outcome: 'claimed' });
+    expect(await a.claim(request)).toEqual({ outcome: 'claimed', commandId: 'cmd_a' });
     await b.release('ops', 'key_1', 'token_a');
-    expect(await a.claim({ ...request, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed' });
+    expect(await a.claim({ ...request, fingerprint: 'POST /things #b' })).toEqual({ outcome: 'claimed', commandId: 'cmd_a' });
     expect(await b.sweep(t0 + 60 * MINUTE + 1)).toBe(1);
   });
 

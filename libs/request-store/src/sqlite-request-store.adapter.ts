@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
   status       INTEGER,
   response     TEXT,
   subject      TEXT,
+  command_id   TEXT    NOT NULL DEFAULT '',
+  owner        TEXT    NOT NULL DEFAULT '',
   locked_until INTEGER NOT NULL,
   expires_at   INTEGER NOT NULL,
   PRIMARY KEY (scope, key)
@@ -27,9 +29,17 @@ CREATE INDEX IF NOT EXISTS idempotency_subject ON idempotency (scope, subject);
 CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
 CREATE INDEX IF NOT EXISTS rate_windows_expiry ON rate_windows (expires_at);`;
 
+/** Columns added since the first layout, for files made before them. */
+const ADDED_COLUMNS = {
+  command_id: "ALTER TABLE idempotency ADD COLUMN command_id TEXT NOT NULL DEFAULT ''",
+  owner: "ALTER TABLE idempotency ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+};
+
 type Row = {
   fingerprint: string;
-  state: 'in_flight' | 'done';
+  state: 'in_flight' | 'done' | 'released';
+  command_id: string;
+  owner: string;
   status: number | null;
   response: string | null;
   locked_until: number;
@@ -52,6 +62,7 @@ export class SqliteRequestStore implements RequestStore {
     // entity) are overwritten, not just unlinked (secure_delete).
     this.db = openSqlite(file, { synchronous: 'NORMAL', busyTimeoutMs: 5000, secureDelete: true });
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
     this.statements = {
       hit: this.db.prepare<[string, number, number], { hits: number }>(
         `INSERT INTO rate_windows (bucket, window_start, hits, expires_at) VALUES (?, ?, 1, ?)
@@ -59,14 +70,19 @@ export class SqliteRequestStore implements RequestStore {
       ),
       find: this.db.prepare<[string, string], Row>('SELECT * FROM idempotency WHERE scope = ? AND key = ?'),
       claim: this.db.prepare(
-        `INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, token, state, status, response, subject, locked_until, expires_at)
-         VALUES (?, ?, ?, ?, 'in_flight', NULL, NULL, NULL, ?, ?)`,
+        `INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, token, state, status, response, subject, command_id, owner, locked_until, expires_at)
+         VALUES (?, ?, ?, ?, 'in_flight', NULL, NULL, NULL, ?, ?, ?, ?)`,
+      ),
+      takeOver: this.db.prepare(
+        `UPDATE idempotency SET token = ?, state = 'in_flight', owner = ?, locked_until = ? WHERE scope = ? AND key = ?`,
       ),
       complete: this.db.prepare(
         `UPDATE idempotency SET state = 'done', status = ?, response = ?, subject = ?
          WHERE scope = ? AND key = ? AND token = ? AND state = 'in_flight'`,
       ),
-      release: this.db.prepare(`DELETE FROM idempotency WHERE scope = ? AND key = ? AND token = ? AND state = 'in_flight'`),
+      release: this.db.prepare(
+        `UPDATE idempotency SET state = 'released' WHERE scope = ? AND key = ? AND token = ? AND state = 'in_flight'`,
+      ),
       purge: this.db.prepare('DELETE FROM idempotency WHERE scope = ? AND subject = ?'),
       sweepRecords: this.db.prepare('DELETE FROM idempotency WHERE expires_at < ?'),
       sweepWindows: this.db.prepare('DELETE FROM rate_windows WHERE expires_at < ?'),
@@ -82,18 +98,28 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
-    const { scope, key, token, fingerprint, now, lockMs, ttlMs } = request;
+    const { scope, key, token, fingerprint, commandId, owner, ownerGone, now, lockMs, ttlMs } = request;
     const run = this.db.transaction((): IdempotencyClaim => {
       const row = this.statements.find.get(scope, key);
-      if (row && row.expires_at >= now) {
-        if (row.fingerprint !== fingerprint) return { outcome: 'mismatch' };
-        if (row.state === 'done') return { outcome: 'done', status: row.status!, response: row.response! };
-        if (row.locked_until > now) return { outcome: 'in_flight' };
+      const live = row && row.expires_at >= now ? row : undefined;
+      if (live && live.fingerprint === fingerprint) {
+        if (live.state === 'done') return { outcome: 'done', status: live.status!, response: live.response! };
+        const held = live.state === 'in_flight' && live.locked_until > now && live.owner !== ownerGone;
+        if (held) return { outcome: 'in_flight', owner: live.owner };
+        // Released, abandoned by a process that is gone, or its lock expired: the same request goes on under its commandId.
+        this.statements.takeOver.run(token, owner, now + lockMs, scope, key);
+        return { outcome: 'claimed', commandId: live.command_id };
       }
-      this.statements.claim.run(scope, key, fingerprint, token, now + lockMs, now + ttlMs);
-      return { outcome: 'claimed' };
+      if (live && live.state !== 'released') return { outcome: 'mismatch' };
+      this.statements.claim.run(scope, key, fingerprint, token, commandId, owner, now + lockMs, now + ttlMs);
+      return { outcome: 'claimed', commandId };
     });
     return run.immediate();
+  }
+
+  private addMissingColumns(): void {
+    const present = new Set(this.db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'idempotency\')').all().map((c) => c.name));
+    for (const [column, statement] of Object.entries(ADDED_COLUMNS)) if (!present.has(column)) this.db.exec(statement);
   }
 
   async complete(scope: string, key: string, token: string, status: number, response: string, subject: string | null): Promise<void> {

@@ -140,4 +140,42 @@ describe('CommandExecutor', () => {
     expect(events.map((e) => e.type)).toEqual(['OperatorCreated', 'OperatorUpdated', 'OperatorSuspended']);
     expect(new Set(events.map((e) => e.id)).size).toBe(3);
   });
+
+  describe('a command with a commandId (an idempotent request), attempted again after it got through', () => {
+    const rename = (name: string, at: string) => ({ type: 'UpdateOperator' as const, operatorId, platformId: 'plt_a', changes: { name }, at });
+    const attempt = (id: string, commandId: string): CommandContext => ({ ...context(id), commandId });
+
+    it('records it once and answers the first attempt\'s outcome, even after other changes', async () => {
+      const first = await executor.execute(operatorDecider, stream, rename('Alpha', 't1'), attempt('req-1', 'cmd-1'));
+      await executor.execute(operatorDecider, stream, rename('Beta', 't2'), context('other'));
+      // The retry is decided at another time by another request: only its commandId is the same.
+      const retry = await executor.execute(operatorDecider, stream, rename('Alpha', 't3'), attempt('req-2', 'cmd-1'));
+
+      const events = await store.readStream(stream);
+      expect(events.map((e) => [e.type, (e.data.changes as { name?: string } | undefined)?.name ?? null])).toEqual([
+        ['OperatorCreated', null],
+        ['OperatorUpdated', 'Alpha'],
+        ['OperatorUpdated', 'Beta'],
+      ]);
+      expect(first.replayed).toBe(false);
+      expect(retry.replayed).toBe(true);
+      expect(retry.events).toEqual(first.events);
+      expect(retry.position).toEqual(first.position);
+      expect(retry.state).toEqual(first.state);
+      expect(events[1]!.metadata).not.toHaveProperty('commandId');
+    });
+
+    it('appends events decided elsewhere once, and answers what the first attempt appended', async () => {
+      const activity = `activity-${operatorId}`;
+      const decided = (at: string) => [{ type: 'Noted', data: { at } }];
+      const first = await executor.appendDecided(activity, decided('t1'), attempt('req-1', 'cmd-2'));
+      const retry = await executor.appendDecided(activity, decided('t2'), attempt('req-2', 'cmd-2'));
+      const other = await executor.appendDecided(activity, decided('t3'), attempt('req-3', 'cmd-3'));
+
+      expect((await store.readStream(activity)).map((e) => e.data.at)).toEqual(['t1', 't3']);
+      expect([first.replayed, retry.replayed, other.replayed]).toEqual([false, true, false]);
+      expect(retry.events).toEqual(decided('t1'));
+      expect(retry.position).toEqual(first.position);
+    });
+  });
 });

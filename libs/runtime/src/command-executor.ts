@@ -1,13 +1,21 @@
 import { deterministicUuid, randomUuid } from '@onehazel/crypto';
 import { AnyEvent, CommandContext, Decider, DomainError } from '@onehazel/domain';
-import { EventStore, ExpectedRevision, NewEvent, Position, WrongExpectedRevisionError } from '@onehazel/event-store';
+import { EventStore, ExpectedRevision, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@onehazel/event-store';
 
 export type Executed<State, E> = Readonly<{
   events: E[];
   state: State;
   /** Where the events landed in the log; for a command that changed nothing, where the stream's last event is (null: no stream). */
   position: Position | null;
+  /**
+   * True when an earlier attempt of the same command (same `commandId`) had already recorded its events:
+   * nothing was appended, and `events`, `state` and `position` are that attempt's, as the log holds them.
+   */
+  replayed: boolean;
 }>;
+
+/** What `appendDecided` recorded, or found recorded by an earlier attempt of the same command. */
+export type Appended<E> = Readonly<{ events: E[]; position: Position | null; replayed: boolean }>;
 
 /** A stream's state as read, with where it stood: a command decided on it appends at that revision. */
 export type Loaded<State> = Readonly<{
@@ -15,6 +23,8 @@ export type Loaded<State> = Readonly<{
   expected: ExpectedRevision;
   /** Where the stream's last event is (null: no stream). */
   position: Position | null;
+  /** The stream's events, as read. */
+  recorded: readonly RecordedEvent[];
 }>;
 
 const SCHEMA_VERSION = 1;
@@ -25,10 +35,15 @@ const ATTEMPTS = 3;
  * first, the decision is taken again on the new state (commands are re-decided, never blindly
  * re-applied); after a few lost races the caller gets CONFLICT.
  *
- * Event ids derive from an id drawn once per execution, the stream, the expected revision and the
- * event's index: an append that failed in transit (the store may or may not have written it) is sent
- * again with the same ids and recognised by the store instead of doubled. No client-chosen value goes
- * into them, so two requests can never collide. (A client's own retry is Idempotency-Key's job.)
+ * Event ids are derived, never drawn at append time:
+ * - from the command's `commandId` when it has one (a request with an Idempotency-Key: the id lives with
+ *   the key's claim), the stream, the command's type and the event's index. A retry of the request, in
+ *   this process or after a crash, derives the same ids; it finds the events of the attempt that got
+ *   through in the stream and answers that attempt's outcome (`replayed`) instead of deciding again. The
+ *   log holds exactly one copy whatever crashed and when: the store also refuses a second event with an
+ *   id it holds.
+ * - otherwise from an id drawn once per execution, the stream, the expected revision and the index: an
+ *   append that failed in transit is sent again with the same ids and recognised instead of doubled.
  */
 export class CommandExecutor {
   constructor(private readonly events: EventStore) {}
@@ -37,16 +52,15 @@ export class CommandExecutor {
    * Appends events decided elsewhere (on another stream's state) where writers commute: expected
    * revision 'any', ids derived from a fresh execution id.
    */
-  async appendDecided<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<Position | null> {
-    if (decided.length === 0) return null;
-    const executionId = randomUuid();
-    const events = decided.map((event, index) => ({
-      id: deterministicUuid(`${executionId}|${stream}|any|${index}`),
-      type: event.type,
-      data: event.data,
-      metadata: { schemaVersion: SCHEMA_VERSION, ...context },
-    }));
-    return (await this.appendResendingOnce(stream, events, 'any')).position;
+  async appendDecided<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<Appended<E>> {
+    if (decided.length === 0) return { events: [], position: null, replayed: false };
+    const ids = eventIds(context, `${stream}|${decided[0]!.type}`, `${randomUuid()}|${stream}|any`, decided.length);
+    if (context.commandId) {
+      const earlier = await this.events.readEventsById(stream, ids);
+      if (earlier.length > 0) return { events: asDecided<E>(earlier), position: earlier[earlier.length - 1]!.position, replayed: true };
+    }
+    const events = toNewEvents(decided, ids, context);
+    return { events: decided, position: (await this.appendResendingOnce(stream, events, 'any')).position, replayed: false };
   }
 
   /** The stream's current state, folded from its events (for handlers that decide in steps). */
@@ -59,7 +73,7 @@ export class CommandExecutor {
     const recorded = await this.events.readStream(stream);
     const state = recorded.reduce((s, event) => decider.evolve(s, event as unknown as E), decider.initialState());
     const last = recorded[recorded.length - 1];
-    return { state, expected: last ? last.revision : 'no_stream', position: last?.position ?? null };
+    return { state, expected: last ? last.revision : 'no_stream', position: last?.position ?? null, recorded };
   }
 
   /** An append that failed for another reason than the revision is sent once more, with the same ids. */
@@ -82,20 +96,20 @@ export class CommandExecutor {
   ): Promise<Executed<S, E>> {
     const executionId = randomUuid();
     for (let attempt = 1; ; attempt++) {
-      const { state, expected, position } = attempt === 1 && loaded ? loaded : await this.read(decider, stream);
+      const current = attempt === 1 && loaded ? loaded : await this.read(decider, stream);
+      const { state, expected, position } = current;
+      const earlier = context.commandId
+        ? replayOf(decider, current.recorded, (index) => eventId(context, `${stream}|${command.type}`, '', index))
+        : null;
+      if (earlier) return earlier;
       const decided = decider.decide(command, state);
       const newState = decided.reduce(decider.evolve, state);
       // Nothing to record: the caller still waits for what was read, so it answers what the log says.
-      if (decided.length === 0) return { events: [], state: newState, position };
-      const events = decided.map((event, index) => ({
-        id: deterministicUuid(`${executionId}|${stream}|${String(expected)}|${index}`),
-        type: event.type,
-        data: event.data,
-        metadata: { schemaVersion: SCHEMA_VERSION, ...context },
-      }));
+      if (decided.length === 0) return { events: [], state: newState, position, replayed: false };
+      const ids = eventIds(context, `${stream}|${command.type}`, `${executionId}|${stream}|${String(expected)}`, decided.length);
       try {
-        const result = await this.appendResendingOnce(stream, events, expected);
-        return { events: decided, state: newState, position: result.position };
+        const result = await this.appendResendingOnce(stream, toNewEvents(decided, ids, context), expected);
+        return { events: decided, state: newState, position: result.position, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= ATTEMPTS) {
@@ -104,4 +118,48 @@ export class CommandExecutor {
       }
     }
   }
+}
+
+/**
+ * The ids of a command's events: from its commandId and `scope` (stream and command type) when it has
+ * one, so that every attempt derives the same; else from `fallback` (unique to this execution).
+ */
+function eventIds(context: CommandContext, scope: string, fallback: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => eventId(context, scope, fallback, index));
+}
+
+function eventId(context: CommandContext, scope: string, fallback: string, index: number): string {
+  return deterministicUuid(`${context.commandId ? `${context.commandId}|${scope}` : fallback}|${index}`);
+}
+
+function toNewEvents(decided: readonly AnyEvent[], ids: readonly string[], context: CommandContext): NewEvent[] {
+  // The commandId is how attempts find each other, not part of the audit trail.
+  const { commandId: _commandId, ...metadata } = context;
+  return decided.map((event, index) => ({
+    id: ids[index]!,
+    type: event.type,
+    data: event.data,
+    metadata: { schemaVersion: SCHEMA_VERSION, ...metadata },
+  }));
+}
+
+const asDecided = <E extends AnyEvent>(recorded: readonly RecordedEvent[]): E[] =>
+  recorded.map((event) => ({ type: event.type, data: event.data }) as unknown as E);
+
+/**
+ * When the stream holds an earlier attempt's events: that attempt's outcome, as the log holds them.
+ * They follow each other (one append), with the ids `idAt(0)`, `idAt(1)`...; the state is the one they
+ * produced, not the stream's state now.
+ */
+function replayOf<S, E extends AnyEvent>(
+  decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>,
+  recorded: readonly RecordedEvent[],
+  idAt: (index: number) => string,
+): Executed<S, E> | null {
+  const start = recorded.findIndex((event) => event.id === idAt(0));
+  if (start < 0) return null;
+  let end = start + 1;
+  while (end < recorded.length && recorded[end]!.id === idAt(end - start)) end++;
+  const state = recorded.slice(0, end).reduce((s, event) => decider.evolve(s, event as unknown as E), decider.initialState());
+  return { events: asDecided<E>(recorded.slice(start, end)), state, position: recorded[end - 1]!.position, replayed: true };
 }

@@ -1,5 +1,5 @@
 import { AnyEvent, CommandContext, Decider, DomainError } from '@onehazel/domain';
-import { CommandExecutor, Executed, Loaded } from './command-executor';
+import { Appended, CommandExecutor, Executed, Loaded } from './command-executor';
 import { Position, comparePositions } from '@onehazel/event-store';
 import { Projector } from '@onehazel/projections';
 
@@ -63,8 +63,10 @@ export class ConsistentCommands {
   ) {}
 
   /** Appends events decided on another stream's state (see CommandExecutor.appendDecided), then waits. */
-  async record<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<void> {
-    await this.waiter.waitFor(await this.executor.appendDecided(stream, decided, context));
+  async record<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<Appended<E>> {
+    const appended = await this.executor.appendDecided(stream, decided, context);
+    await this.waiter.waitFor(appended.position);
+    return appended;
   }
 
   load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {

@@ -4,3 +4,4 @@ export * from './stores';
 export * from './command-executor';
 export * from './consistency';
 export * from './keyring';
+export * from './process-identity';

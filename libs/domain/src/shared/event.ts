@@ -28,6 +28,12 @@ export type CommandContext = Readonly<{
   correlationId: string;
   causationId: string;
   at: string;
+  /**
+   * The same for every attempt of one client request (its Idempotency-Key's claim), absent otherwise.
+   * What the command creates (ids, event ids) derives from it, so a retry finds what an earlier attempt
+   * recorded instead of recording it again. Not stored in event metadata.
+   */
+  commandId?: string;
 }>;
 
 /**

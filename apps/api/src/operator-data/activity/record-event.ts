@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EntityKeyring, randomId, seal } from '@onehazel/crypto';
+import { commandScopedId, EntityKeyring, seal } from '@onehazel/crypto';
 import {
   CommandContext,
   DomainError,
@@ -49,7 +49,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent> {
     if (entity.status !== 'live') throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     const key = await this.keyring.forEntity(operatorId, entity.entityId, { create: false });
     if (!key) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
-    const eventId = randomId('evt_');
+    const eventId = commandScopedId(context.commandId, 'evt_');
     const piiFields = (template.event_pii_fields ?? []).filter((field) => Object.hasOwn(data, field));
     const sealed: Record<string, unknown> = { ...data };
     for (const field of piiFields) {
@@ -59,7 +59,9 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent> {
       { type: 'RecordEntityEvent', eventId, entityId: entity.entityId, operatorId, externalId, eventType, occurredAt, data: sealed, piiFields, at: context.at },
       entity,
     );
-    await this.commands.record(entityActivityStream(entity.entityId), events, context);
-    return { id: eventId, externalId, eventType, occurredAt };
+    const recorded = await this.commands.record(entityActivityStream(entity.entityId), events, context);
+    // A retry of a request that got through answers what was recorded then (its occurredAt may have defaulted to that moment).
+    const { eventId: id, occurredAt: at } = recorded.events[0]!.data;
+    return { id, externalId, eventType, occurredAt: at };
   }
 }

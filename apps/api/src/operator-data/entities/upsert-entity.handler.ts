@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EntityKeyring, randomId, seal } from '@onehazel/crypto';
+import { commandScopedId, EntityKeyring, seal } from '@onehazel/crypto';
 import { DomainError, entityDecider, settingsDecider, settingsStream } from '@onehazel/domain';
 import { ConsistentCommands } from '@onehazel/runtime';
 import { KEYRING } from '../../infrastructure/tokens';
@@ -31,7 +31,7 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
       const loaded = await this.commands.read(entityDecider, stream);
       const { state } = loaded;
       const live = state.status === 'live';
-      const entityId = live ? state.entityId : randomId('ent_');
+      const entityId = live ? state.entityId : commandScopedId(context.commandId, 'ent_');
       // A live entity's key is never created again: if it is gone, the entity is being erased.
       const key = await this.keyring.forEntity(operatorId, entityId, { create: !live });
       if (!key) throw new DomainError('CONFLICT', 'The entity is being erased; retry the request in a moment');
@@ -54,8 +54,14 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
       } catch (error) {
         // Another request created (or erased) this externalId's entity meanwhile: seal again for it.
         if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || attempt >= ATTEMPTS) throw error;
-        if (!live) await this.keyring.destroy(operatorId, entityId);
+        if (!live && !(await this.holds(stream, entityId))) await this.keyring.destroy(operatorId, entityId);
       }
     }
+  }
+
+  /** Whether the stream's live entity is this one (another attempt of the same request may have created it). */
+  private async holds(stream: string, entityId: string): Promise<boolean> {
+    const state = await this.commands.load(entityDecider, stream);
+    return state.status === 'live' && state.entityId === entityId;
   }
 }

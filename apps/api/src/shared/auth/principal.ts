@@ -10,7 +10,8 @@ export type OperatorPrincipal = Readonly<
 >;
 export type Principal = PlatformPrincipal | OperatorPrincipal;
 
-export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+/** `commandId`: set by the idempotency interceptor for a request with an Idempotency-Key (see CommandContext). */
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal; commandId?: string };
 
 /** The authenticated caller, set by a guard. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
@@ -36,5 +37,6 @@ export const RequestContext = createParamDecorator((_: unknown, ctx: ExecutionCo
     correlationId: typeof correlation === 'string' && /^[\w.:-]{1,128}$/.test(correlation) ? correlation : request.id,
     causationId: request.id,
     at: new Date().toISOString(),
+    ...(request.commandId ? { commandId: request.commandId } : {}),
   };
 });

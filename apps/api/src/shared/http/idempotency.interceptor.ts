@@ -6,15 +6,34 @@ import { catchError, mergeMap } from 'rxjs/operators';
 import { DataKey, deriveOperatorKek, MasterKeys, open, seal } from '@onehazel/crypto';
 import { DomainError } from '@onehazel/domain';
 import type { RequestStore } from '@onehazel/request-store';
-import type { Config } from '@onehazel/runtime';
+import { Config, ProcessIdentity } from '@onehazel/runtime';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, MASTER_KEYS, REQUEST_STORE } from '../../infrastructure/tokens';
 import type { AuthenticatedRequest, Principal } from '../auth/principal';
 import { describeError, errorBody } from './error.filter';
 
 const KEY_MAX = 255;
-/** A claim whose process died is taken over after this long. */
+/**
+ * A claim in flight is taken over after this long if its process cannot be checked (another host). On
+ * this host, a claim whose process is gone is taken over at once.
+ */
 const LOCK_MS = 60_000;
+
+/**
+ * The header's value: a bare token, or an RFC 8941 string (`"..."`, as the IETF Idempotency-Key draft
+ * defines the field) whose escapes are undone, so that `abc` and `"abc"` are the same key. Null when it
+ * is neither.
+ */
+export function idempotencyKeyOf(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string') return null;
+  const value = header.trim();
+  if (!value.startsWith('"')) return value.length > 0 && value.length <= KEY_MAX && !value.endsWith('"') ? value : null;
+  // sf-string: printable ASCII, with \" and \\ as its only escapes, closed by the last character.
+  const match = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/.exec(value);
+  if (!match) return null;
+  const key = match[1]!.replace(/\\(["\\])/g, '$1');
+  return key.length > 0 && key.length <= KEY_MAX ? key : null;
+}
 
 /** JSON with sorted keys: two bodies that differ only in key order are the same request. */
 function canonical(value: unknown): string {
@@ -45,10 +64,17 @@ function callerOf(principal: Principal): string {
  * whose change was recorded: that answer (naming what was created) is what a retry gets. Stored answers are encrypted
  * (they may hold a new key's plaintext) under a key derived from the master key, and answers about an
  * entity are deleted when it is erased.
+ *
+ * Exactly once: the claim carries the request's commandId, kept by every attempt of the request (a retry
+ * after a failure or a crash gets the same one back), and put on the request for the command's context:
+ * the command derives its ids and its events' ids from it, so a retry of a request that got through
+ * finds its events in the log and answers that outcome instead of recording it again. A claim left in
+ * flight by a process of this host that is gone is taken over at once.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly keys = new LRUCache<string, DataKey>({ max: 10_000 });
+  private readonly identity = new ProcessIdentity();
 
   constructor(
     @Inject(REQUEST_STORE) private readonly store: RequestStore,
@@ -62,7 +88,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (request.method !== 'POST' || header === undefined || !request.principal) return next.handle();
     return from(this.claim(request, header, request.principal)).pipe(
       mergeMap((claim) => {
-        if (!claim.replay) return this.run(context, next, claim.scope, claim.key, claim.token);
+        if (!claim.replay) {
+          request.commandId = claim.commandId;
+          return this.run(context, next, claim.scope, claim.key, claim.token);
+        }
         const reply = context.switchToHttp().getResponse<FastifyReply>();
         void reply.status(claim.replay.status).header('idempotent-replayed', 'true');
         return of(claim.replay.body);
@@ -71,28 +100,37 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async claim(request: AuthenticatedRequest, header: string | string[], principal: Principal) {
-    if (typeof header !== 'string' || header.length === 0 || header.length > KEY_MAX) {
+    const idempotencyKey = idempotencyKeyOf(header);
+    if (idempotencyKey === null) {
       throw new DomainError('VALIDATION_FAILED', 'The Idempotency-Key header is not valid', [
-        { field: 'Idempotency-Key', problems: [`Idempotency-Key must be 1 to ${KEY_MAX} characters, sent once`] },
+        {
+          field: 'Idempotency-Key',
+          problems: [`Idempotency-Key must be 1 to ${KEY_MAX} characters, bare or as a quoted string ("..."), sent once`],
+        },
       ]);
     }
     const scope = scopeOf(principal);
-    const key = `${callerOf(principal)}\n${header}`;
+    const key = `${callerOf(principal)}\n${idempotencyKey}`;
     // Keyed (HMAC), so that the stored fingerprint of a body with personal data cannot be checked against guesses.
     const fingerprint = createHmac('sha256', (await this.dataKey(scope, this.masterKeys.current.id)).key)
       .update(`${request.method} ${request.url.split('?')[0]}\n${canonical(request.body ?? null)}`)
       .digest('hex');
     const token = randomUUID();
-    const claimed = await this.store.claim({ scope, key, token, fingerprint, now: Date.now(), lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs });
+    const asked = { scope, key, token, fingerprint, commandId: randomUUID(), owner: this.identity.current, lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs };
+    let claimed = await this.store.claim({ ...asked, now: Date.now() });
+    if (claimed.outcome === 'in_flight' && this.identity.isGone(claimed.owner)) {
+      // Its process was killed mid-request: this retry carries the request on, under the same commandId.
+      claimed = await this.store.claim({ ...asked, now: Date.now(), ownerGone: claimed.owner });
+    }
     switch (claimed.outcome) {
       case 'mismatch':
         throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
       case 'in_flight':
         throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
       case 'done':
-        return { scope, key, token, replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
+        return { scope, key, token, commandId: '', replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
       case 'claimed':
-        return { scope, key, token, replay: null };
+        return { scope, key, token, commandId: claimed.commandId, replay: null };
     }
   }
 

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { generateSecret, hashSecret, lastFour, randomUuid } from '@onehazel/crypto';
-import { keyRingDecider, keyRingStream } from '@onehazel/domain';
+import { commandScopedUuid, generateSecret, hashSecret, lastFour } from '@onehazel/crypto';
+import { DomainError, keyRingDecider, keyRingStream } from '@onehazel/domain';
 import { ConsistentCommands } from '@onehazel/runtime';
 import { IssueKey, IssuedKey } from './issue-key.command';
 
@@ -11,15 +11,24 @@ export class IssueKeyHandler implements ICommandHandler<IssueKey> {
 
   async execute({ operatorId, label, by, context }: IssueKey): Promise<IssuedKey> {
     const key = generateSecret('oh_live_');
-    const keyId = randomUuid();
+    const keyId = commandScopedUuid(context.commandId, 'key');
     // On a timeout the key exists but cannot be shown again: say which, so it can be revoked.
-    await this.commands.execute(
+    const { replayed } = await this.commands.execute(
       keyRingDecider,
       keyRingStream(operatorId),
       { type: 'IssueApiKey', operatorId, keyId, keyHash: hashSecret(key), lastFour: lastFour(key), label, by, at: context.at },
       context,
       { timeoutDetails: { keyId } },
     );
+    if (replayed) {
+      // An earlier attempt of this request issued the key and died before its answer was stored. Only
+      // the key's hash was recorded: its secret cannot be shown again, so the caller is told which to revoke.
+      throw new DomainError(
+        'KEY_SECRET_UNRECOVERABLE',
+        'An earlier attempt of this request issued the key, but its answer was lost before it was sent; the secret cannot be shown again. Revoke this key and issue another',
+        { keyId },
+      );
+    }
     return { id: keyId, key, label, createdAt: context.at };
   }
 }

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomId } from '@onehazel/crypto';
+import { commandScopedId } from '@onehazel/crypto';
 import { operatorDecider, operatorStream } from '@onehazel/domain';
 import { ConsistentCommands } from '@onehazel/runtime';
 import { OperatorContactCipher } from '../../operator-contact.cipher';
@@ -13,7 +13,7 @@ export class CreateOperatorHandler implements ICommandHandler<CreateOperator> {
   ) {}
 
   async execute({ platformId, profile, context }: CreateOperator): Promise<{ operatorId: string }> {
-    const operatorId = randomId('op_');
+    const operatorId = commandScopedId(context.commandId, 'op_');
     const sealed = { ...profile, contactEmail: await this.contact.seal(operatorId, profile.contactEmail) };
     await this.commands.execute(
       operatorDecider,
