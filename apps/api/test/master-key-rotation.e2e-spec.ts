@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { call, operatorWithKey, startTestApp } from './harness';
+import { assertFreshBuild, call, operatorWithKey, startTestApp } from './harness';
 
 const cliMain = resolve(__dirname, '../../../dist/apps/cli/src/main.js');
 const JAMES = {
@@ -14,7 +14,7 @@ const JAMES = {
 
 describe('master key rotation', () => {
   it('keeps personal data readable through a rotation: old key as previous, `keys rewrap`, then the old key retired', async () => {
-    if (!existsSync(cliMain)) throw new Error('this suite runs the built CLI: run `npm run build` first (npm test does)');
+    assertFreshBuild();
     const dir = mkdtempSync(join(tmpdir(), 'oh-rotate-'));
     const oldKey = randomBytes(32).toString('base64');
     const newKey = randomBytes(32).toString('base64');

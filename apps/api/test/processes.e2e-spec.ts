@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { apiMain, call, operatorInput, startServer } from './harness';
+import { assertFreshBuild, call, operatorInput, startServer } from './harness';
 
 const root = resolve(__dirname, '../../..');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
@@ -21,7 +21,7 @@ describe('the built processes: npm start and npm run cli on one DATA_DIR', () =>
   let dataDir: string;
 
   beforeAll(() => {
-    if (!existsSync(apiMain)) throw new Error('this suite runs the built app: run `npm run build` first (npm test does)');
+    assertFreshBuild();
     dataDir = mkdtempSync(join(tmpdir(), 'oh-process-'));
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

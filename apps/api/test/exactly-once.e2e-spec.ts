@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { assertFreshBuild, call, operatorInput, Reply, startServer } from './harness';
+
+const root = resolve(__dirname, '../../..');
+const cliMain = join(root, 'dist/apps/cli/src/main.js');
+const HOLD = join(__dirname, 'fixtures/hold-appends.js');
+/** Requests of each kind in flight when the API is killed: half held after their append is durable, half before. */
+const IN_FLIGHT = 6;
+
+const player = (i: number) => ({
+  entityType: 'player',
+  externalId: `crash_player_${i}`,
+  data: { first_name: `First${i}`, last_name: 'Crash', email: `p${i}@example.net`, country: 'GB', currency: 'GBP' },
+});
+const deposit = (i: number) => ({ externalId: 'crash_anchor', eventType: 'deposit', data: { amount: i + 1 } });
+
+async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function lines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+describe('exactly once through a crash (DESIGN.md §7): SIGKILL with idempotent writes in flight, then every retry', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    assertFreshBuild();
+    dataDir = mkdtempSync(join(tmpdir(), 'oh-exactly-once-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('records each request once, and answers each retry with what the request did', async () => {
+    const created = spawnSync(process.execPath, [cliMain, 'platform', 'create', '--name', 'Crash Platform', '--json'], {
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(created.status).toBe(0);
+    const platformKey = (JSON.parse(created.stdout) as { key: string }).key;
+
+    let server = await startServer(dataDir, { NODE_OPTIONS: `--require ${HOLD}` });
+    const operator = await call(server.url, 'POST', '/platform-api/operators', { key: platformKey, body: operatorInput() });
+    const issued = await call(server.url, 'POST', `/platform-api/operators/${operator.body.data.id}/api-keys`, { key: platformKey, body: {} });
+    const key = issued.body.data.key as string;
+    expect((await call(server.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } })).status).toBe(200);
+    // The anchor's own creation is held too (the first hold lets its append through): it is counted below.
+    const anchor = call(server.url, 'POST', '/operator-data-api/entities', { key, body: { ...player(0), externalId: 'crash_anchor' }, headers: { 'idempotency-key': 'anchor' } });
+    await until('the anchor to be recorded', () => lines(join(dataDir, 'held')).length === 1);
+    void anchor.catch(() => undefined);
+
+    const requests = [
+      ...Array.from({ length: IN_FLIGHT }, (_, i) => ({ path: '/operator-data-api/entities', body: player(i), idempotencyKey: `upsert-${i}` })),
+      ...Array.from({ length: IN_FLIGHT }, (_, i) => ({ path: '/operator-data-api/events', body: deposit(i), idempotencyKey: `event-${i}` })),
+    ];
+    const send = (base: string, r: (typeof requests)[number]): Promise<Reply> =>
+      call(base, 'POST', r.path, { key, body: r.body, headers: { 'idempotency-key': r.idempotencyKey } });
+    for (const r of requests) void send(server.url, r).catch(() => undefined);
+    await until('every request to be held in its append', () => lines(join(dataDir, 'held')).length === 1 + requests.length);
+    const held = lines(join(dataDir, 'held'));
+    expect(held.filter((h) => h === 'after').length).toBeGreaterThan(1);
+    expect(held.filter((h) => h === 'before').length).toBeGreaterThan(1);
+
+    await server.stop('SIGKILL');
+    server = await startServer(dataDir);
+    try {
+      const retried = [];
+      for (const r of requests) retried.push(await send(server.url, r));
+      // No retry waits for a lock its dead process held, and none is answered as if it were a second request.
+      expect(retried.map((reply) => reply.status)).toEqual(requests.map(() => 201));
+      const upserts = retried.slice(0, IN_FLIGHT);
+      expect(upserts.map((reply) => reply.body.data.action)).toEqual(upserts.map(() => 'created'));
+
+      const log = new Database(join(dataDir, 'events.db'), { readonly: true });
+      try {
+        const created = log
+          .prepare<[], { externalId: string; entityId: string }>(
+            `SELECT json_extract(data, '$.externalId') AS externalId, json_extract(data, '$.entityId') AS entityId FROM events WHERE type = 'EntityCreated' AND json_extract(data, '$.externalId') LIKE 'crash_player_%'`,
+          )
+          .all();
+        expect(created.map((row) => row.externalId).sort()).toEqual(requests.slice(0, IN_FLIGHT).map((r) => r.body.externalId).sort());
+        for (const reply of upserts) {
+          expect(created.find((row) => row.externalId === reply.body.data.externalId)?.entityId).toBe(reply.body.data.id);
+        }
+        const updates = log.prepare(`SELECT COUNT(*) AS n FROM events WHERE type = 'EntityUpdated'`).get() as { n: number };
+        expect(updates.n).toBe(0);
+        const recorded = log
+          .prepare<[], { eventId: string }>(`SELECT json_extract(data, '$.eventId') AS eventId FROM events WHERE type = 'EntityEventRecorded'`)
+          .all()
+          .map((row) => row.eventId);
+        expect(recorded.sort()).toEqual(retried.slice(IN_FLIGHT).map((reply) => reply.body.data.id).sort());
+      } finally {
+        log.close();
+      }
+
+      // From now on the stored answers are replayed.
+      for (const [i, r] of requests.entries()) {
+        const again = await send(server.url, r);
+        expect([again.status, again.headers.get('idempotent-replayed'), again.body.data]).toEqual([201, 'true', retried[i]!.body.data]);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
