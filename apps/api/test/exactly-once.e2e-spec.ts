@@ -37,6 +37,9 @@ describe('exactly once through a crash (DESIGN.md §7): SIGKILL with idempotent 
     assertFreshBuild();
     dataDir = mkdtempSync(join(tmpdir(), 'oh-exactly-once-'));
   });
+  /** The held server never ends its requests: on a failure before the test kills it, it is killed here. */
+  let afterEachKill: () => Promise<unknown> = async () => undefined;
+  afterEach(async () => afterEachKill());
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('records each request once, and answers each retry with what the request did', async () => {
@@ -48,6 +51,8 @@ describe('exactly once through a crash (DESIGN.md §7): SIGKILL with idempotent 
     const platformKey = (JSON.parse(created.stdout) as { key: string }).key;
 
     let server = await startServer(dataDir, { NODE_OPTIONS: `--require ${HOLD}` });
+    const killed = server;
+    afterEachKill = () => killed.stop('SIGKILL');
     const operator = await call(server.url, 'POST', '/platform-api/operators', { key: platformKey, body: operatorInput() });
     const issued = await call(server.url, 'POST', `/platform-api/operators/${operator.body.data.id}/api-keys`, { key: platformKey, body: {} });
     const key = issued.body.data.key as string;
@@ -61,10 +66,12 @@ describe('exactly once through a crash (DESIGN.md §7): SIGKILL with idempotent 
       ...Array.from({ length: IN_FLIGHT }, (_, i) => ({ path: '/operator-data-api/entities', body: player(i), idempotencyKey: `upsert-${i}` })),
       ...Array.from({ length: IN_FLIGHT }, (_, i) => ({ path: '/operator-data-api/events', body: deposit(i), idempotencyKey: `event-${i}` })),
     ];
+    const operatorId = operator.body.data.id as string;
+    const keyRequests = ['held-after-1', 'held-before-1'].map((label) => ({ path: '/api-keys', body: { operatorId, label }, idempotencyKey: label }));
     const send = (base: string, r: (typeof requests)[number]): Promise<Reply> =>
       call(base, 'POST', r.path, { key, body: r.body, headers: { 'idempotency-key': r.idempotencyKey } });
-    for (const r of requests) void send(server.url, r).catch(() => undefined);
-    await until('every request to be held in its append', () => lines(join(dataDir, 'held')).length === 1 + requests.length);
+    for (const r of [...requests, ...keyRequests]) void send(server.url, r).catch(() => undefined);
+    await until('every request to be held in its append', () => lines(join(dataDir, 'held')).length === 1 + requests.length + keyRequests.length);
     const held = lines(join(dataDir, 'held'));
     expect(held.filter((h) => h === 'after').length).toBeGreaterThan(1);
     expect(held.filter((h) => h === 'before').length).toBeGreaterThan(1);
@@ -100,6 +107,15 @@ describe('exactly once through a crash (DESIGN.md §7): SIGKILL with idempotent 
       } finally {
         log.close();
       }
+
+      // A key's secret exists only in the answer that was lost: the retry says so, and which key to revoke.
+      const [issuedThen, issuedNow] = [await send(server.url, keyRequests[0]!), await send(server.url, keyRequests[1]!)];
+      expect([issuedThen.status, issuedThen.body.error.code]).toEqual([409, 'KEY_SECRET_UNRECOVERABLE']);
+      expect([issuedNow.status, issuedNow.body.data.key]).toEqual([201, expect.stringMatching(/^oh_live_/)]);
+      const keys = await call(server.url, 'GET', '/api-keys', { key });
+      const labels = keys.body.data.map((k: { label: string }) => k.label).filter((label: string) => label?.startsWith('held-'));
+      expect(labels.sort()).toEqual(['held-after-1', 'held-before-1']);
+      expect(keys.body.data.find((k: { label: string }) => k.label === 'held-after-1').id).toBe(issuedThen.body.error.details.keyId);
 
       // From now on the stored answers are replayed.
       for (const [i, r] of requests.entries()) {

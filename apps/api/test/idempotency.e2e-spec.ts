@@ -110,6 +110,18 @@ describe('Idempotency-Key on every POST', () => {
     expect(theirs.body.data.id).not.toBe(mine.body.data.id);
   });
 
+  it('takes the key bare or as a structured-field string: "abc" and abc are one key; a malformed string is 400', async () => {
+    const bare = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: player('sf1'), headers: { 'idempotency-key': 'sf-key "1' } });
+    const quoted = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: player('sf1'), headers: { 'idempotency-key': '"sf-key \\"1"' } });
+    expect([bare.status, quoted.status, quoted.headers.get('idempotent-replayed')]).toEqual([201, 201, 'true']);
+    expect(quoted.body).toEqual(bare.body);
+    for (const malformed of ['"unterminated', '"bad \\x escape"', '""', '"tab\there"']) {
+      const refused = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: player('sf2'), headers: { 'idempotency-key': malformed } });
+      expect([malformed, refused.status, refused.body.error.details?.[0]?.field]).toEqual([malformed, 400, 'Idempotency-Key']);
+    }
+    expect((await call(t.url, 'GET', '/operator-data-api/entities/sf2', { key })).status).toBe(404);
+  });
+
   it('applies to the other POSTs too: a replayed key creation gives back the same key, stored only encrypted', async () => {
     const headers = { 'idempotency-key': 'new-key-1' };
     const first = await call(t.url, 'POST', '/api-keys', { key, body: { operatorId, label: 'once' }, headers });

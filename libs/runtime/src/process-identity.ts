@@ -14,7 +14,13 @@ export class ProcessIdentity {
   readonly current: string;
 
   constructor(private readonly host = hostname()) {
-    this.current = `${host}|${process.pid}|${startOf(process.pid) ?? `unknown-${randomUUID()}`}`;
+    this.current = this.nameOf(process.pid) ?? `${host}|${process.pid}|unknown-${randomUUID()}`;
+  }
+
+  /** The name of a running process of this host, or null when there is none (or no /proc to tell). */
+  nameOf(pid: number): string | null {
+    const start = startOf(pid);
+    return start === null ? null : `${this.host}|${pid}|${start}`;
   }
 
   /** True only when `owner` names a process of this host that is no longer running. */
