@@ -1,4 +1,4 @@
-import { call, operatorWithKey, startTestApp, TestApp } from './harness';
+import { barrierOnReads, call, operatorWithKey, startTestApp, TestApp } from './harness';
 
 /** Seed 001's own example, verbatim. */
 const JAMES = {
@@ -96,11 +96,13 @@ describe('Operator data API (seed 001), happy paths', () => {
   });
 
   it('makes exactly one entity of concurrent upserts of a new externalId: one created, the others updated', async () => {
+    // All five read the stream (no entity yet) before any of them appends.
+    const barrier = barrierOnReads(t.app.runtime.stores.events, 5, (stream) => stream.startsWith('entity-') && !stream.startsWith('entity-activity-'));
     const replies = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...JAMES, externalId: 'player_race', data: { ...JAMES.data, vip_level: `v${i}` } } }),
       ),
-    );
+    ).finally(() => barrier.restore());
     expect(replies.map((r) => r.body.data.action).sort()).toEqual(['created', 'updated', 'updated', 'updated', 'updated']);
     expect(new Set(replies.map((r) => r.body.data.id)).size).toBe(1);
     const read = await call(t.url, 'GET', '/operator-data-api/entities/player_race', { key });

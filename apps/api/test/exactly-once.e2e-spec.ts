@@ -68,7 +68,7 @@ describe('exactly once through a crash (DESIGN.md §7): SIGKILL with idempotent 
     ];
     const operatorId = operator.body.data.id as string;
     const keyRequests = ['held-after-1', 'held-before-1'].map((label) => ({ path: '/api-keys', body: { operatorId, label }, idempotencyKey: label }));
-    const send = (base: string, r: (typeof requests)[number]): Promise<Reply> =>
+    const send = (base: string, r: { path: string; body: unknown; idempotencyKey: string }): Promise<Reply> =>
       call(base, 'POST', r.path, { key, body: r.body, headers: { 'idempotency-key': r.idempotencyKey } });
     for (const r of [...requests, ...keyRequests]) void send(server.url, r).catch(() => undefined);
     await until('every request to be held in its append', () => lines(join(dataDir, 'held')).length === 1 + requests.length + keyRequests.length);
@@ -110,7 +110,7 @@ describe('exactly once through a crash (DESIGN.md §7): SIGKILL with idempotent 
 
       // A key's secret exists only in the answer that was lost: the retry says so, and which key to revoke.
       const [issuedThen, issuedNow] = [await send(server.url, keyRequests[0]!), await send(server.url, keyRequests[1]!)];
-      expect([issuedThen.status, issuedThen.body.error.code]).toEqual([409, 'KEY_SECRET_UNRECOVERABLE']);
+      expect([issuedThen.status, issuedThen.body.error?.code]).toEqual([409, 'KEY_SECRET_UNRECOVERABLE']);
       expect([issuedNow.status, issuedNow.body.data.key]).toEqual([201, expect.stringMatching(/^oh_live_/)]);
       const keys = await call(server.url, 'GET', '/api-keys', { key });
       const labels = keys.body.data.map((k: { label: string }) => k.label).filter((label: string) => label?.startsWith('held-'));

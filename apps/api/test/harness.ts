@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import type { EventStore } from '@onehazel/event-store';
 import { createLogger, loadConfig } from '@onehazel/runtime';
 import { PlatformAdmin } from '../../cli/src/platform-admin';
 import { App, createApp } from '../src/app';
@@ -178,4 +179,49 @@ export async function igamingOperator(t: TestApp, platformKey?: string) {
   const configured = await call(t.url, 'PUT', '/operator-data-api/settings', { key: operator.key, body: { template: 'igaming' } });
   if (configured.status !== 200) throw new Error(`template not configured: ${JSON.stringify(configured.body)}`);
   return operator;
+}
+
+/**
+ * Holds every read of a matching stream until `parties` of them are waiting, then lets them all go on
+ * (once): the requests that made them decide on the same state, as if they had run at the same instant,
+ * so a race test interleaves them for certain instead of hoping it does.
+ */
+export function barrierOnReads(events: EventStore, parties: number, matching: (stream: string) => boolean): { restore(): void } {
+  const readStream = events.readStream.bind(events);
+  const waiting: (() => void)[] = [];
+  let armed = true;
+  events.readStream = async (stream) => {
+    const read = await readStream(stream);
+    if (!armed || !matching(stream)) return read;
+    await new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length === parties) {
+        armed = false;
+        waiting.splice(0).forEach((release) => release());
+      }
+    });
+    return read;
+  };
+  return { restore: () => void (events.readStream = readStream) };
+}
+
+/** Holds every append until released: `entered` resolves once the first one is waiting. */
+export function gateAppends(events: EventStore): { entered: Promise<void>; release(): void } {
+  const append = events.append.bind(events);
+  let enter!: () => void;
+  let open!: () => void;
+  const entered = new Promise<void>((resolve) => (enter = resolve));
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  events.append = async (...args) => {
+    enter();
+    await gate;
+    return append(...args);
+  };
+  return {
+    entered,
+    release: () => {
+      events.append = append;
+      open();
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/c
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { IdempotencyInterceptor } from '../src/shared/http/idempotency.interceptor';
-import { call, igamingOperator, operatorWithKey, startTestApp, TestApp } from './harness';
+import { call, gateAppends, igamingOperator, operatorWithKey, startTestApp, TestApp } from './harness';
 
 const player = (externalId: string, email = 'idem@example.com') => ({
   entityType: 'player',
@@ -66,24 +66,16 @@ describe('Idempotency-Key on every POST', () => {
     expect(await count()).toBe(before);
   });
 
-  it('answers 409 to a genuinely concurrent duplicate while the first is in flight, then replays', async () => {
-    const events = t.app.runtime.stores.events;
-    const append = events.append.bind(events);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    events.append = async (...args) => {
-      await gate;
-      return append(...args);
-    };
+  it('answers 409 to a concurrent duplicate while the first is in flight, then replays', async () => {
+    const gate = gateAppends(t.app.runtime.stores.events);
     const headers = { 'idempotency-key': 'slow-one' };
     const first = call(t.url, 'POST', '/operator-data-api/entities', { key, body: player('p3'), headers });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await gate.entered; // the first request holds its claim, and waits in its append
       const duplicate = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: player('p3'), headers });
       expect([duplicate.status, duplicate.body.error.code]).toEqual([409, 'IDEMPOTENCY_IN_FLIGHT']);
     } finally {
-      events.append = append;
-      release();
+      gate.release();
     }
     expect((await first).status).toBe(201);
     const replay = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: player('p3'), headers });
