@@ -67,6 +67,25 @@ describe('activity events and entity states (seed 001)', () => {
     expect((await call(t.url, 'POST', '/operator-data-api/events', { key: other.key, body: { externalId: 'player_act', eventType: 'x' } })).status).toBe(404);
   });
 
+  it('lists in the order events were recorded, whatever their time, type or id would sort them by, across pages', async () => {
+    await call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...PLAYER, externalId: 'player_order' } });
+    // Recorded 0..9, with times and types running backwards and random ids: only the recording order is 0..9.
+    const recorded: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const reply = await record({ externalId: 'player_order', eventType: `type_${9 - i}`, occurredAt: `2026-04-${String(20 - i).padStart(2, '0')}T10:00:00Z`, data: { n: i } });
+      recorded.push(reply.body.data.id);
+    }
+    const listed: { id: string; data: { n: number } }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call(t.url, 'GET', `/operator-data-api/entities/player_order/events?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { key });
+      listed.push(...page.body.data);
+      cursor = page.body.pagination.nextCursor;
+    } while (cursor);
+    expect(listed.map((e) => e.data.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(listed.map((e) => e.id)).toEqual(recorded);
+  });
+
   it('on erasure removes the state and strips the events’ payloads, and a rebuild ends the same', async () => {
     const created = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: { ...PLAYER, externalId: 'player_gone' } });
     const entityId = created.body.data.id;
