@@ -22,6 +22,13 @@ async function withSession<T>(work: (session: Session) => Promise<T>): Promise<T
   }
 }
 
+/** Where `npm start` listens with the same environment (HOST, PORT), for the hints the CLI prints. */
+function serverUrl(): string {
+  const { host, port } = loadConfig();
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port === 0 ? '<port>' : port}`;
+}
+
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 const json = (value: unknown): void => out(JSON.stringify(value));
 
@@ -43,7 +50,7 @@ function program(): Command {
       out(`Platform registered: ${created.id} (${created.name})`);
       out(`Key id: ${created.keyId}`);
       out(`Key (shown once, store it now): ${created.key}`);
-      out(`Try it: curl -H "Authorization: Bearer ${created.key}" http://127.0.0.1:3000/platform-api/operators`);
+      out(`Try it: curl -H "Authorization: Bearer ${created.key}" ${serverUrl()}/platform-api/operators`);
     });
   platform
     .command('list')
