@@ -44,7 +44,7 @@ export class ApiKeysHttpController {
   @FailureMessage('Failed to create key')
   @ApiOperation({ summary: 'Create a key; the plaintext is returned once' })
   @ApiEnvelope(IssuedKeyResponse, { status: 201 })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'INTERNAL_ERROR')
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'INTERNAL_ERROR')
   async create(
     @Body() body: CreateKeyRequest,
     @CurrentPrincipal() principal: OperatorPrincipal,

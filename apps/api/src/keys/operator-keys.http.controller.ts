@@ -39,7 +39,7 @@ export class OperatorKeysHttpController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a key on behalf of the operator; the plaintext is returned once' })
   @ApiEnvelope(IssuedKeyResponse, { status: 201 })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'CONSISTENCY_TIMEOUT')
   async create(
     @Param('id') id: string,
     @Body() body: PlatformCreateKeyRequest,
