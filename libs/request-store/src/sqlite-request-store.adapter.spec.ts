@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { requestStoreContract } from './request-store.contract';
 import { SqliteRequestStore } from './sqlite-request-store.adapter';
 
@@ -73,5 +74,17 @@ describe('SqliteRequestStore files', () => {
     const second = openStore();
     expect(await second.hit('ip:1', MINUTE, t0)).toEqual({ hits: 2, resetAt: t0 + MINUTE });
     expect(await second.claim(request)).toEqual({ outcome: 'done', status: 200, response: 'kept' });
+  });
+
+  it('opens a file made before claims had a command id and an owner, keeping its records', async () => {
+    const old = new Database(file);
+    old.exec(`CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, token TEXT NOT NULL,
+      state TEXT NOT NULL, status INTEGER, response TEXT, subject TEXT, locked_until INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+      PRIMARY KEY (scope, key)) WITHOUT ROWID`);
+    old.prepare(`INSERT INTO idempotency VALUES ('ops', 'old', 'POST /things #a', 't', 'done', 201, 'kept', NULL, 0, ?)`).run(t0 + MINUTE);
+    old.close();
+    const store = openStore();
+    expect(await store.claim({ ...request, key: 'old' })).toEqual({ outcome: 'done', status: 201, response: 'kept' });
+    expect(await store.claim(request)).toEqual({ outcome: 'claimed', commandId: 'cmd_a' });
   });
 });

@@ -118,7 +118,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   private addMissingColumns(): void {
-    const present = new Set(this.db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'idempotency\')').all().map((c) => c.name));
+    const present = new Set((this.db.pragma('table_info(idempotency)') as { name: string }[]).map((column) => column.name));
     for (const [column, statement] of Object.entries(ADDED_COLUMNS)) if (!present.has(column)) this.db.exec(statement);
   }
 
