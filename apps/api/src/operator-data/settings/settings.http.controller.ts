@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Put, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined } from 'class-validator';
-import { CommandContext, DomainError, resolveTemplate, Template } from '@onehazel/domain';
+import { CommandContext, DomainError, MAX_EXTRA_FIELDS, resolveTemplate, Template } from '@onehazel/domain';
 import { Collections, OperatorSettingsView } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../../infrastructure/tokens';
@@ -11,13 +11,19 @@ import { OperatorKeyGuard } from '../../shared/auth/operator-auth.guard';
 import { Ok, ok } from '../../shared/http/envelope';
 import { FailureMessage } from '../../shared/http/failure-message';
 import { ApiErrors } from '../../shared/http/openapi';
+import { AsParsed } from '../shared/names.validation';
 import { ConfigureTemplate } from './configure-template.command';
 
 export class SettingsRequest {
   @ApiProperty({
-    description: 'A built-in template\'s name ("igaming"), or a template: { name, entity_types: { <type>: { fields: { <field>: { type } }, required, pii_fields } } }',
+    description:
+      'A built-in template\'s name ("igaming"), or a template: { name, entity_types: { <type>: { fields: { <field>: { type } }, ' +
+      'required, pii_fields, allow_extra_fields? } }, event_pii_fields? }. Names (template, entity types, fields) are 1 to 64 ' +
+      'lower-case letters, digits or underscores, starting with a letter. allow_extra_fields: true lets entity data hold up to ' +
+      `${MAX_EXTRA_FIELDS} fields the entity type does not declare (stored encrypted); without it they are refused.`,
     example: 'igaming',
   })
+  @AsParsed()
   @IsDefined({ message: 'template is required' })
   template!: unknown;
 }
