@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CommandContext, DATA_FIELD_NAME_RULE, dataKeyProblems, DomainError, EVENT_TYPE, EVENT_TYPE_RULE } from '@onehazel/domain';
 import { Collections, EntityEventView, EntityStateView } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
@@ -14,7 +14,7 @@ import { ApiErrors } from '../../shared/http/openapi';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, PageQuery } from '../../shared/http/pagination';
 import { findLiveEntity } from '../entities/entity-queries';
 import { EXTERNAL_ID_DESCRIPTION } from '../entities/entity.request.dto';
-import { AsParsed, ExternalIdPipe, IsExternalId } from '../shared/names.validation';
+import { ExternalIdPipe, IsExternalId, KeepParsedBody, ParsedBodyField, requireObject, UserNamedMap } from '../shared/names.validation';
 import { RecordedActivity, RecordEvent } from './record-event';
 import { Idempotent } from '../../shared/http/idempotency.interceptor';
 
@@ -50,9 +50,7 @@ export class RecordEventRequest {
     example: { amount: 50, currency: 'GBP', ip_address: '203.0.113.7' },
     description: `The event's fields, at most ${MAX_EVENT_DATA_KEYS}, each named by the rule: ${DATA_FIELD_NAME_RULE}`,
   })
-  @IsOptional()
-  @AsParsed()
-  @IsObject({ message: 'data must be an object' })
+  @UserNamedMap()
   data?: Record<string, unknown>;
 }
 
@@ -69,6 +67,7 @@ type StateResponse = {
 @ApiTags('Operator data API')
 @ApiBearerAuth('operatorKey')
 @UseGuards(OperatorKeyGuard)
+@UseInterceptors(KeepParsedBody)
 @Controller('operator-data-api')
 export class ActivityHttpController {
   constructor(
@@ -84,6 +83,7 @@ export class ActivityHttpController {
   @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR')
   async record(
     @Body() body: RecordEventRequest,
+    @ParsedBodyField('data') parsedData: unknown,
     @CurrentPrincipal() principal: OperatorPrincipal,
     @RequestContext() context: CommandContext,
   ): Promise<Ok<RecordedActivity>> {
@@ -91,7 +91,7 @@ export class ActivityHttpController {
     if (missing.length > 0) {
       throw new DomainError('MISSING_FIELDS', 'externalId or eventType is missing', missing.map((field) => ({ field, problems: [`${field} is required`] })));
     }
-    const data = body.data ?? {};
+    const data = parsedData == null ? {} : requireObject(parsedData, 'data');
     const problems = eventDataProblems(data);
     if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', 'The request is not valid', problems);
     const occurredAt = new Date(body.occurredAt ?? context.at).toISOString();

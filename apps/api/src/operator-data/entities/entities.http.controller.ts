@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError } from '@onehazel/domain';
@@ -13,7 +13,7 @@ import { DEFAULT_PAGE_SIZE } from '../../shared/http/pagination';
 import { MessageResponse, message } from '../../keys/key.response';
 import { EraseEntity, UpsertEntity } from './entity-commands';
 import { GetEntity, ListEntities } from './entity-queries';
-import { ExternalIdPipe } from '../shared/names.validation';
+import { ExternalIdPipe, KeepParsedBody, ParsedBodyField, requireObject } from '../shared/names.validation';
 import { EntityResponse, EXTERNAL_ID_DESCRIPTION, ListEntitiesRequest, UpsertedEntityResponse, UpsertEntityRequest } from './entity.request.dto';
 import { Idempotent } from '../../shared/http/idempotency.interceptor';
 
@@ -32,6 +32,7 @@ function toEntityResponse(entity: EntityView): EntityResponse {
 @ApiTags('Operator data API')
 @ApiBearerAuth('operatorKey')
 @UseGuards(OperatorKeyGuard)
+@UseInterceptors(KeepParsedBody)
 @Controller('operator-data-api/entities')
 export class EntitiesHttpController {
   constructor(
@@ -47,16 +48,17 @@ export class EntitiesHttpController {
   @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR')
   async upsert(
     @Body() body: UpsertEntityRequest,
+    @ParsedBodyField('data') data: unknown,
     @CurrentPrincipal() principal: OperatorPrincipal,
     @RequestContext() context: CommandContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Ok<UpsertedEntityResponse>> {
-    const missing = (['entityType', 'externalId', 'data'] as const).filter((field) => body[field] == null);
+    const missing = (['entityType', 'externalId', 'data'] as const).filter((field) => (field === 'data' ? data : body[field]) == null);
     if (missing.length > 0) {
       throw new DomainError('MISSING_FIELDS', 'entityType, externalId, or data is missing', missing.map((field) => ({ field, problems: [`${field} is required`] })));
     }
     const result = await this.commands.execute(
-      new UpsertEntity(principal.operatorId, body.entityType!, body.externalId!, body.data!, context),
+      new UpsertEntity(principal.operatorId, body.entityType!, body.externalId!, requireObject(data, 'data'), context),
     );
     void reply.status(result.action === 'created' ? 201 : 200);
     return ok(result);

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { DATA_FIELD_NAME_RULE, EXTERNAL_ID_RULE, MAX_DATA_KEYS, MAX_EXTRA_FIELDS } from '@onehazel/domain';
 import { PageQuery } from '../../shared/http/pagination';
-import { AsParsed, IsExternalId } from '../shared/names.validation';
+import { IsExternalId, UserNamedMap } from '../shared/names.validation';
 
 /** The OpenAPI description of an externalId, in bodies and paths. */
 export const EXTERNAL_ID_DESCRIPTION = `Your unique identifier for this entity: ${EXTERNAL_ID_RULE}`;
@@ -28,9 +28,7 @@ export class UpsertEntityRequest {
       `(VALIDATION_FAILED naming it) unless the entity type has allow_extra_fields: true; then at most ${MAX_EXTRA_FIELDS} ` +
       `such fields, named by the rule: ${DATA_FIELD_NAME_RULE}, stored encrypted. At most ${MAX_DATA_KEYS} fields in all.`,
   })
-  @IsOptional()
-  @AsParsed()
-  @IsObject({ message: 'data must be an object' })
+  @UserNamedMap()
   data?: Record<string, unknown>;
 }
 
