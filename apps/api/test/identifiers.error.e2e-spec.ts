@@ -161,6 +161,13 @@ describe('the keys of data', () => {
     expectRefused(await event(101), 'data');
   });
 
+  it('answers data with more than 250 keys with one problem, not one per key', async () => {
+    const many = Object.fromEntries(Array.from({ length: 251 }, (_, i) => [`undeclared_${i}`, i]));
+    const reply = await call(t.url, 'POST', ENTITIES, { key, body: { entityType: 'game', externalId: 'game_many', data: { name: 'n', provider: 'p', ...many } } });
+    expectRefused(reply, 'data');
+    expect(reply.body.error.details).toHaveLength(1);
+  });
+
   it('refuses data that is not an object, naming it', async () => {
     expectRefused(await upsert(['a'] as unknown as Record<string, unknown>), 'data');
     const event = await call(t.url, 'POST', '/operator-data-api/events', { key, body: { externalId: 'fifty', eventType: 'bet', data: 'x' } });
