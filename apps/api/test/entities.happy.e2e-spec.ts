@@ -1,3 +1,4 @@
+import { IGAMING_TEMPLATE } from '@onehazel/domain';
 import { barrierOnReads, call, operatorWithKey, startTestApp, TestApp } from './harness';
 
 /** Seed 001's own example, verbatim. */
@@ -85,14 +86,26 @@ describe('Operator data API (seed 001), happy paths', () => {
     expect(games.body.data).toEqual([expect.objectContaining({ external_id: 'game_1', data: { name: 'Starburst', provider: 'NetEnt', rtp: 96.1 } })]);
   });
 
-  it('seals fields the template does not declare too (they may be personal), and decrypts them on GET', async () => {
+  it('refuses fields the template does not declare, naming them; with allow_extra_fields, seals them (they may be personal) and decrypts them on GET', async () => {
     const body = { ...JAMES, externalId: 'player_extra', data: { ...JAMES.data, mobile: '+44 7700 900123' } };
-    expect((await call(t.url, 'POST', '/operator-data-api/entities', { key, body })).status).toBe(201);
-    const listed = await call(t.url, 'GET', '/operator-data-api/entities?limit=100', { key });
+    const refused = await call(t.url, 'POST', '/operator-data-api/entities', { key, body });
+    expect([refused.status, refused.body.error.code, refused.body.error.details]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      [{ field: 'data.mobile', problems: [expect.stringContaining('allow_extra_fields')] }],
+    ]);
+    expect((await call(t.url, 'GET', '/operator-data-api/entities/player_extra', { key })).status).toBe(404);
+
+    const open = await operatorWithKey(t);
+    const player = { ...IGAMING_TEMPLATE.entity_types.player!, allow_extra_fields: true };
+    const template = { ...IGAMING_TEMPLATE, name: 'igaming_open', entity_types: { ...IGAMING_TEMPLATE.entity_types, player } };
+    expect((await call(t.url, 'PUT', '/operator-data-api/settings', { key: open.key, body: { template } })).status).toBe(200);
+    expect((await call(t.url, 'POST', '/operator-data-api/entities', { key: open.key, body })).status).toBe(201);
+    const listed = await call(t.url, 'GET', '/operator-data-api/entities?limit=100', { key: open.key });
     const stored = listed.body.data.find((e: { external_id: string }) => e.external_id === 'player_extra');
     expect(stored.data.mobile).toMatch(/^oh1\./);
     expect(stored.data.country).toBe('GB');
-    expect((await call(t.url, 'GET', '/operator-data-api/entities/player_extra', { key })).body.data.data.mobile).toBe('+44 7700 900123');
+    expect((await call(t.url, 'GET', '/operator-data-api/entities/player_extra', { key: open.key })).body.data.data.mobile).toBe('+44 7700 900123');
   });
 
   it('makes exactly one entity of concurrent upserts of a new externalId: one created, the others updated', async () => {

@@ -1,5 +1,6 @@
 export * from './shared/event';
 export * from './shared/errors';
+export * from './shared/names';
 export * from './platform/platform';
 export * from './operator/operator';
 export * from './key-ring/key-ring';

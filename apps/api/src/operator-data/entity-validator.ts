@@ -1,6 +1,18 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { DomainError, EntityTypeSpec, FieldType, Template } from '@onehazel/domain';
+import {
+  DATA_FIELD_NAME_RULE,
+  dataFieldNameProblem,
+  DomainError,
+  EntityTypeSpec,
+  FieldType,
+  fieldPath,
+  MAX_DATA_KEYS,
+  MAX_EXTRA_FIELDS,
+  NameProblem,
+  ownValue,
+  Template,
+} from '@onehazel/domain';
 
 const SCHEMA_OF: Readonly<Record<FieldType, object>> = {
   string: { type: 'string' },
@@ -20,18 +32,26 @@ const CACHE_MAX = 1000;
  * Validates entity data against the operator's template with a JSON-schema validator (Ajv): one
  * schema per entity type, compiled once and cached. Problems are listed per field, as
  * VALIDATION_FAILED's details: [{ field: "data.email", problems: [...] }].
+ *
+ * Field names are checked first: data holds at most MAX_DATA_KEYS keys; a field the template does not
+ * declare is refused unless the entity type has `allow_extra_fields` (then at most MAX_EXTRA_FIELDS of
+ * them, each named by DATA_FIELD_NAME_RULE). Names are looked up as own properties only, so that
+ * `constructor` or `toString` are names like any other.
  */
 export class EntityValidator {
-  private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: true }), ['date', 'date-time', 'email']);
+  // ownProperties: "required" and "properties" see own keys only, never Object.prototype's.
+  private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: true, ownProperties: true }), ['date', 'date-time', 'email']);
   private readonly compiled = new Map<string, ValidateFunction>();
 
   validate(template: Template, entityType: string, data: Record<string, unknown>): EntityTypeSpec {
-    const spec = Object.hasOwn(template.entity_types, entityType) ? template.entity_types[entityType] : undefined;
+    const spec = ownValue(template.entity_types, entityType);
     if (!spec) {
       throw new DomainError('VALIDATION_FAILED', 'Data does not match the template', [
         { field: 'entityType', problems: [`entityType must be one of ${Object.keys(template.entity_types).join(', ')}`] },
       ]);
     }
+    const nameProblems = fieldNameProblems(spec, data);
+    if (nameProblems.length > 0) throw new DomainError('VALIDATION_FAILED', 'Data does not match the template', nameProblems);
     const validate = this.validatorFor(spec);
     if (!validate(data)) {
       throw new DomainError('VALIDATION_FAILED', 'Data does not match the template', problemsOf(validate.errors ?? []));
@@ -54,6 +74,27 @@ export class EntityValidator {
     }
     return validate;
   }
+}
+
+function fieldNameProblems(spec: EntityTypeSpec, data: Record<string, unknown>): NameProblem[] {
+  const names = Object.keys(data);
+  if (names.length > MAX_DATA_KEYS) {
+    return [{ field: 'data', problems: [`data may hold at most ${MAX_DATA_KEYS} fields, not ${names.length}`] }];
+  }
+  const extra = names.filter((name) => !Object.hasOwn(spec.fields, name));
+  if (extra.length > 0 && !spec.allow_extra_fields) {
+    return extra.map((name) => ({
+      field: fieldPath('data', name),
+      problems: ['is not a field of this entity type (the template may allow extra fields with allow_extra_fields: true)'],
+    }));
+  }
+  if (extra.length > MAX_EXTRA_FIELDS) {
+    return [{ field: 'data', problems: [`at most ${MAX_EXTRA_FIELDS} fields the template does not declare, not ${extra.length}`] }];
+  }
+  return extra.flatMap((name) => {
+    const problem = dataFieldNameProblem(name);
+    return problem ? [{ field: fieldPath('data', name), problems: [`${problem} (extra field names: ${DATA_FIELD_NAME_RULE})`] }] : [];
+  });
 }
 
 function problemsOf(errors: readonly ErrorObject[]): { field: string; problems: string[] }[] {

@@ -1,5 +1,5 @@
 import { given } from '../shared/given-when-then.spec-helper';
-import { EntityCreated, entityDecider, EntityErased, UpsertEntity } from './entity';
+import { EntityCreated, entityDecider, EntityErased, EntityEventRecorded, recordEntityEvent, RecordEntityEvent, UpsertEntity } from './entity';
 
 const at = '2026-04-06T12:00:00.000Z';
 const upsert = (entityId: string): UpsertEntity => ({
@@ -49,5 +49,56 @@ describe('entity decider', () => {
       .when(next)
       .then([{ type: 'EntityCreated', data: { ...created.data, entityId: 'ent_2', createdAt: at } }]);
     given(entityDecider, [created, erased]).when(upsert('ent_1')).thenFails('CONFLICT');
+  });
+
+  it.each(['', '.', '..', 'a/b', 'p\u0000', 'p\u0085', 'p\ud800', '\udc00', 'x'.repeat(256)])(
+    'refuses the externalId %p: nothing is recorded',
+    (externalId) => {
+      given(entityDecider, []).when({ ...upsert('ent_1'), externalId }).thenFails('VALIDATION_FAILED');
+    },
+  );
+
+  it('takes the names Object.prototype has as data fields like any other, and refuses __proto__ and the empty name', () => {
+    const data = Object.fromEntries(['constructor', 'toString', 'prototype', 'hasOwnProperty'].map((name) => [name, 'x']));
+    given(entityDecider, [])
+      .when({ ...upsert('ent_1'), data })
+      .then([{ ...created, data: { ...created.data, data } }]);
+    given(entityDecider, []).when({ ...upsert('ent_1'), data: JSON.parse('{"__proto__": "x"}') }).thenFails('VALIDATION_FAILED');
+    given(entityDecider, []).when({ ...upsert('ent_1'), data: { '': 'x' } }).thenFails('VALIDATION_FAILED');
+  });
+});
+
+describe('recording an entity event', () => {
+  const live = entityDecider.evolve(entityDecider.initialState(), created);
+  const record = (overrides: Partial<RecordEntityEvent> = {}): RecordEntityEvent => ({
+    type: 'RecordEntityEvent',
+    eventId: 'evt_1',
+    entityId: 'ent_1',
+    operatorId: 'op_1',
+    externalId: 'player_12345',
+    eventType: 'deposit',
+    occurredAt: at,
+    data: { amount: 50 },
+    piiFields: [],
+    at,
+    ...overrides,
+  });
+
+  it('records an event of a live entity, whatever Object.prototype names its type and fields use', () => {
+    const data = { constructor: 1, valueOf: 2 };
+    const expected: EntityEventRecorded = {
+      type: 'EntityEventRecorded',
+      data: { eventId: 'evt_1', entityId: 'ent_1', operatorId: 'op_1', externalId: 'player_12345', eventType: 'constructor', occurredAt: at, data, piiFields: [], recordedAt: at },
+    };
+    expect(recordEntityEvent(record({ eventType: 'constructor', data }), live)).toEqual([expected]);
+  });
+
+  it.each([
+    ['an event type that is not lower-case', { eventType: 'toString' }],
+    ['an event type of __proto__', { eventType: '__proto__' }],
+    ['an empty field name', { data: { '': 1 } }],
+    ['a field named __proto__', { data: JSON.parse('{"__proto__": 1}') }],
+  ])('refuses %s', (_, overrides) => {
+    expect(() => recordEntityEvent(record(overrides), live)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 });

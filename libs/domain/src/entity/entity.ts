@@ -1,5 +1,6 @@
 import type { Decider, Event } from '../shared/event';
 import { DomainError, assertNever } from '../shared/errors';
+import { dataKeyProblems, EVENT_TYPE, EVENT_TYPE_RULE, externalIdProblem, NameProblem } from '../shared/names';
 
 /**
  * One stream per (operator, externalId), named by a hash of the two (never raw input): every
@@ -63,8 +64,19 @@ function decide(command: EntityCommand, state: Entity): EntityEvent[] {
   }
 }
 
+/** What no recorded event may hold, whatever the caller checked: an unsound externalId or data key. */
+function refuseUnsoundNames(problems: NameProblem[]): void {
+  if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', 'The request is not valid', problems);
+}
+
+function externalIdProblems(externalId: string): NameProblem[] {
+  const problem = externalIdProblem(externalId);
+  return problem ? [{ field: 'externalId', problems: [problem] }] : [];
+}
+
 function upsert(command: UpsertEntity, state: Entity): EntityEvent[] {
   const { entityId, operatorId, externalId, entityType, data, piiFields, keyId, at } = command;
+  refuseUnsoundNames([...externalIdProblems(externalId), ...dataKeyProblems(data)]);
   if (state.status !== 'live') {
     if (state.status === 'erased' && state.entityId === entityId) {
       throw new DomainError('CONFLICT', 'The entity was erased while this request was decided; retry');
@@ -137,6 +149,8 @@ export type RecordEntityEvent = Readonly<{
  * stream, where writers commute); the caller sealed the data for that entity.
  */
 export function recordEntityEvent(command: RecordEntityEvent, entity: Entity): EntityEventRecorded[] {
+  const eventTypeProblems = EVENT_TYPE.test(command.eventType) ? [] : [{ field: 'eventType', problems: [`eventType must be ${EVENT_TYPE_RULE}`] }];
+  refuseUnsoundNames([...eventTypeProblems, ...dataKeyProblems(command.data)]);
   if (entity.status !== 'live' || entity.entityId !== command.entityId) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
   const { eventId, entityId, operatorId, externalId, eventType, occurredAt, data, piiFields, at } = command;
   return [{ type: 'EntityEventRecorded', data: { eventId, entityId, operatorId, externalId, eventType, occurredAt, data, piiFields, recordedAt: at } }];

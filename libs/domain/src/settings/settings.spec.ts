@@ -49,6 +49,46 @@ describe('templates', () => {
   });
 });
 
+describe('template names', () => {
+  const spec = { fields: { known: { type: 'string' } }, required: [], pii_fields: [] } as const;
+  const withTypes = (entity_types: object) => ({ name: 'walk', entity_types }) as unknown as Template;
+
+  it('takes constructor and prototype as entity type and field names like any other', () => {
+    const names = { fields: { constructor: { type: 'string' }, prototype: { type: 'integer' } }, required: ['constructor'], pii_fields: ['prototype'] };
+    const template = resolveTemplate(withTypes({ constructor: spec, prototype: names }));
+    expect(Object.keys(template.entity_types)).toEqual(['constructor', 'prototype']);
+    expect(template.entity_types.prototype).toEqual({ ...names, fields: { constructor: { type: 'string' }, prototype: { type: 'integer' } } });
+  });
+
+  it('refuses a required or personal field that only Object.prototype has', () => {
+    const inherited = { ...spec, required: ['toString'], pii_fields: ['constructor'] };
+    expect(templateProblems(withTypes({ thing: inherited })).map((p) => p.field)).toEqual([
+      'template.entity_types.thing.required',
+      'template.entity_types.thing.pii_fields',
+    ]);
+  });
+
+  it('refuses __proto__ and mixed-case names, naming them', () => {
+    const types = JSON.parse('{"__proto__": {"fields": {"a": {"type": "string"}}, "required": [], "pii_fields": []}}') as object;
+    expect(templateProblems(withTypes(types)).map((p) => p.field)).toEqual(['template.entity_types.__proto__']);
+    expect(templateProblems(withTypes({ toString: spec })).map((p) => p.field)).toEqual(['template.entity_types.toString']);
+  });
+
+  it('takes allow_extra_fields as a boolean, and keeps it only when true', () => {
+    expect(resolveTemplate(withTypes({ thing: { ...spec, allow_extra_fields: true } })).entity_types.thing).toEqual({ ...spec, allow_extra_fields: true });
+    expect(resolveTemplate(withTypes({ thing: { ...spec, allow_extra_fields: false } })).entity_types.thing).toEqual(spec);
+    expect(templateProblems(withTypes({ thing: { ...spec, allow_extra_fields: 'yes' } })).map((p) => p.field)).toEqual([
+      'template.entity_types.thing.allow_extra_fields',
+    ]);
+  });
+
+  it('knows built-in templates by own name only', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => resolveTemplate(name)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    }
+  });
+});
+
 describe('settings decider', () => {
   it('configures a template', () => {
     given(settingsDecider, [])

@@ -11,6 +11,11 @@ export type EntityTypeSpec = Readonly<{
   required: readonly string[];
   /** Personal data: stored only as AES-256-GCM envelopes, erasable by destroying the entity's key. */
   pii_fields: readonly string[];
+  /**
+   * Whether `data` may hold fields that `fields` does not declare (at most MAX_EXTRA_FIELDS of them,
+   * sealed like personal data since they may be). Absent or false: such fields are refused.
+   */
+  allow_extra_fields?: boolean;
 }>;
 
 export type Template = Readonly<{
@@ -55,11 +60,19 @@ export const IGAMING_TEMPLATE: Template = {
   event_pii_fields: ['ip_address', 'device_id'],
 };
 
-export const BUILT_IN_TEMPLATES: Readonly<Record<string, Template>> = { igaming: IGAMING_TEMPLATE };
+/** By name: a Map, so that a requested name such as "constructor" is just an unknown name. */
+export const BUILT_IN_TEMPLATES: ReadonlyMap<string, Template> = new Map([['igaming', IGAMING_TEMPLATE]]);
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const MAX_ENTITY_TYPES = 50;
-const MAX_FIELDS = 200;
+export const MAX_FIELDS = 200;
+/** Fields an entity's data may hold beyond those its template declares, when the template allows them. */
+export const MAX_EXTRA_FIELDS = 50;
+/** Keys an entity's data may hold at all. */
+export const MAX_DATA_KEYS = MAX_FIELDS + MAX_EXTRA_FIELDS;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export type TemplateProblem = { field: string; problems: string[] };
 
@@ -74,13 +87,18 @@ export function templateProblems(template: Template): TemplateProblem[] {
   if (typeof template.name !== 'string' || !NAME.test(template.name)) {
     add('template.name', 'name must be 1 to 64 lower-case letters, digits or underscores, starting with a letter');
   }
-  const types = Object.entries(template.entity_types ?? {});
+  if (!isRecord(template.entity_types)) add('template.entity_types', 'entity_types must be an object');
+  const types = Object.entries(isRecord(template.entity_types) ? template.entity_types : {});
   if (types.length === 0) add('template.entity_types', 'entity_types must define at least one entity type');
   if (types.length > MAX_ENTITY_TYPES) add('template.entity_types', `at most ${MAX_ENTITY_TYPES} entity types`);
   for (const [typeName, spec] of types) {
     const at = `template.entity_types.${typeName}`;
     if (!NAME.test(typeName)) add(at, 'entity type names are lower-case letters, digits or underscores, starting with a letter');
-    const fields = Object.entries(spec.fields ?? {});
+    if (!isRecord(spec)) {
+      add(at, 'an entity type is an object: { fields, required, pii_fields }');
+      continue;
+    }
+    const fields = Object.entries(isRecord(spec.fields) ? spec.fields : {});
     if (fields.length === 0) add(`${at}.fields`, 'fields must define at least one field');
     if (fields.length > MAX_FIELDS) add(`${at}.fields`, `at most ${MAX_FIELDS} fields`);
     for (const [fieldName, field] of fields) {
@@ -88,12 +106,24 @@ export function templateProblems(template: Template): TemplateProblem[] {
       if (!FIELD_TYPES.includes(field?.type)) add(`${at}.fields.${fieldName}.type`, `type must be one of ${FIELD_TYPES.join(', ')}`);
     }
     for (const list of ['required', 'pii_fields'] as const) {
-      for (const name of spec[list] ?? []) {
-        if (!spec.fields?.[name]) add(`${at}.${list}`, `${name} is not a field of ${typeName}`);
+      const names: unknown = spec[list] ?? [];
+      if (!Array.isArray(names)) {
+        add(`${at}.${list}`, `${list} must be a list of field names`);
+        continue;
+      }
+      for (const name of names) {
+        if (typeof name !== 'string' || !isRecord(spec.fields) || !Object.hasOwn(spec.fields, name)) {
+          add(`${at}.${list}`, `${String(name)} is not a field of ${typeName}`);
+        }
       }
     }
+    if (spec.allow_extra_fields !== undefined && typeof spec.allow_extra_fields !== 'boolean') {
+      add(`${at}.allow_extra_fields`, 'allow_extra_fields must be true or false');
+    }
   }
-  for (const name of template.event_pii_fields ?? []) {
+  const eventPiiFields: unknown = template.event_pii_fields ?? [];
+  if (!Array.isArray(eventPiiFields)) add('template.event_pii_fields', 'event_pii_fields must be a list of field names');
+  for (const name of Array.isArray(eventPiiFields) ? eventPiiFields : []) {
     if (typeof name !== 'string' || !NAME.test(name)) add('template.event_pii_fields', `${String(name)} is not a field name`);
   }
   return problems;
@@ -102,10 +132,10 @@ export function templateProblems(template: Template): TemplateProblem[] {
 /** Resolves a request's template: a built-in's name, or a custom template, checked. */
 export function resolveTemplate(requested: string | Template): Template {
   if (typeof requested === 'string') {
-    const builtIn = BUILT_IN_TEMPLATES[requested];
+    const builtIn = BUILT_IN_TEMPLATES.get(requested);
     if (!builtIn) {
       throw new DomainError('VALIDATION_FAILED', 'Unknown template', [
-        { field: 'template', problems: [`template must be one of ${Object.keys(BUILT_IN_TEMPLATES).join(', ')}, or a custom template`] },
+        { field: 'template', problems: [`template must be one of ${[...BUILT_IN_TEMPLATES.keys()].join(', ')}, or a custom template`] },
       ]);
     }
     return builtIn;
@@ -131,6 +161,7 @@ function normalized(template: Template): Template {
           fields: Object.fromEntries(Object.entries(spec.fields).map(([field, { type }]) => [field, { type }])),
           required: [...(spec.required ?? [])],
           pii_fields: [...(spec.pii_fields ?? [])],
+          ...(spec.allow_extra_fields ? { allow_extra_fields: true } : {}),
         },
       ]),
     ),

@@ -1,4 +1,4 @@
-import type { EntityErased, EntityEventRecorded } from '@onehazel/domain';
+import { ownValue, type EntityErased, type EntityEventRecorded } from '@onehazel/domain';
 import { RecordedEvent, sortablePosition } from '@onehazel/event-store';
 import type { Projection, ReadModelWriter } from '../projection';
 import { Collections, EntityEventView, EntityStateView, EntityView } from './read-models';
@@ -52,9 +52,10 @@ export const entityActivityProjection: Projection = {
       firstSeen: occurredAt,
       lastSeen: occurredAt,
     };
-    const type = state.byType[eventType] ?? { count: 0, sums: {} };
-    const sums = { ...type.sums };
-    for (const [field, value] of numericFields(event.data)) sums[field] = (sums[field] ?? 0) + value;
+    // Event types and field names are the user's: own properties only, so "constructor" counts like "deposit".
+    const type = ownValue(state.byType, eventType) ?? { count: 0, sums: {} };
+    const sums = Object.assign(Object.create(null) as Record<string, number>, type.sums);
+    for (const [field, value] of numericFields(event.data)) sums[field] = (ownValue(sums, field) ?? 0) + value;
     writer.put(Collections.entityStates, {
       ...state,
       eventCount: state.eventCount + 1,

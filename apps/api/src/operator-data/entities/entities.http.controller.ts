@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError } from '@onehazel/domain';
 import type { EntityView } from '@onehazel/projections';
 import type { FastifyReply } from 'fastify';
@@ -13,7 +13,8 @@ import { DEFAULT_PAGE_SIZE } from '../../shared/http/pagination';
 import { MessageResponse, message } from '../../keys/key.response';
 import { EraseEntity, UpsertEntity } from './entity-commands';
 import { GetEntity, ListEntities } from './entity-queries';
-import { EntityResponse, EXTERNAL_ID, ListEntitiesRequest, UpsertedEntityResponse, UpsertEntityRequest } from './entity.request.dto';
+import { ExternalIdPipe, KeepParsedBody, ParsedBodyField, requireObject } from '../shared/names.validation';
+import { EntityResponse, EXTERNAL_ID_DESCRIPTION, ListEntitiesRequest, UpsertedEntityResponse, UpsertEntityRequest } from './entity.request.dto';
 import { Idempotent } from '../../shared/http/idempotency.interceptor';
 
 function toEntityResponse(entity: EntityView): EntityResponse {
@@ -31,6 +32,7 @@ function toEntityResponse(entity: EntityView): EntityResponse {
 @ApiTags('Operator data API')
 @ApiBearerAuth('operatorKey')
 @UseGuards(OperatorKeyGuard)
+@UseInterceptors(KeepParsedBody)
 @Controller('operator-data-api/entities')
 export class EntitiesHttpController {
   constructor(
@@ -46,16 +48,17 @@ export class EntitiesHttpController {
   @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR')
   async upsert(
     @Body() body: UpsertEntityRequest,
+    @ParsedBodyField('data') data: unknown,
     @CurrentPrincipal() principal: OperatorPrincipal,
     @RequestContext() context: CommandContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Ok<UpsertedEntityResponse>> {
-    const missing = (['entityType', 'externalId', 'data'] as const).filter((field) => body[field] == null);
+    const missing = (['entityType', 'externalId', 'data'] as const).filter((field) => (field === 'data' ? data : body[field]) == null);
     if (missing.length > 0) {
       throw new DomainError('MISSING_FIELDS', 'entityType, externalId, or data is missing', missing.map((field) => ({ field, problems: [`${field} is required`] })));
     }
     const result = await this.commands.execute(
-      new UpsertEntity(principal.operatorId, body.entityType!, body.externalId!, body.data!, context),
+      new UpsertEntity(principal.operatorId, body.entityType!, body.externalId!, requireObject(data, 'data'), context),
     );
     void reply.status(result.action === 'created' ? 201 : 200);
     return ok(result);
@@ -76,22 +79,25 @@ export class EntitiesHttpController {
   @FailureMessage('Failed to read entity')
   @ApiOperation({ summary: 'One entity by externalId, personal fields decrypted' })
   @ApiEnvelope(EntityResponse)
-  @ApiErrors('UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'DATA_UNREADABLE')
-  async get(@Param('externalId') externalId: string, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Ok<EntityResponse>> {
-    if (!EXTERNAL_ID.test(externalId)) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
+  @ApiParam({ name: 'externalId', description: EXTERNAL_ID_DESCRIPTION })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'DATA_UNREADABLE')
+  async get(
+    @Param('externalId', ExternalIdPipe) externalId: string,
+    @CurrentPrincipal() principal: OperatorPrincipal,
+  ): Promise<Ok<EntityResponse>> {
     return ok(toEntityResponse(await this.queries.execute(new GetEntity(principal.operatorId, externalId))));
   }
 
   @Delete(':externalId')
   @FailureMessage('Failed to delete entity')
   @ApiOperation({ summary: 'GDPR erasure: the entity’s key is destroyed; its data is replaced by a deletion marker' })
-  @ApiErrors('UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR')
+  @ApiParam({ name: 'externalId', description: EXTERNAL_ID_DESCRIPTION })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR')
   async erase(
-    @Param('externalId') externalId: string,
+    @Param('externalId', ExternalIdPipe) externalId: string,
     @CurrentPrincipal() principal: OperatorPrincipal,
     @RequestContext() context: CommandContext,
   ): Promise<MessageResponse> {
-    if (!EXTERNAL_ID.test(externalId)) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     await this.commands.execute(new EraseEntity(principal.operatorId, externalId, context));
     return message('Entity deleted and data anonymized');
   }

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { DATA_FIELD_NAME_RULE, EXTERNAL_ID_RULE, MAX_DATA_KEYS, MAX_EXTRA_FIELDS } from '@onehazel/domain';
 import { PageQuery } from '../../shared/http/pagination';
+import { IsExternalId, UserNamedMap } from '../shared/names.validation';
 
-/** Printable, no control characters: externalIds are the operator's own identifiers. */
-export const EXTERNAL_ID = /^[^\u0000-\u001f\u007f]{1,255}$/;
+/** The OpenAPI description of an externalId, in bodies and paths. */
+export const EXTERNAL_ID_DESCRIPTION = `Your unique identifier for this entity: ${EXTERNAL_ID_RULE}`;
 
 /** Seed 001 "Create or update an entity". Presence is checked by the controller (MISSING_FIELDS). */
 export class UpsertEntityRequest {
@@ -14,15 +16,19 @@ export class UpsertEntityRequest {
   @MaxLength(64)
   entityType?: string;
 
-  @ApiProperty({ example: 'player_12345', description: 'Your unique identifier for this entity' })
+  @ApiProperty({ example: 'player_12345', description: EXTERNAL_ID_DESCRIPTION, minLength: 1, maxLength: 255 })
   @IsOptional()
-  @IsString()
-  @Matches(EXTERNAL_ID, { message: 'externalId must be 1 to 255 characters, without control characters' })
+  @IsExternalId()
   externalId?: string;
 
-  @ApiProperty({ example: { first_name: 'James', email: 'james.wilson@example.com', country: 'GB', currency: 'GBP' } })
-  @IsOptional()
-  @IsObject({ message: 'data must be an object' })
+  @ApiProperty({
+    example: { first_name: 'James', email: 'james.wilson@example.com', country: 'GB', currency: 'GBP' },
+    description:
+      `The fields of the entity type, checked against your template. A field the template does not declare is refused ` +
+      `(VALIDATION_FAILED naming it) unless the entity type has allow_extra_fields: true; then at most ${MAX_EXTRA_FIELDS} ` +
+      `such fields, named by the rule: ${DATA_FIELD_NAME_RULE}, stored encrypted. At most ${MAX_DATA_KEYS} fields in all.`,
+  })
+  @UserNamedMap()
   data?: Record<string, unknown>;
 }
 
