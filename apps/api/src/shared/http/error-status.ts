@@ -1,7 +1,9 @@
-import type { ErrorCode } from '@onehazel/domain';
+import type { HttpErrorCode } from './edge-error';
 
 /** The one mapping of error codes to HTTP statuses. */
-export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+export const ERROR_STATUS: Readonly<Record<HttpErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  NESTING_TOO_DEEP: 400,
   MISSING_FIELDS: 400,
   VALIDATION_FAILED: 400,
   TEMPLATE_NOT_CONFIGURED: 400,
@@ -20,8 +22,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   IDEMPOTENCY_IN_FLIGHT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   DATA_UNREADABLE: 500,
   CONSISTENCY_TIMEOUT: 503,
