@@ -117,7 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
       professional: integer(env, 'RATE_LIMIT_PROFESSIONAL', 600, 1, 1_000_000),
       enterprise: integer(env, 'RATE_LIMIT_ENTERPRISE', 3000, 1, 1_000_000),
       platform: integer(env, 'RATE_LIMIT_PLATFORM', 600, 1, 1_000_000),
-      anonymous: integer(env, 'RATE_LIMIT_ANONYMOUS', 60, 1, 1_000_000),
+      anonymous: integer(env, 'RATE_LIMIT_ANONYMOUS', 300, 1, 1_000_000),
     },
     idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
     trustProxy: loadTrustProxy(env),
