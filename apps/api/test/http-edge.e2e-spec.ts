@@ -126,6 +126,12 @@ describe('the HTTP edge: bounded parsing and one envelope for every answer', () 
       expectEnvelope(await rawRequest(t.url, request), status, code);
     });
 
+    it('routes a path parameter as long as the longest externalId (255 characters, percent-encoded)', async () => {
+      const longest = encodeURIComponent('€'.repeat(255));
+      const reply = await call(t.url, 'GET', `/operator-data-api/entities/${longest}`, { key: op.key });
+      expectEnvelope(reply, 404, 'ENTITY_NOT_FOUND');
+    });
+
     it('stays up after all of them', async () => {
       expect((await call(t.url, 'GET', '/health')).status).toBe(200);
     });

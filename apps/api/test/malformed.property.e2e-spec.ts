@@ -4,7 +4,7 @@ import { httpRequest, rawRequest, RawReply } from './raw-http';
 
 /** Fixed, so that a failure replays; set FC_SEED to explore others. fast-check prints seed and path on failure. */
 const SEED = Number(process.env.FC_SEED ?? 20_261_128);
-const RUNS = 150;
+const RUNS = 100;
 
 type Schema = { type?: string; properties?: Record<string, Schema>; $ref?: string };
 type Operation = { parameters?: { in: string; name: string }[]; requestBody?: { content: Record<string, { schema: Schema }> } };
@@ -35,7 +35,7 @@ type Credentials = { platformKey: string; operatorKey: string; operatorId: strin
 /** What a request carries besides the flaw that makes it malformed. */
 type Carrier = { route: Route; auth: 'none' | 'wrong' | 'right'; param: string };
 
-type Malformed = { method?: string; path?: (path: string) => string; headers?: Record<string, string>; body?: string; bodyRoutesOnly?: boolean; queryRoutesOnly?: boolean };
+type Malformed = { skip?: boolean; method?: string; path?: (path: string) => string; headers?: Record<string, string>; body?: string; bodyRoutesOnly?: boolean; queryRoutesOnly?: boolean };
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -56,7 +56,8 @@ const manyEntries = fc
   );
 
 const notAnObject = fc.oneof(
-  fc.constantFrom('null', '[]', '0', '""', 'true', 'false'),
+  fc.constant('null'),
+  fc.constantFrom('[]', '0', '""', 'true', 'false'),
   fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.array(fc.jsonValue(), { maxLength: 5 })).map(json),
 );
 
@@ -90,25 +91,34 @@ const oddHeaderValue = fc
 
 const badLimit = fc.constantFrom('1e2', '0x10', '1.5', '-1', '0', '101', '+5', '%207', 'abc', '', '1_0', '٣');
 
-/** One flaw each: every one of them must be answered 4xx whatever else the request carries. */
-function malformations(route: Route): fc.Arbitrary<Malformed>[] {
-  const wrongTypes = route.body
-    ? Object.entries(route.body).map(([name, schema]) => wrongTypeFor(schema).map((value): Malformed => ({ body: json({ [name]: value }), bodyRoutesOnly: true })))
-    : [];
-  return [
-    badJson.map((body): Malformed => ({ body })),
-    deepNesting.map((body): Malformed => ({ body })),
-    manyEntries.map((body): Malformed => ({ body })),
-    notAnObject.map((body): Malformed => ({ body, bodyRoutesOnly: true })),
-    fc.tuple(oddContentType, fc.jsonValue()).map(([type, value]): Malformed => ({ headers: { 'content-type': type }, body: json(value), bodyRoutesOnly: true })),
-    oddMethod.map((method): Malformed => ({ method })),
-    badEncoding.map((encoding): Malformed => ({ path: (path) => `${path}/${encoding}` })),
-    fc.tuple(fc.constantFrom('x-odd', 'idempotency-key', 'authorization', 'content-type', 'x-request-id'), oddHeaderValue).map(([name, value]): Malformed => ({ headers: { [name]: value } })),
-    fc.string({ minLength: 1, maxLength: 8 }).map((name): Malformed => ({ headers: { [`x ${name.replace(/[\r\n:]/g, '')}`]: 'v' } })),
-    badLimit.map((limit): Malformed => ({ path: (path) => `${path}?limit=${limit}`, queryRoutesOnly: true })),
-    ...wrongTypes,
-  ];
+/** A body with one declared property of the wrong type. */
+function wrongTypes(route: Route): fc.Arbitrary<Malformed> {
+  const properties = Object.entries(route.body ?? {});
+  if (properties.length === 0) return fc.constant({ body: '{}', bodyRoutesOnly: true, skip: true });
+  return fc
+    .constantFrom(...properties)
+    .chain(([name, schema]) => wrongTypeFor(schema).map((value): Malformed => ({ body: json({ [name]: value }), bodyRoutesOnly: true })));
 }
+
+/**
+ * The families of flaws, each its own property (so that each is tried on many routes): every flaw
+ * must be answered 4xx whatever else the request carries.
+ */
+const FAMILIES: Readonly<Record<string, (route: Route) => fc.Arbitrary<Malformed>>> = {
+  'bad JSON': () => badJson.map((body) => ({ body })),
+  'deep nesting': () => deepNesting.map((body) => ({ body })),
+  'huge key counts': () => manyEntries.map((body) => ({ body })),
+  'null and other non-object bodies': () => notAnObject.map((body) => ({ body, bodyRoutesOnly: true })),
+  'wrong types': wrongTypes,
+  'odd content types': () =>
+    fc.tuple(oddContentType, fc.jsonValue()).map(([type, value]) => ({ headers: { 'content-type': type }, body: json(value), bodyRoutesOnly: true })),
+  'odd methods': () => oddMethod.map((method) => ({ method })),
+  'odd percent-encodings': () => badEncoding.map((encoding) => ({ path: (path: string) => `${path}/${encoding}` })),
+  'odd header values': () =>
+    fc.tuple(fc.constantFrom('x-odd', 'idempotency-key', 'authorization', 'content-type', 'x-request-id'), oddHeaderValue).map(([name, value]) => ({ headers: { [name]: value } })),
+  'odd header names': () => fc.string({ minLength: 1, maxLength: 8 }).map((name) => ({ headers: { [`x ${name.replace(/[\r\n:]/g, '')}`]: 'v' } })),
+  'non-decimal limits': () => badLimit.map((limit) => ({ path: (path: string) => `${path}?limit=${encodeURIComponent(limit)}`, queryRoutesOnly: true })),
+};
 
 describe('malformed requests, generated, to every route (fast-check)', () => {
   let t: TestApp;
@@ -127,17 +137,24 @@ describe('malformed requests, generated, to every route (fast-check)', () => {
   });
   afterAll(() => t.close());
 
-  it('answers every one with a 4xx in the envelope with X-Request-Id, stays up, and writes nothing to the log', async () => {
-    expect(routes.length).toBeGreaterThanOrEqual(20);
-    const headBefore = await t.app.runtime.stores.events.headPosition();
+  let headBefore: unknown;
+  beforeAll(async () => {
+    headBefore = await t.app.runtime.stores.events.headPosition();
+  });
 
+  it('enumerates the routes from the OpenAPI document', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(Object.keys(FAMILIES))('answers %s with a 4xx in the envelope with X-Request-Id, on every route, with or without credentials', async (family) => {
     const request = fc
       .record({
         route: fc.constantFrom(...routes),
-        auth: fc.constantFrom<Carrier['auth']>('none', 'wrong', 'right'),
-        param: fc.constantFrom('valid', 'player_1', 'op_0000000000000000', '..', 'a%20b', '%E2%82%AC'),
+        // Mostly with the right key, so that a flaw that slipped through would reach a handler and write.
+        auth: fc.oneof({ arbitrary: fc.constant<Carrier['auth']>('right'), weight: 3 }, fc.constantFrom<Carrier['auth']>('none', 'wrong')),
+        param: fc.constantFrom('valid', 'valid', 'op_0000000000000000', '..', 'a%20b', '%E2%82%AC'),
       })
-      .chain((carrier) => fc.oneof(...malformations(carrier.route)).map((flaw) => ({ carrier, flaw })))
+      .chain((carrier) => FAMILIES[family]!(carrier.route).map((flaw) => ({ carrier, flaw })))
       .filter(({ carrier, flaw }) => appliesTo(carrier.route, flaw));
 
     await fc.assert(
@@ -147,17 +164,16 @@ describe('malformed requests, generated, to every route (fast-check)', () => {
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
+  });
 
+  it('is still up, and nothing was written to the event log', async () => {
     expect((await call(t.url, 'GET', '/health')).status).toBe(200);
     expect(await t.app.runtime.stores.events.headPosition()).toEqual(headBefore);
   });
 });
 
-/**
- * Whether the flaw is one for this route: a body sent with GET is never read (RFC 9110 §9.3.1; Fastify
- * does not parse it), a body's type matters where a body is declared, a limit where the route pages.
- */
 function appliesTo(route: Route, flaw: Malformed): boolean {
+  if (flaw.skip) return false;
   if (flaw.body !== undefined && route.method === 'GET') return false;
   if (flaw.bodyRoutesOnly && route.body === null) return false;
   return !flaw.queryRoutesOnly || route.query.includes('limit');
