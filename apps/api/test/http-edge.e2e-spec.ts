@@ -114,6 +114,8 @@ describe('the HTTP edge: bounded parsing and one envelope for every answer', () 
       ['an undecodable path parameter', httpRequest('GET', '/platform-api/operators/%c3%28'), 400, 'BAD_REQUEST'],
       ['a URL over 8 KiB', httpRequest('GET', `/health?${'a'.repeat(9000)}`), 414, 'URI_TOO_LONG'],
       ['a request line over the header limit', httpRequest('GET', `/${'a'.repeat(20_000)}`), 414, 'URI_TOO_LONG'],
+      ['a request line of 200 KB, still arriving when refused', httpRequest('GET', `/${'a'.repeat(200_000)}`), 414, 'URI_TOO_LONG'],
+      ['headers of 200 KB', httpRequest('GET', '/health', { 'x-large': 'a'.repeat(200_000) }), 431, 'HEADERS_TOO_LARGE'],
       ['a path parameter over the router limit', httpRequest('GET', `/platform-api/operators/${'a'.repeat(4000)}`), 414, 'URI_TOO_LONG'],
       ['headers over the limit', httpRequest('GET', '/health', { 'x-large': 'a'.repeat(20_000) }), 431, 'HEADERS_TOO_LARGE'],
       ['a control byte in a header value', httpRequest('GET', '/health', { 'x-odd': 'a\u0001b' }), 400, 'BAD_REQUEST'],
@@ -130,6 +132,11 @@ describe('the HTTP edge: bounded parsing and one envelope for every answer', () 
       const longest = encodeURIComponent('€'.repeat(255));
       const reply = await call(t.url, 'GET', `/operator-data-api/entities/${longest}`, { key: op.key });
       expectEnvelope(reply, 404, 'ENTITY_NOT_FOUND');
+    });
+
+    it('answers a 200 KB request line so that an ordinary client (fetch) reads the answer', async () => {
+      const reply = await call(t.url, 'GET', `/${'a'.repeat(200_000)}`);
+      expectEnvelope(reply, 414, 'URI_TOO_LONG');
     });
 
     it('stays up after all of them', async () => {
