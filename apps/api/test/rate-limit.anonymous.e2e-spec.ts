@@ -1,3 +1,4 @@
+import { loadConfig } from '@onehazel/runtime';
 import { call, operatorWithKey, startTestApp, TestApp } from './harness';
 import { expectEnvelope } from './raw-http';
 
@@ -39,10 +40,10 @@ describe('rate limits for requests without a valid credential, per client addres
     });
   });
 
-  describe('behind a trusted proxy (TRUST_PROXY=true)', () => {
+  describe.each(['true', '1', '127.0.0.1/8', 'loopback, 10.0.0.0/8'])('behind a trusted proxy (TRUST_PROXY=%s)', (trustProxy) => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ ...WINDOW, TRUST_PROXY: 'true' });
+      t = await startTestApp({ ...WINDOW, TRUST_PROXY: trustProxy });
     });
     afterAll(() => t.close());
 
@@ -53,5 +54,9 @@ describe('rate limits for requests without a valid credential, per client addres
       const other = await from('198.51.100.9');
       expect([other.status, other.headers.get('ratelimit-remaining')]).toEqual([401, '2']);
     });
+  });
+
+  it.each(['yes', 'proxy.example.com', '10.0.0.0/8; drop'])('refuses TRUST_PROXY=%j at start', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
   });
 });

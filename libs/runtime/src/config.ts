@@ -26,7 +26,8 @@ export type Config = Readonly<{
   idempotencyTtlMs: number;
   /**
    * Fastify's `trustProxy` (TRUST_PROXY): false (default) ignores X-Forwarded-For; true trusts every hop;
-   * a number trusts that many hops; otherwise a comma-separated list of proxy addresses or CIDRs.
+   * a number trusts that many hops; otherwise a comma-separated list of proxy addresses, CIDRs or
+   * proxy-addr's names (loopback, linklocal, uniquelocal).
    */
   trustProxy: boolean | number | string;
 }>;
@@ -129,8 +130,10 @@ function loadTrustProxy(env: Env): boolean | number | string {
   if (raw === null || raw === 'false') return false;
   if (raw === 'true') return true;
   if (/^[0-9]{1,2}$/.test(raw)) return Number(raw);
-  if (!/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/.test(raw)) {
-    throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a comma-separated list of proxy addresses, got "${raw}"`);
+  // proxy-addr's forms, as Fastify reads them: addresses, CIDRs and its names for address ranges.
+  const entry = /^(?:[0-9a-fA-F.:]+(?:\/[0-9]{1,3})?|loopback|linklocal|uniquelocal)$/;
+  if (!raw.split(',').every((part) => entry.test(part.trim()))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a comma-separated list of proxy addresses, CIDRs, loopback, linklocal or uniquelocal, got "${raw}"`);
   }
   return raw;
 }
