@@ -78,6 +78,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     try {
       request.principal = await authenticate();
     } catch (refused) {
+      // Only a refusal counts: a store that failed says nothing about the caller.
+      if (!(refused instanceof DomainError && refused.code === 'UNAUTHORIZED')) throw refused;
       request.principal = undefined;
       await this.canActivate(context);
       throw refused;
@@ -87,6 +89,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
     const allowed = await super.handleRequest(requestProps);
+    // The throttler has just set the older triple; the structured fields repeat its figures.
     const reply = requestProps.context.switchToHttp().getResponse<FastifyReply>();
     const remaining = Number(reply.getHeader('RateLimit-Remaining'));
     const reset = Number(reply.getHeader('RateLimit-Reset'));
