@@ -3,16 +3,22 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { DomainError } from '@onehazel/domain';
 import type { Config, Logger } from '@onehazel/runtime';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { Runtime, startRuntime } from './infrastructure/runtime';
+import { answerClientError, answerFrameworkError, MAX_URL_LENGTH, uriTooLong } from './shared/http/edge-error';
 import { ErrorFilter } from './shared/http/error.filter';
+import { registerJsonBodyParser } from './shared/http/json-body';
 import { validationPipe } from './shared/http/validation';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/**
+ * Longest path parameter the router accepts (longer: 414): an externalId of 255 characters, each
+ * percent-encoded as up to 4 UTF-8 bytes, fits.
+ */
+const MAX_PARAM_LENGTH = 255 * 4 * 3;
 
 /** Nest's own messages as JSON lines through the same logger. */
 class JsonNestLogger implements LoggerService {
@@ -35,6 +41,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const runtime = await startRuntime(config, logger);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    trustProxy: config.trustProxy,
+    // What Node's HTTP parser and Fastify's router refuse before the app runs, answered in the envelope too.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -48,6 +59,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) throw uriTooLong();
   });
   fastify.addHook('onResponse', async (request, reply) => {
     runtime.metrics.httpDuration
@@ -65,17 +77,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       'request',
     );
   });
-  // Fastify's own errors (size limit, media type) reach the same filter through Nest, but as bare
-  // HttpExceptions; a body that is not JSON is told apart here, with Fastify's own (prototype-safe) parser.
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parseJson(request, body.toString(), (error: Error | null, value?: unknown) =>
-      error
-        ? done(new DomainError('INVALID_JSON', 'The request body is not valid JSON'), undefined)
-        : done(null, value),
-    );
-  });
+  registerJsonBodyParser(fastify);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(validationPipe());
 

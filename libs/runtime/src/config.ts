@@ -24,6 +24,12 @@ export type Config = Readonly<{
   keyCacheTtlMs: number;
   rateLimits: RateLimits;
   idempotencyTtlMs: number;
+  /**
+   * Fastify's `trustProxy` (TRUST_PROXY): false (default) ignores X-Forwarded-For; true trusts every hop;
+   * a number trusts that many hops; otherwise a comma-separated list of proxy addresses, CIDRs or
+   * proxy-addr's names (loopback, linklocal, uniquelocal).
+   */
+  trustProxy: boolean | number | string;
 }>;
 
 /** Requests per window per key: by the operator's plan, and for platform keys. */
@@ -33,6 +39,8 @@ export type RateLimits = Readonly<{
   professional: number;
   enterprise: number;
   platform: number;
+  /** Requests without a valid credential, per client address. */
+  anonymous: number;
 }>;
 
 /** Operator sessions: HS256 with a shared secret, or RS256/ES256 keys from a JWKS URL (or both). */
@@ -110,9 +118,24 @@ export function loadConfig(env: Env = process.env): Config {
       professional: integer(env, 'RATE_LIMIT_PROFESSIONAL', 600, 1, 1_000_000),
       enterprise: integer(env, 'RATE_LIMIT_ENTERPRISE', 3000, 1, 1_000_000),
       platform: integer(env, 'RATE_LIMIT_PLATFORM', 600, 1, 1_000_000),
+      anonymous: integer(env, 'RATE_LIMIT_ANONYMOUS', 300, 1, 1_000_000),
     },
     idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
+    trustProxy: loadTrustProxy(env),
   };
+}
+
+function loadTrustProxy(env: Env): boolean | number | string {
+  const raw = text(env, 'TRUST_PROXY');
+  if (raw === null || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^[0-9]{1,2}$/.test(raw)) return Number(raw);
+  // proxy-addr's forms, as Fastify reads them: addresses, CIDRs and its names for address ranges.
+  const entry = /^(?:[0-9a-fA-F.:]+(?:\/[0-9]{1,3})?|loopback|linklocal|uniquelocal)$/;
+  if (!raw.split(',').every((part) => entry.test(part.trim()))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a comma-separated list of proxy addresses, CIDRs, loopback, linklocal or uniquelocal, got "${raw}"`);
+  }
+  return raw;
 }
 
 function loadJwt(env: Env): JwtConfig {

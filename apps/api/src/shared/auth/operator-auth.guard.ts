@@ -69,8 +69,7 @@ export class OperatorKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = await this.authenticator.authenticate(request, false);
-    return this.rateLimit.canActivate(context);
+    return this.rateLimit.authenticateThenLimit(context, () => this.authenticator.authenticate(request, false));
   }
 }
 
@@ -84,7 +83,6 @@ export class OperatorKeyOrSessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = await this.authenticator.authenticate(request, true);
-    return this.rateLimit.canActivate(context);
+    return this.rateLimit.authenticateThenLimit(context, () => this.authenticator.authenticate(request, true));
   }
 }

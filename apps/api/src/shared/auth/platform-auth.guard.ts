@@ -4,7 +4,7 @@ import { Collections, PlatformKeyView } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../../infrastructure/tokens';
 import { bearerToken, unauthorized } from './credentials';
-import type { AuthenticatedRequest } from './principal';
+import type { AuthenticatedRequest, PlatformPrincipal } from './principal';
 import { RateLimitGuard } from '../http/rate-limit.guard';
 
 const PREFIX = 'oh_platform_';
@@ -22,11 +22,14 @@ export class PlatformAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    return this.rateLimit.authenticateThenLimit(context, () => this.authenticate(request));
+  }
+
+  private async authenticate(request: AuthenticatedRequest): Promise<PlatformPrincipal> {
     const token = bearerToken(request);
     if (!token || !isWellFormedSecret(PREFIX, token)) throw unauthorized();
     const key = (await this.read.get(Collections.platformKeys, hashSecret(token))) as PlatformKeyView | null;
     if (!key || key.revoked) throw unauthorized();
-    request.principal = { kind: 'platform', platformId: key.platformId, keyId: key.keyId };
-    return this.rateLimit.canActivate(context);
+    return { kind: 'platform', platformId: key.platformId, keyId: key.keyId };
   }
 }

@@ -1,7 +1,9 @@
-import type { ErrorCode } from '@onehazel/domain';
+import type { HttpErrorCode } from './edge-error';
 
 /** The one mapping of error codes to HTTP statuses. */
-export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+export const ERROR_STATUS: Readonly<Record<HttpErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  NESTING_TOO_DEEP: 400,
   MISSING_FIELDS: 400,
   VALIDATION_FAILED: 400,
   TEMPLATE_NOT_CONFIGURED: 400,
@@ -16,13 +18,16 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   API_KEY_NOT_FOUND: 404,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   IDEMPOTENCY_IN_FLIGHT: 409,
   KEY_SECRET_UNRECOVERABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   DATA_UNREADABLE: 500,
   CONSISTENCY_TIMEOUT: 503,

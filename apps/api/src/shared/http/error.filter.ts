@@ -1,41 +1,46 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@onehazel/domain';
+import { DomainError } from '@onehazel/domain';
 import type { Logger } from '@onehazel/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER } from '../../infrastructure/tokens';
+import { EdgeError, HttpErrorCode } from './edge-error';
 import type { ErrorBody } from './envelope';
+import { unsupportedMediaType } from './json-body';
 import { ERROR_STATUS } from './error-status';
 import { failureMessageOf } from './failure-message';
 
-type Described = { status: number; code: ErrorCode; message: string; details?: unknown };
+type Described = { status: number; code: HttpErrorCode; message: string; details?: unknown };
 
 /** Maps an HTTP status that did not come from a domain error to the closest code. */
-const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+const CODE_OF_STATUS: Readonly<Record<number, HttpErrorCode>> = {
   400: 'VALIDATION_FAILED',
   401: 'UNAUTHORIZED',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
   503: 'SERVICE_UNAVAILABLE',
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
-const FASTIFY_ERRORS: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
+const FASTIFY_ERRORS: Readonly<Record<string, { code: HttpErrorCode; message: string }>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is empty but declared as JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_JSON', message: 'The request body does not match its length' },
 };
 
 export function describeError(error: unknown): Described {
-  if (error instanceof DomainError) {
+  if (error instanceof DomainError || error instanceof EdgeError) {
     return { status: ERROR_STATUS[error.code], code: error.code, message: error.message, details: error.details };
   }
   const fastifyCode = (error as { code?: unknown })?.code;
+  if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || (error instanceof HttpException && error.getStatus() === 415)) {
+    return describeError(unsupportedMediaType());
+  }
   if (typeof fastifyCode === 'string' && FASTIFY_ERRORS[fastifyCode]) {
     const known = FASTIFY_ERRORS[fastifyCode]!;
     return { status: ERROR_STATUS[known.code], ...known };

@@ -6,13 +6,14 @@ import {
   ThrottlerGuard,
   ThrottlerLimitDetail,
   ThrottlerModuleOptions,
+  ThrottlerRequest,
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { DomainError } from '@onehazel/domain';
 import type { RequestStore } from '@onehazel/request-store';
 import type { Config } from '@onehazel/runtime';
 import type { FastifyReply } from 'fastify';
-import type { AuthenticatedRequest } from '../auth/principal';
+import type { AuthenticatedRequest, Principal } from '../auth/principal';
 import { CONFIG } from '../../infrastructure/tokens';
 
 /** @nestjs/throttler's storage on the request store, so that every instance counts the same window. */
@@ -31,17 +32,29 @@ export class SharedThrottlerStorage implements ThrottlerStorage {
   }
 }
 
-/** The limit of the authenticated caller: its operator's plan, or the platform limit. */
+/** The limit of the caller: its operator's plan, the platform limit, or the one for callers without a valid credential. */
 export function limitFor(context: ExecutionContext, limits: Config['rateLimits']): number {
   const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal || principal.kind === 'platform') return limits.platform;
+  if (!principal) return limits.anonymous;
+  if (principal.kind === 'platform') return limits.platform;
   return limits[principal.plan];
 }
 
 /**
- * Rate limits per key (per session for JWT callers), counted in the shared request store:
- * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` on every answer, and 429 RATE_LIMITED
- * with `Retry-After` past the limit. Called by the authentication guards, once the caller is known.
+ * The IETF fields (draft-ietf-httpapi-ratelimit-headers): `RateLimit-Policy: "default";q=<quota>;w=<window s>`
+ * and `RateLimit: "default";r=<remaining>;t=<seconds to reset>`.
+ */
+function setStructuredFields(reply: FastifyReply, quota: number, windowSeconds: number, remaining: number, reset: number): void {
+  void reply.header('RateLimit-Policy', `"default";q=${quota};w=${windowSeconds}`);
+  void reply.header('RateLimit', `"default";r=${remaining};t=${reset}`);
+}
+
+/**
+ * Rate limits per key (per session for JWT callers), and per client address for requests without a
+ * valid credential, counted in the shared request store: `RateLimit-Limit`, `RateLimit-Remaining`,
+ * `RateLimit-Reset` and the IETF `RateLimit`, `RateLimit-Policy` on every answer, and 429 RATE_LIMITED
+ * with `Retry-After` past the limit. Called by the authentication guards, once the caller is known or
+ * has failed to authenticate.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -56,9 +69,42 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  /**
+   * Runs `authenticate`; a request it refuses is counted against its client address first, so that
+   * guessing credentials is limited too (429 past the limit, else the refusal itself).
+   */
+  async authenticateThenLimit(context: ExecutionContext, authenticate: () => Promise<Principal>): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    try {
+      request.principal = await authenticate();
+    } catch (refused) {
+      // Only a refusal counts: a store that failed says nothing about the caller.
+      if (!(refused instanceof DomainError && refused.code === 'UNAUTHORIZED')) throw refused;
+      request.principal = undefined;
+      await this.canActivate(context);
+      throw refused;
+    }
+    return this.canActivate(context);
+  }
+
+  protected override async handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
+    const allowed = await super.handleRequest(requestProps);
+    // The throttler has just set the older triple; the structured fields repeat its figures.
+    const reply = requestProps.context.switchToHttp().getResponse<FastifyReply>();
+    const remaining = Number(reply.getHeader('RateLimit-Remaining'));
+    const reset = Number(reply.getHeader('RateLimit-Reset'));
+    setStructuredFields(reply, requestProps.limit, this.windowSeconds(), remaining, reset);
+    return allowed;
+  }
+
+  private windowSeconds(): number {
+    return Math.round(this.config.rateLimits.windowMs / 1000);
+  }
+
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const principal = (request as unknown as AuthenticatedRequest).principal;
-    if (!principal) return 'anonymous';
+    // request.ip follows TRUST_PROXY: X-Forwarded-For counts only from a trusted proxy.
+    if (!principal) return `address:${(request as unknown as AuthenticatedRequest).ip}`;
     if (principal.kind === 'platform') return `platform-key:${principal.keyId}`;
     return principal.via === 'key' ? `key:${principal.keyId}` : `session:${principal.operatorId}:${principal.subject}`;
   }
@@ -73,6 +119,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     void reply.header('RateLimit-Limit', detail.limit);
     void reply.header('RateLimit-Remaining', 0);
     void reply.header('RateLimit-Reset', detail.timeToExpire);
-    throw new DomainError('RATE_LIMITED', `Rate limit exceeded: ${detail.limit} requests per ${Math.round(this.config.rateLimits.windowMs / 1000)} s; retry after ${detail.timeToBlockExpire} s`);
+    setStructuredFields(reply, detail.limit, this.windowSeconds(), 0, detail.timeToExpire);
+    throw new DomainError('RATE_LIMITED', `Rate limit exceeded: ${detail.limit} requests per ${this.windowSeconds()} s; retry after ${detail.timeToBlockExpire} s`);
   }
 }

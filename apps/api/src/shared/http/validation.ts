@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '@onehazel/domain';
 
 export type FieldProblem = { field: string; problems: string[] };
@@ -11,9 +11,29 @@ function flatten(errors: readonly ValidationError[], parent = ''): FieldProblem[
   });
 }
 
+/**
+ * Every body is a JSON object: `null`, a number, a string or an array is refused here, where Nest's pipe
+ * would have read `null` as `{}`. No body at all (undefined) stays an empty one, for the optional bodies.
+ */
+class ObjectBodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new DomainError('VALIDATION_FAILED', 'The request body must be a JSON object', [
+        { field: 'body', problems: ['body must be a JSON object'] },
+      ]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/** Decimal digits only: `Number()` would also read `1e2`, `0x10`, ` 7` and `` as numbers. */
+export function decimalInteger({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value;
+}
+
 /** class-validator for fixed bodies and queries: unknown fields rejected, each field's problems in details. */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ObjectBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
