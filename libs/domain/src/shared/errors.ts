@@ -28,6 +28,12 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'CONSISTENCY_TIMEOUT',
   'SERVICE_UNAVAILABLE',
+  // Answered by the HTTP edge itself (malformed HTTP, before any rule of the domain).
+  'BAD_REQUEST',
+  'REQUEST_TIMEOUT',
+  'NESTING_TOO_DEEP',
+  'URI_TOO_LONG',
+  'HEADERS_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

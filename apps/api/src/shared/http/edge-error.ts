@@ -5,18 +5,11 @@ import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_STATUS } from './error-status';
 
-/**
- * Codes only the HTTP edge answers with (malformed HTTP, not a rule of the domain). They belong in the
- * domain's closed list (libs/domain ERROR_CODES); until they are there, they are listed here, beside it.
- */
-export const EDGE_ERROR_CODES = ['BAD_REQUEST', 'REQUEST_TIMEOUT', 'NESTING_TOO_DEEP', 'URI_TOO_LONG', 'HEADERS_TOO_LARGE'] as const;
-export type EdgeErrorCode = (typeof EDGE_ERROR_CODES)[number];
-export type HttpErrorCode = ErrorCode | EdgeErrorCode;
 
 /** An answer of the HTTP edge itself, written in the envelope by the error filter like any domain error. */
 export class EdgeError extends Error {
   constructor(
-    readonly code: HttpErrorCode,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -32,7 +25,7 @@ export function uriTooLong(): EdgeError {
   return new EdgeError('URI_TOO_LONG', `The request URI is longer than ${MAX_URL_LENGTH} characters`);
 }
 
-type EdgeAnswer = { code: HttpErrorCode; message: string };
+type EdgeAnswer = { code: ErrorCode; message: string };
 
 /**
  * What Node's HTTP parser refused, as an answer. A header block over the limit whose first line never

@@ -1,7 +1,7 @@
-import type { HttpErrorCode } from './edge-error';
+import type { ErrorCode } from '@onehazel/domain';
 
 /** The one mapping of error codes to HTTP statuses. */
-export const ERROR_STATUS: Readonly<Record<HttpErrorCode, number>> = {
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   NESTING_TOO_DEEP: 400,
   MISSING_FIELDS: 400,

@@ -1,18 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
-import { DomainError } from '@onehazel/domain';
+import { DomainError, ErrorCode } from '@onehazel/domain';
 import type { Logger } from '@onehazel/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER } from '../../infrastructure/tokens';
-import { EdgeError, HttpErrorCode } from './edge-error';
+import { EdgeError } from './edge-error';
 import type { ErrorBody } from './envelope';
 import { unsupportedMediaType } from './json-body';
 import { ERROR_STATUS } from './error-status';
 import { failureMessageOf } from './failure-message';
 
-type Described = { status: number; code: HttpErrorCode; message: string; details?: unknown };
+type Described = { status: number; code: ErrorCode; message: string; details?: unknown };
 
 /** Maps an HTTP status that did not come from a domain error to the closest code. */
-const CODE_OF_STATUS: Readonly<Record<number, HttpErrorCode>> = {
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'VALIDATION_FAILED',
   401: 'UNAUTHORIZED',
   404: 'NOT_FOUND',
@@ -26,7 +26,7 @@ const CODE_OF_STATUS: Readonly<Record<number, HttpErrorCode>> = {
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
-const FASTIFY_ERRORS: Readonly<Record<string, { code: HttpErrorCode; message: string }>> = {
+const FASTIFY_ERRORS: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is empty but declared as JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },

@@ -1,11 +1,10 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_CODES, ErrorCode } from '@onehazel/domain';
-import { EDGE_ERROR_CODES } from './edge-error';
 import { ERROR_STATUS } from './error-status';
 
 class ErrorDetail {
-  @ApiProperty({ enum: [...ERROR_CODES, ...EDGE_ERROR_CODES] }) code!: string;
+  @ApiProperty({ enum: [...ERROR_CODES] }) code!: string;
   @ApiProperty() message!: string;
   @ApiPropertyOptional({ description: 'For VALIDATION_FAILED: [{ field, problems[] }]' }) details?: unknown;
 }
