@@ -144,7 +144,7 @@ export class MongoRequestStore implements RequestStore {
       // it in between; the next attempt reads what it made.
       if (live && existing.fingerprint === fingerprint) {
         if (existing.state === 'done') return { outcome: 'done', status: existing.status!, response: existing.response! };
-        const held = existing.state === 'in_flight' && existing.lockedUntil > now && existing.owner !== ownerGone;
+        const held = existing.state === 'in_flight' && existing.lockedUntil > now && (ownerGone === undefined || existing.owner !== ownerGone);
         if (held) return { outcome: 'in_flight', owner: existing.owner ?? '' };
         // Released, abandoned by a process that is gone, or its lock expired: the same request goes on under its commandId.
         const taken = await this.records.updateOne(sameRecord(existing), {

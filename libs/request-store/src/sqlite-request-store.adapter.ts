@@ -104,7 +104,7 @@ export class SqliteRequestStore implements RequestStore {
       const live = row && row.expires_at >= now ? row : undefined;
       if (live && live.fingerprint === fingerprint) {
         if (live.state === 'done') return { outcome: 'done', status: live.status!, response: live.response! };
-        const held = live.state === 'in_flight' && live.locked_until > now && live.owner !== ownerGone;
+        const held = live.state === 'in_flight' && live.locked_until > now && (ownerGone === undefined || live.owner !== ownerGone);
         if (held) return { outcome: 'in_flight', owner: live.owner };
         // Released, abandoned by a process that is gone, or its lock expired: the same request goes on under its commandId.
         this.statements.takeOver.run(token, owner, now + lockMs, scope, key);
@@ -117,9 +117,13 @@ export class SqliteRequestStore implements RequestStore {
     return run.immediate();
   }
 
+  /** In one IMMEDIATE transaction: two processes opening an old file at once add each column once. */
   private addMissingColumns(): void {
-    const present = new Set((this.db.pragma('table_info(idempotency)') as { name: string }[]).map((column) => column.name));
-    for (const [column, statement] of Object.entries(ADDED_COLUMNS)) if (!present.has(column)) this.db.exec(statement);
+    const add = this.db.transaction(() => {
+      const present = new Set((this.db.pragma('table_info(idempotency)') as { name: string }[]).map((column) => column.name));
+      for (const [column, statement] of Object.entries(ADDED_COLUMNS)) if (!present.has(column)) this.db.exec(statement);
+    });
+    add.immediate();
   }
 
   async complete(scope: string, key: string, token: string, status: number, response: string, subject: string | null): Promise<void> {

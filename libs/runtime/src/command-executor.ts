@@ -54,13 +54,38 @@ export class CommandExecutor {
    */
   async appendDecided<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<Appended<E>> {
     if (decided.length === 0) return { events: [], position: null, replayed: false };
+    const earlier = await this.earlierAppend<E>(stream, decided[0]!.type, context, decided.length);
+    if (earlier) return earlier;
     const ids = eventIds(context, `${stream}|${decided[0]!.type}`, `${randomUuid()}|${stream}|any`, decided.length);
-    if (context.commandId) {
-      const earlier = await this.events.readEventsById(stream, ids);
-      if (earlier.length > 0) return { events: asDecided<E>(earlier), position: earlier[earlier.length - 1]!.position, replayed: true };
-    }
     const events = toNewEvents(decided, ids, context);
     return { events: decided, position: (await this.appendResendingOnce(stream, events, 'any')).position, replayed: false };
+  }
+
+  /**
+   * What an earlier attempt of this command (same commandId) appended to the stream with `appendDecided`,
+   * its first event of type `type`; null when there was none, or the command has no commandId.
+   */
+  async earlierAppend<E extends AnyEvent>(stream: string, type: string, context: CommandContext, count = 1): Promise<Appended<E> | null> {
+    if (!context.commandId) return null;
+    const earlier = await this.events.readEventsById(stream, eventIds(context, `${stream}|${type}`, '', count));
+    if (earlier.length === 0) return null;
+    return { events: asDecided<E>(earlier), position: earlier[earlier.length - 1]!.position, replayed: true };
+  }
+
+  /**
+   * The outcome of an earlier attempt of this command (same commandId) that the stream, as read, holds;
+   * null when there was none. A handler with work to do before it decides (a key to create, fields to
+   * seal) asks first, so that a retry does none of it.
+   */
+  earlierAttempt<S, E extends AnyEvent>(
+    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>,
+    stream: string,
+    commandType: string,
+    context: CommandContext,
+    loaded: Loaded<S>,
+  ): Executed<S, E> | null {
+    if (!context.commandId) return null;
+    return replayOf(decider, loaded.recorded, (index) => eventId(context, `${stream}|${commandType}`, '', index));
   }
 
   /** The stream's current state, folded from its events (for handlers that decide in steps). */
@@ -98,9 +123,7 @@ export class CommandExecutor {
     for (let attempt = 1; ; attempt++) {
       const current = attempt === 1 && loaded ? loaded : await this.read(decider, stream);
       const { state, expected, position } = current;
-      const earlier = context.commandId
-        ? replayOf(decider, current.recorded, (index) => eventId(context, `${stream}|${command.type}`, '', index))
-        : null;
+      const earlier = this.earlierAttempt(decider, stream, command.type, context, current);
       if (earlier) return earlier;
       const decided = decider.decide(command, state);
       const newState = decided.reduce(decider.evolve, state);

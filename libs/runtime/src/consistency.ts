@@ -69,6 +69,26 @@ export class ConsistentCommands {
     return appended;
   }
 
+  /** See CommandExecutor.earlierAttempt; waits for its position as `execute` would have. */
+  async earlierAttempt<S, E extends AnyEvent>(
+    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>,
+    stream: string,
+    commandType: string,
+    context: CommandContext,
+    loaded: Loaded<S>,
+  ): Promise<Executed<S, E> | null> {
+    const earlier = this.executor.earlierAttempt(decider, stream, commandType, context, loaded);
+    if (earlier) await this.waiter.waitFor(earlier.position);
+    return earlier;
+  }
+
+  /** See CommandExecutor.earlierAppend; waits for its position as `record` would have. */
+  async earlierRecord<E extends AnyEvent>(stream: string, type: string, context: CommandContext): Promise<Appended<E> | null> {
+    const earlier = await this.executor.earlierAppend<E>(stream, type, context);
+    if (earlier) await this.waiter.waitFor(earlier.position);
+    return earlier;
+  }
+
   load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {
     return this.executor.load(decider, stream);
   }

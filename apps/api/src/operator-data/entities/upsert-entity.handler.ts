@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { commandScopedId, EntityKeyring, seal } from '@onehazel/crypto';
-import { DomainError, entityDecider, settingsDecider, settingsStream } from '@onehazel/domain';
+import { DomainError, entityDecider, EntityEvent, settingsDecider, settingsStream } from '@onehazel/domain';
 import { ConsistentCommands } from '@onehazel/runtime';
 import { KEYRING } from '../../infrastructure/tokens';
 import { EntityValidator } from '../entity-validator';
@@ -9,6 +9,13 @@ import { UpsertEntity } from './entity-commands';
 import { entityStreamOf } from './entity-stream';
 
 const ATTEMPTS = 3;
+
+/** The answer from the events recorded (this attempt's, or an earlier attempt's of the same request). */
+function answerOf(events: readonly EntityEvent[], externalId: string, entityType: string) {
+  const first = events[0]!;
+  const action = first.type === 'EntityCreated' ? 'created' : 'updated';
+  return { id: first.data.entityId as string, externalId, entityType, action } as const;
+}
 
 /**
  * Upsert by externalId (seed 001): validated against the operator's template, personal fields sealed
@@ -29,6 +36,9 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
     const stream = entityStreamOf(operatorId, externalId);
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.commands.read(entityDecider, stream);
+      // A retry of a request that got through answers what it did then, before creating or sealing anything.
+      const earlier = await this.commands.earlierAttempt(entityDecider, stream, 'UpsertEntity', context, loaded);
+      if (earlier) return answerOf(earlier.events, externalId, entityType);
       const { state } = loaded;
       const live = state.status === 'live';
       const entityId = live ? state.entityId : commandScopedId(context.commandId, 'ent_');
@@ -42,15 +52,14 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntity> {
       );
       for (const field of piiFields) sealed[field] = seal(key, { operatorId, entityId, field }, data[field]);
       try {
-        const { events } = await this.commands.execute(
+        const { events: decided } = await this.commands.execute(
           entityDecider,
           stream,
           { type: 'UpsertEntity', entityId, operatorId, externalId, entityType, data: sealed, piiFields, keyId: key.keyId, at: context.at },
           context,
           { timeoutDetails: { entityId }, loaded },
         );
-        const action = events[0]!.type === 'EntityCreated' ? 'created' : 'updated';
-        return { id: entityId, externalId, entityType, action } as const;
+        return answerOf(decided, externalId, entityType);
       } catch (error) {
         // Another request created (or erased) this externalId's entity meanwhile: seal again for it.
         if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || attempt >= ATTEMPTS) throw error;
