@@ -22,11 +22,16 @@ describe('master key rotation', () => {
       let t = await startTestApp({ MASTER_KEY: oldKey }, dir);
       const { key } = await operatorWithKey(t);
       await call(t.url, 'PUT', '/operator-data-api/settings', { key, body: { template: 'igaming' } });
-      expect((await call(t.url, 'POST', '/operator-data-api/entities', { key, body: JAMES })).status).toBe(201);
+      const headers = { 'idempotency-key': 'before-the-rotation' };
+      const created = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: JAMES, headers });
+      expect(created.status).toBe(201);
       await t.close();
 
       t = await startTestApp({ MASTER_KEY: newKey, MASTER_KEYS_PREVIOUS: oldKey, KEY_CACHE_TTL_MS: '0' }, dir);
       expect((await call(t.url, 'GET', '/operator-data-api/entities/player_rotate', { key })).body.data.data).toEqual(JAMES.data);
+      // A retry across the rotation is the same request: its answer is replayed, not 422.
+      const retried = await call(t.url, 'POST', '/operator-data-api/entities', { key, body: JAMES, headers });
+      expect([retried.status, retried.headers.get('idempotent-replayed'), retried.body]).toEqual([201, 'true', created.body]);
       await t.close();
 
       const rewrap = spawnSync(process.execPath, [cliMain, 'keys', 'rewrap'], {

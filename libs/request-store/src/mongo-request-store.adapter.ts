@@ -112,7 +112,7 @@ export class MongoRequestStore implements RequestStore {
 
   async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
     await this.ensureIndexes();
-    const { scope, key, token, fingerprint, commandId, owner, ownerGone, now, lockMs, ttlMs } = request;
+    const { scope, key, token, fingerprint, formerFingerprints = [], commandId, owner, ownerGone, now, lockMs, ttlMs } = request;
     const fresh: StoredRecord = {
       _id: recordId(scope, key),
       scope,
@@ -142,7 +142,7 @@ export class MongoRequestStore implements RequestStore {
       const live = existing.expiresAt.getTime() >= now;
       // Take-overs apply only if the record is still the one read. Losing means another instance changed
       // it in between; the next attempt reads what it made.
-      if (live && existing.fingerprint === fingerprint) {
+      if (live && (existing.fingerprint === fingerprint || formerFingerprints.includes(existing.fingerprint))) {
         if (existing.state === 'done') return { outcome: 'done', status: existing.status!, response: existing.response! };
         const held = existing.state === 'in_flight' && existing.lockedUntil > now && (ownerGone === undefined || existing.owner !== ownerGone);
         if (held) return { outcome: 'in_flight', owner: existing.owner ?? '' };

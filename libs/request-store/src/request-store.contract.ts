@@ -166,6 +166,15 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         expect(await claim({ now: t0 + 3 })).toEqual({ outcome: 'done', status: 201, response: 'mine' });
       });
 
+      it('takes a record fingerprinted under a former key for the same request, and keeps its fingerprint', async () => {
+        expect(await claim({ fingerprint: 'under-old-key' })).toEqual(claimed());
+        await store.release(scope(), 'key_1', TOKEN);
+        const rotated = { fingerprint: 'under-new-key', formerFingerprints: ['under-old-key'] };
+        expect(await claim({ ...rotated, now: t0 + 1, commandId: 'cmd_2' })).toEqual(claimed(COMMAND));
+        expect(await claim({ ...rotated, now: t0 + 2, formerFingerprints: ['other'] })).toEqual({ outcome: 'mismatch' });
+        expect(await claim({ now: t0 + 3, fingerprint: 'under-old-key' })).toEqual(inFlight());
+      });
+
       it('ignores a late completion or release by a claim that was taken over', async () => {
         await claim({ lockMs: 5_000 });
         expect(await claim({ now: t0 + 5_001, token: 'token_b' })).toEqual(claimed());

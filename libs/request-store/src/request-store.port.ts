@@ -31,6 +31,11 @@ export type ClaimRequest = Readonly<{
   ownerGone?: string;
   /** Method, path and a hash of the body: what makes two requests "the same". */
   fingerprint: string;
+  /**
+   * The same request's fingerprints as earlier keys made them (the caller's keyed hash under a master key
+   * since rotated): a record holding one of them is this request too. The record keeps its own.
+   */
+  formerFingerprints?: readonly string[];
   now: number;
   /** A claim not completed by then (its process died) may be taken over. */
   lockMs: number;

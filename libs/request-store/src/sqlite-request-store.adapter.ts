@@ -98,11 +98,11 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
-    const { scope, key, token, fingerprint, commandId, owner, ownerGone, now, lockMs, ttlMs } = request;
+    const { scope, key, token, fingerprint, formerFingerprints = [], commandId, owner, ownerGone, now, lockMs, ttlMs } = request;
     const run = this.db.transaction((): IdempotencyClaim => {
       const row = this.statements.find.get(scope, key);
       const live = row && row.expires_at >= now ? row : undefined;
-      if (live && live.fingerprint === fingerprint) {
+      if (live && (live.fingerprint === fingerprint || formerFingerprints.includes(live.fingerprint))) {
         if (live.state === 'done') return { outcome: 'done', status: live.status!, response: live.response! };
         const held = live.state === 'in_flight' && live.locked_until > now && (ownerGone === undefined || live.owner !== ownerGone);
         if (held) return { outcome: 'in_flight', owner: live.owner };

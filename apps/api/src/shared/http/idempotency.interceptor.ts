@@ -111,12 +111,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const scope = scopeOf(principal);
     const key = `${callerOf(principal)}\n${idempotencyKey}`;
-    // Keyed (HMAC), so that the stored fingerprint of a body with personal data cannot be checked against guesses.
-    const fingerprint = createHmac('sha256', (await this.dataKey(scope, this.masterKeys.current.id)).key)
-      .update(`${request.method} ${request.url.split('?')[0]}\n${canonical(request.body ?? null)}`)
-      .digest('hex');
+    // Keyed (HMAC), so that the stored fingerprint of a body with personal data cannot be checked against
+    // guesses; under every master key this server has, so that a rotation between two attempts of one
+    // request does not make them two requests.
+    const described = `${request.method} ${request.url.split('?')[0]}\n${canonical(request.body ?? null)}`;
+    const fingerprintUnder = async (masterKeyId: string) =>
+      createHmac('sha256', (await this.dataKey(scope, masterKeyId)).key).update(described).digest('hex');
+    const fingerprint = await fingerprintUnder(this.masterKeys.current.id);
+    const formerFingerprints = await Promise.all(this.masterKeys.previousIds.map(fingerprintUnder));
     const token = randomUUID();
-    const asked = { scope, key, token, fingerprint, commandId: randomUUID(), owner: this.identity.current, lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs };
+    const asked = { scope, key, token, fingerprint, formerFingerprints, commandId: randomUUID(), owner: this.identity.current, lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs };
     let claimed = await this.store.claim({ ...asked, now: Date.now() });
     if (claimed.outcome === 'in_flight' && this.identity.isGone(claimed.owner)) {
       // Its process was killed mid-request: this retry carries the request on, under the same commandId.
