@@ -143,13 +143,13 @@ describe('CommandExecutor', () => {
 
   describe('a command with a commandId (an idempotent request), attempted again after it got through', () => {
     const rename = (name: string, at: string) => ({ type: 'UpdateOperator' as const, operatorId, platformId: 'plt_a', changes: { name }, at });
-    const attempt = (id: string, commandId: string): CommandContext => ({ ...context(id), commandId });
+    const attempt = (id: string, commandId: string, retry = false): CommandContext => ({ ...context(id), commandId, retry });
 
     it('records it once and answers the first attempt\'s outcome, even after other changes', async () => {
       const first = await executor.execute(operatorDecider, stream, rename('Alpha', 't1'), attempt('req-1', 'cmd-1'));
       await executor.execute(operatorDecider, stream, rename('Beta', 't2'), context('other'));
       // The retry is decided at another time by another request: only its commandId is the same.
-      const retry = await executor.execute(operatorDecider, stream, rename('Alpha', 't3'), attempt('req-2', 'cmd-1'));
+      const retry = await executor.execute(operatorDecider, stream, rename('Alpha', 't3'), attempt('req-2', 'cmd-1', true));
 
       const events = await store.readStream(stream);
       expect(events.map((e) => [e.type, (e.data.changes as { name?: string } | undefined)?.name ?? null])).toEqual([
@@ -168,8 +168,12 @@ describe('CommandExecutor', () => {
     it('appends events decided elsewhere once, and answers what the first attempt appended', async () => {
       const activity = `activity-${operatorId}`;
       const decided = (at: string) => [{ type: 'Noted', data: { at } }];
+      const lookups = jest.spyOn(store, 'readEventsById');
       const first = await executor.appendDecided(activity, decided('t1'), attempt('req-1', 'cmd-2'));
-      const retry = await executor.appendDecided(activity, decided('t2'), attempt('req-2', 'cmd-2'));
+      // A first attempt has nothing earlier to look for: it reads nothing more than it appends.
+      expect(lookups).not.toHaveBeenCalled();
+      const retry = await executor.appendDecided(activity, decided('t2'), attempt('req-2', 'cmd-2', true));
+      expect(lookups).toHaveBeenCalledTimes(1);
       const other = await executor.appendDecided(activity, decided('t3'), attempt('req-3', 'cmd-3'));
 
       expect((await store.readStream(activity)).map((e) => e.data.at)).toEqual(['t1', 't3']);

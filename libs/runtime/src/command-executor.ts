@@ -66,7 +66,7 @@ export class CommandExecutor {
    * its first event of type `type`; null when there was none, or the command has no commandId.
    */
   async earlierAppend<E extends AnyEvent>(stream: string, type: string, context: CommandContext, count = 1): Promise<Appended<E> | null> {
-    if (!context.commandId) return null;
+    if (!context.commandId || !context.retry) return null;
     const earlier = await this.events.readEventsById(stream, eventIds(context, `${stream}|${type}`, '', count));
     if (earlier.length === 0) return null;
     return { events: asDecided<E>(earlier), position: earlier[earlier.length - 1]!.position, replayed: true };
@@ -157,7 +157,7 @@ function eventId(context: CommandContext, scope: string, fallback: string, index
 
 function toNewEvents(decided: readonly AnyEvent[], ids: readonly string[], context: CommandContext): NewEvent[] {
   // The commandId is how attempts find each other, not part of the audit trail.
-  const { commandId: _commandId, ...metadata } = context;
+  const { commandId: _commandId, retry: _retry, ...metadata } = context;
   return decided.map((event, index) => ({
     id: ids[index]!,
     type: event.type,

@@ -34,6 +34,11 @@ export type CommandContext = Readonly<{
    * recorded instead of recording it again. Not stored in event metadata.
    */
   commandId?: string;
+  /**
+   * True when an earlier attempt of the same request may have recorded something (its claim was taken
+   * over or released): only then is there anything to look for outside the stream a command reads.
+   */
+  retry?: boolean;
 }>;
 
 /**

@@ -11,7 +11,7 @@ export type OperatorPrincipal = Readonly<
 export type Principal = PlatformPrincipal | OperatorPrincipal;
 
 /** `commandId`: set by the idempotency interceptor for a request with an Idempotency-Key (see CommandContext). */
-export type AuthenticatedRequest = FastifyRequest & { principal?: Principal; commandId?: string };
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal; commandId?: string; commandRetry?: boolean };
 
 /** The authenticated caller, set by a guard. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
@@ -37,6 +37,6 @@ export const RequestContext = createParamDecorator((_: unknown, ctx: ExecutionCo
     correlationId: typeof correlation === 'string' && /^[\w.:-]{1,128}$/.test(correlation) ? correlation : request.id,
     causationId: request.id,
     at: new Date().toISOString(),
-    ...(request.commandId ? { commandId: request.commandId } : {}),
+    ...(request.commandId ? { commandId: request.commandId, retry: request.commandRetry === true } : {}),
   };
 });

@@ -90,6 +90,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap((claim) => {
         if (!claim.replay) {
           request.commandId = claim.commandId;
+          request.commandRetry = claim.retry;
           return this.run(context, next, claim.scope, claim.key, claim.token);
         }
         const reply = context.switchToHttp().getResponse<FastifyReply>();
@@ -132,9 +133,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'in_flight':
         throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
       case 'done':
-        return { scope, key, token, commandId: '', replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
+        return { scope, key, token, commandId: '', retry: false, replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
       case 'claimed':
-        return { scope, key, token, commandId: claimed.commandId, replay: null };
+        // Another commandId than the one drawn for this attempt: an earlier attempt had the key.
+        return { scope, key, token, commandId: claimed.commandId, retry: claimed.commandId !== asked.commandId, replay: null };
     }
   }
 
