@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { Runtime, startRuntime } from './infrastructure/runtime';
 import { answerClientError, answerFrameworkError, MAX_URL_LENGTH, uriTooLong } from './shared/http/edge-error';
+import { RouteMethods } from './shared/http/route-methods';
 import { ErrorFilter } from './shared/http/error.filter';
 import { registerJsonBodyParser } from './shared/http/json-body';
 import { validationPipe } from './shared/http/validation';
@@ -57,6 +58,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     bodyParser: false, // the JSON parser is registered below
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const routes = new RouteMethods();
+  routes.attach(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) throw uriTooLong();
@@ -78,7 +81,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     );
   });
   registerJsonBodyParser(fastify);
-  app.useGlobalFilters(new ErrorFilter(logger));
+  app.useGlobalFilters(new ErrorFilter(logger, routes));
   app.useGlobalPipes(validationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -53,7 +53,7 @@ describe('API keys (seed 002), errors', () => {
       expect([reply.status, reply.body.error, reply.headers.get('allow')]).toEqual([
         405,
         { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' },
-        'GET, POST, PATCH, DELETE',
+        'GET, HEAD, POST, PATCH, DELETE',
       ]);
     }
   });

@@ -106,6 +106,25 @@ describe('the HTTP edge: bounded parsing and one envelope for every answer', () 
     });
   });
 
+  describe('a path that exists, asked with a method it lacks', () => {
+    it.each([
+      ['PUT', '/health', 'GET, HEAD'],
+      ['PATCH', '/platform-api/operators', 'GET, HEAD, POST'],
+      ['POST', '/platform-api/operators/op_0123456789abcdef', 'GET, HEAD, PUT, DELETE'],
+      ['PUT', '/operator-data-api/entities/player_1/state', 'GET, HEAD'],
+    ])('answers %s %s with 405 METHOD_NOT_ALLOWED and Allow: %s', async (method, path, allow) => {
+      const reply = await call(t.url, method, path);
+      expect([reply.status, reply.body.error.code, reply.headers.get('allow'), typeof reply.body.requestId]).toEqual([405, 'METHOD_NOT_ALLOWED', allow, 'string']);
+    });
+
+    it('answers a path no route has with 404, whatever the method', async () => {
+      for (const method of ['GET', 'PUT']) {
+        const reply = await call(t.url, method, '/platform-api/operators/op_1/nothing-here');
+        expect([reply.status, reply.body.error.code, reply.headers.get('allow')]).toEqual([404, 'NOT_FOUND', null]);
+      }
+    });
+  });
+
   describe('answers of the framework and the HTTP server', () => {
     it.each([
       ['an unknown route', httpRequest('GET', '/no-such-route'), 404, 'NOT_FOUND'],

@@ -6,6 +6,7 @@ import { LOGGER } from '../../infrastructure/tokens';
 import { EdgeError } from './edge-error';
 import type { ErrorBody } from './envelope';
 import { unsupportedMediaType } from './json-body';
+import type { RouteMethods } from './route-methods';
 import { ERROR_STATUS } from './error-status';
 import { failureMessageOf } from './failure-message';
 
@@ -64,18 +65,14 @@ export function errorBody(described: Described, requestId: string): ErrorBody {
   return { success: false, error, requestId };
 }
 
-/**
- * Paths whose other methods answer 405 rather than 404 (seed 002: "Method not allowed"), with the
- * methods they allow.
- */
-const ALLOWED_METHODS: Readonly<Record<string, string>> = {
-  '/api-keys': 'GET, POST, PATCH, DELETE',
-};
-
 /** The one place that writes the failure envelope. Server errors are logged (without bodies); client errors are not. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    /** A path that exists answers a method it lacks with 405 and `Allow` (seed 002: "Method not allowed"). */
+    private readonly routes: RouteMethods | null = null,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -85,8 +82,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (described.code === 'INTERNAL_ERROR' && !(exception instanceof DomainError)) {
       described = { ...described, message: failureMessageOf(request) ?? described.message };
     }
-    const allowed = ALLOWED_METHODS[request.url.split('?')[0]!.replace(/\/+$/, '')];
-    if (allowed && exception instanceof HttpException && exception.getStatus() === 404) {
+    const notFound = exception instanceof HttpException && exception.getStatus() === 404;
+    const allowed = notFound ? this.routes?.allowedFor(request.url.split('?')[0]!) : null;
+    if (allowed) {
       described = { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' };
       void reply.header('allow', allowed);
     }
