@@ -1,11 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EventStore } from '@onehazel/event-store';
 import { createLogger, loadConfig } from '@onehazel/runtime';
+import { assertBuiltFrom } from '../../../tools/test/fresh-build';
 import { PlatformAdmin } from '../../cli/src/platform-admin';
 import { App, createApp } from '../src/app';
 
@@ -64,39 +65,11 @@ export type Server = {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-const ROOT = resolve(__dirname, '../../..');
-
-/** The newest source file under a folder (specs and tests excluded: they are not built). */
-function newestSource(dir: string): { file: string; mtimeMs: number } | null {
-  let newest: { file: string; mtimeMs: number } | null = null;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || /\.(e2e-)?spec\.ts$/.test(entry.name)) continue;
-    const file = join(entry.parentPath, entry.name);
-    if (file.includes(`${join('/', 'test', '/')}`)) continue;
-    const { mtimeMs } = statSync(file);
-    if (!newest || mtimeMs > newest.mtimeMs) newest = { file, mtimeMs };
-  }
-  return newest;
-}
-
-let built = false;
-
 /**
  * Tests that spawn the built processes run what `npm run build` made: refuse a build older than the
  * sources, which would test stale code (`npm test` builds before Jest runs).
  */
-export function assertFreshBuild(): void {
-  if (built) return;
-  if (!existsSync(apiMain)) throw new Error('this test runs the built API: run `npm run build` first (npm test does)');
-  const builtAt = statSync(apiMain).mtimeMs;
-  for (const dir of ['apps', 'libs']) {
-    const newest = newestSource(join(ROOT, dir));
-    if (newest && newest.mtimeMs > builtAt) {
-      throw new Error(`dist/ is older than ${newest.file.slice(ROOT.length + 1)}: run \`npm run build\` first (npm test does)`);
-    }
-  }
-  built = true;
-}
+export const assertFreshBuild = (): void => assertBuiltFrom(apiMain);
 
 /** Starts the built API (`npm start` without the build) on an ephemeral loopback port. */
 export function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CommandContext, operatorDecider, operatorStream, platformDecider, platformStream } from '@onehazel/domain';
 import { SqliteEventStore } from '@onehazel/event-store';
 import { allProjections, Projection, Projector } from '@onehazel/projections';
 import { SqliteReadStore } from '@onehazel/read-store';
+import { assertBuiltFrom } from '../../../tools/test/fresh-build';
 import { CommandExecutor } from '@onehazel/runtime';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -77,9 +78,8 @@ describe('projector recovery', () => {
   let clean: Awaited<ReturnType<typeof dump>>;
 
   beforeAll(async () => {
-    if (!existsSync(resolve(__dirname, '../../../dist/libs/projections/src/index.js'))) {
-      throw new Error('this suite runs the compiled projector in a child process: run `npm run build` first (npm test does)');
-    }
+    // It runs the compiled projector in a child process: never a stale one.
+    assertBuiltFrom(resolve(__dirname, '../../../dist/libs/projections/src/index.js'));
     dir = mkdtempSync(join(tmpdir(), 'oh-projector-'));
     eventsFile = join(dir, 'events.db');
     total = await seedLog(eventsFile);
