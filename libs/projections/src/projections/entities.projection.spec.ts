@@ -1,0 +1,132 @@
+import { ProjectionSpec } from '../projection.spec-helper';
+import { Collections, EntityView } from './read-models';
+
+const created = (entityId: string, externalId: string, fields: { operatorId?: string; entityType?: string; email?: string } = {}) =>
+  ({
+    type: 'EntityCreated',
+    data: {
+      entityId,
+      operatorId: fields.operatorId ?? 'op_1',
+      externalId,
+      entityType: fields.entityType ?? 'player',
+      data: { email: fields.email ?? `oh1.sealed-email-of-${entityId}`, country: 'GB' },
+      piiFields: ['email'],
+      keyId: `key-${entityId}`,
+      createdAt: `created-${entityId}`,
+    },
+  }) as const;
+const updated = (entityId: string, data: Record<string, unknown>, entityType = 'player') =>
+  ({ type: 'EntityUpdated', data: { entityId, operatorId: 'op_1', entityType, data, piiFields: Object.keys(data).filter((f) => f === 'email'), keyId: `key-${entityId}`, updatedAt: `updated-${entityId}` } }) as const;
+const erased = (entityId: string, externalId: string) =>
+  ({ type: 'EntityErased', data: { entityId, operatorId: 'op_1', externalId, erasedAt: `erased-${entityId}` } }) as const;
+
+/** Given these events, then this read model: the entities an operator lists and looks up. */
+describe('entities projection', () => {
+  let spec: ProjectionSpec;
+  const entity = async (id: string) => (await spec.get<EntityView>(Collections.entities, id))!;
+  /** What GET /entities/:externalId reads: the live entity of that externalId. */
+  const live = (externalId: string, operatorId = 'op_1') =>
+    spec.find<EntityView>(Collections.entities, { where: { operatorId, externalId, erased: false }, limit: 2 });
+  /** What GET /entities lists: the operator's live entities in creation order, maybe of one type. */
+  const listed = async (where: Record<string, string> = {}) =>
+    (await spec.find<EntityView>(Collections.entities, { where: { operatorId: 'op_1', erased: false, ...where }, orderBy: 'createdPosition', limit: 100 })).map((e) => e.id);
+
+  beforeEach(async () => {
+    spec = await ProjectionSpec.start();
+  });
+
+  it('projects a created entity with its personal fields as the envelopes it was given', async () => {
+    await spec.given(created('ent_1', 'player_1'));
+    expect(await entity('ent_1')).toEqual({
+      id: 'ent_1',
+      operatorId: 'op_1',
+      externalId: 'player_1',
+      entityType: 'player',
+      data: { email: 'oh1.sealed-email-of-ent_1', country: 'GB' },
+      piiFields: ['email'],
+      erased: false,
+      createdAt: 'created-ent_1',
+      updatedAt: 'created-ent_1',
+      erasedAt: null,
+      createdPosition: expect.any(String),
+    });
+    expect((await live('player_1')).map((e) => e.id)).toEqual(['ent_1']);
+  });
+
+  it('replaces data, type and personal fields on update, keeping the creation', async () => {
+    await spec.given(created('ent_1', 'player_1'), updated('ent_1', { country: 'FR' }, 'vip'));
+    expect(await entity('ent_1')).toMatchObject({
+      entityType: 'vip',
+      data: { country: 'FR' },
+      piiFields: [],
+      createdAt: 'created-ent_1',
+      updatedAt: 'updated-ent_1',
+    });
+    expect(await listed({ entityType: 'player' })).toEqual([]);
+    expect(await listed({ entityType: 'vip' })).toEqual(['ent_1']);
+  });
+
+  it('lists an operator’s live entities in creation order, whatever their ids, by type or not', async () => {
+    await spec.given(
+      created('ent_c', 'player_c'),
+      created('ent_a', 'game_a', { entityType: 'game' }),
+      created('ent_x', 'player_x', { operatorId: 'op_2' }),
+      created('ent_b', 'player_b'),
+      created('ent_d', 'player_d'),
+      erased('ent_d', 'player_d'),
+    );
+    expect(await listed()).toEqual(['ent_c', 'ent_a', 'ent_b']);
+    expect(await listed({ entityType: 'player' })).toEqual(['ent_c', 'ent_b']);
+    // Creation order holds across batches too, and positions past 9 sort as numbers, not as text.
+    for (let i = 0; i < 10; i++) await spec.given(created(`ent_${9 - i}`, `later_${i}`));
+    expect((await listed()).slice(3)).toEqual(['ent_9', 'ent_8', 'ent_7', 'ent_6', 'ent_5', 'ent_4', 'ent_3', 'ent_2', 'ent_1', 'ent_0']);
+  });
+
+  it('turns an erased entity into a deletion marker with no personal data, hidden from lookups and lists', async () => {
+    await spec.given(created('ent_1', 'player_1', { email: 'oh1.sealed-secret' }), created('ent_2', 'player_2'));
+    await spec.given(erased('ent_1', 'player_1'));
+    expect(await entity('ent_1')).toEqual({
+      id: 'ent_1',
+      operatorId: 'op_1',
+      externalId: 'player_1',
+      entityType: 'player',
+      data: {},
+      piiFields: [],
+      erased: true,
+      createdAt: 'created-ent_1',
+      updatedAt: 'erased-ent_1',
+      erasedAt: 'erased-ent_1',
+      createdPosition: expect.any(String),
+    });
+    expect(JSON.stringify(await entity('ent_1'))).not.toContain('sealed-secret');
+    expect(await live('player_1')).toEqual([]);
+    expect(await listed()).toEqual(['ent_2']);
+  });
+
+  it('ignores an update that reaches an erased entity: the marker stays a marker', async () => {
+    await spec.given(created('ent_1', 'player_1'), erased('ent_1', 'player_1'), updated('ent_1', { email: 'oh1.sealed-late' }));
+    expect(await entity('ent_1')).toMatchObject({ erased: true, data: {}, piiFields: [], updatedAt: 'erased-ent_1' });
+  });
+
+  it('erases an entity created and updated in the same batch as its erasure', async () => {
+    await spec.givenOneBatch(created('ent_1', 'player_1'), updated('ent_1', { email: 'oh1.sealed-new' }), erased('ent_1', 'player_1'));
+    expect(await entity('ent_1')).toMatchObject({ erased: true, data: {}, piiFields: [] });
+  });
+
+  it('finds a new entity under an externalId whose earlier entity was erased, the old one still a marker', async () => {
+    await spec.given(created('ent_1', 'player_1'), erased('ent_1', 'player_1'), created('ent_2', 'player_1'));
+    expect((await live('player_1')).map((e) => e.id)).toEqual(['ent_2']);
+    expect(await entity('ent_1')).toMatchObject({ erased: true });
+    expect(await live('player_1', 'op_2')).toEqual([]);
+  });
+
+  it('ends a rebuild from the log the same way: the erased entity is still erased', async () => {
+    const log = await spec.given(created('ent_1', 'player_1'), updated('ent_1', { email: 'oh1.sealed-x' }), erased('ent_1', 'player_1'), created('ent_2', 'player_2'));
+    const before = await spec.find(Collections.entities, { limit: 100 });
+    await spec.store.reset('main', [Collections.entities]);
+    expect(await spec.find(Collections.entities, { limit: 100 })).toEqual([]);
+    await spec.batch(log, null);
+    expect(await spec.find(Collections.entities, { limit: 100 })).toEqual(before);
+    expect(await entity('ent_1')).toMatchObject({ erased: true, data: {} });
+  });
+});

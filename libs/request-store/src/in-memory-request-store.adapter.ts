@@ -1,0 +1,142 @@
+import type { ClaimRequest, IdempotencyClaim, RequestStore, WindowCount } from './request-store.port';
+
+type RateWindow = { hits: number; expiresAt: number };
+
+type IdempotencyRecord = Readonly<{
+  fingerprint: string;
+  token: string;
+  state: 'in_flight' | 'done' | 'released';
+  status: number | null;
+  response: string | null;
+  subject: string | null;
+  commandId: string;
+  owner: string;
+  lockedUntil: number;
+  expiresAt: number;
+}>;
+
+/** The inner Map of `key` in `outer`, made on first use. */
+function inner<K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> {
+  let found = outer.get(key);
+  if (!found) {
+    found = new Map();
+    outer.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The request store in memory, for handler specs: the same port and contract as the SQLite request store,
+ * decision for decision (the same claim, take-over, completion, release, purge and sweep rules). Windows
+ * by bucket then window start, records by scope then key: nested Maps, so no two names can be joined
+ * alike. Times are the caller's (`now`); nothing expires by itself, only `claim` (which ignores an expired
+ * record) and `sweep` (which deletes it) look at them. No timers.
+ *
+ * Every operation runs to completion in one turn of the event loop: concurrent claims and hits are
+ * serialised as the SQLite adapter's transactions are.
+ */
+export class InMemoryRequestStore implements RequestStore {
+  private readonly windows = new Map<string, Map<number, RateWindow>>();
+  private readonly records = new Map<string, Map<string, IdempotencyRecord>>();
+  private closed = false;
+
+  async hit(bucket: string, windowMs: number, now: number): Promise<WindowCount> {
+    this.assertOpen();
+    const start = Math.floor(now / windowMs) * windowMs;
+    const windows = inner(this.windows, bucket);
+    const window = windows.get(start) ?? { hits: 0, expiresAt: start + windowMs };
+    window.hits += 1;
+    windows.set(start, window);
+    return { hits: window.hits, resetAt: start + windowMs };
+  }
+
+  async claim(request: ClaimRequest): Promise<IdempotencyClaim> {
+    this.assertOpen();
+    const { scope, key, token, fingerprint, formerFingerprints = [], commandId, owner, ownerGone, now, lockMs, ttlMs } = request;
+    const records = inner(this.records, scope);
+    const record = records.get(key);
+    const live = record && record.expiresAt >= now ? record : undefined;
+    if (live && (live.fingerprint === fingerprint || formerFingerprints.includes(live.fingerprint))) {
+      if (live.state === 'done') return { outcome: 'done', status: live.status!, response: live.response! };
+      const held = live.state === 'in_flight' && live.lockedUntil > now && (ownerGone === undefined || live.owner !== ownerGone);
+      if (held) return { outcome: 'in_flight', owner: live.owner };
+      // Released, abandoned by a process that is gone, or its lock expired: the same request goes on under
+      // its commandId, and the record keeps its fingerprint and expiry.
+      records.set(key, { ...live, token, state: 'in_flight', owner, lockedUntil: now + lockMs });
+      return { outcome: 'claimed', commandId: live.commandId };
+    }
+    if (live && live.state !== 'released') return { outcome: 'mismatch' };
+    records.set(key, {
+      fingerprint,
+      token,
+      state: 'in_flight',
+      status: null,
+      response: null,
+      subject: null,
+      commandId,
+      owner,
+      lockedUntil: now + lockMs,
+      expiresAt: now + ttlMs,
+    });
+    return { outcome: 'claimed', commandId };
+  }
+
+  async complete(scope: string, key: string, token: string, status: number, response: string, subject: string | null): Promise<void> {
+    this.assertOpen();
+    const records = this.records.get(scope);
+    const record = records?.get(key);
+    if (records && record?.token === token && record.state === 'in_flight') {
+      records.set(key, { ...record, state: 'done', status, response, subject });
+    }
+  }
+
+  async release(scope: string, key: string, token: string): Promise<void> {
+    this.assertOpen();
+    const records = this.records.get(scope);
+    const record = records?.get(key);
+    if (records && record?.token === token && record.state === 'in_flight') records.set(key, { ...record, state: 'released' });
+  }
+
+  async purgeSubject(scope: string, subject: string): Promise<number> {
+    this.assertOpen();
+    const records = this.records.get(scope);
+    if (!records) return 0;
+    let purged = 0;
+    for (const [key, record] of records) {
+      if (record.subject === subject) {
+        records.delete(key);
+        purged += 1;
+      }
+    }
+    return purged;
+  }
+
+  async sweep(now: number): Promise<number> {
+    this.assertOpen();
+    let swept = 0;
+    for (const outer of [this.records, this.windows] as Map<string, Map<unknown, { expiresAt: number }>>[]) {
+      for (const [name, entries] of outer) {
+        for (const [key, entry] of entries) {
+          if (entry.expiresAt < now) {
+            entries.delete(key);
+            swept += 1;
+          }
+        }
+        if (entries.size === 0) outer.delete(name);
+      }
+    }
+    return swept;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the in-memory request store is closed');
+  }
+}
