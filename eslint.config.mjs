@@ -23,6 +23,32 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN.md §6: personal data is sealed and opened in one place (apps/api/src/personal-data), never elsewhere in the apps.
+    files: ['apps/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['apps/api/src/personal-data/**', 'apps/api/src/infrastructure/**', 'apps/**/test/**', 'apps/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@onehazel/crypto',
+              importNames: ['seal', 'open', 'isEnvelope', 'envelopeKey', 'EntityKeyring', 'deriveOperatorKek', 'MasterKeys'],
+              message: 'personal data is sealed and opened only by PersonalDataCipher (apps/api/src/personal-data)',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/infrastructure/tokens'],
+              importNames: ['KEYRING', 'MASTER_KEYS'],
+              message: 'the keyring and the master keys are the PersonalDataCipher’s alone',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -5,7 +5,7 @@
  *   - The first call sets a tenant up as a user would (a few requests through the app, injected without
  *     a socket): a platform registered as the CLI does, OPERATORS operators (so that a page of
  *     GET /platform-api/operators is full), the first with KEYS API keys and the igaming template.
- *   - Then players are upserted with UpsertEntity on the CommandBus, CONCURRENCY in flight: validation,
+ *   - Then players are upserted with UpsertEntityCommand on the CommandBus, CONCURRENCY in flight: validation,
  *     a new data key, sealed personal fields, an append, and the read-your-writes wait of every command,
  *     so everything is projected when seedProduct returns.
  */
@@ -14,8 +14,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { CommandContext } from '@onehazel/domain';
 import { createLogger, loadConfig } from '@onehazel/runtime';
 import { App, createApp } from '../apps/api/src/app';
-import { UpsertEntity } from '../apps/api/src/operator-data/entities/entity-commands';
-import { PlatformAdmin } from '../apps/cli/src/platform-admin';
+import { UpsertEntityCommand } from '../apps/api/src/entities/commands/upsert-entity/upsert-entity.command';
 import { player, playerId } from './players';
 
 export type ProductTenant = Readonly<{ platformKey: string; operatorId: string; operatorKey: string; keyId: string }>;
@@ -51,7 +50,7 @@ async function request(app: App, method: 'GET' | 'POST' | 'PUT', url: string, ke
 }
 
 async function createTenant(app: App): Promise<ProductTenant> {
-  const platform = await new PlatformAdmin(app.runtime.stores, app.runtime.projector).register('Bench Platform');
+  const platform = await app.runtime.admin.register('Bench Platform');
   let main: ProductTenant | null = null;
   for (let i = 0; i < OPERATORS; i++) {
     const created = await request(app, 'POST', '/platform-api/operators', platform.key, {
@@ -96,7 +95,7 @@ export async function seedProduct(options: SeedProductOptions): Promise<SeedProd
     const worker = async (): Promise<void> => {
       while (next < options.to) {
         const i = next++;
-        await bus.execute(new UpsertEntity(tenant.operatorId, 'player', playerId(i), player(i), contextOf(tenant, i)));
+        await bus.execute(new UpsertEntityCommand(tenant.operatorId, 'player', playerId(i), player(i), contextOf(tenant, i)));
         if (++done % 100 === 0) options.onProgress?.(done);
       }
     };

@@ -1,21 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { HealthHttpController } from './health/health.http.controller';
-import { MetricsHttpController } from './metrics/metrics.http.controller';
+import type { Runtime } from '@onehazel/runtime';
+import { ActivityModule } from './activity/activity.module';
+import { AuthModule } from './auth/auth.module';
+import { EntitiesModule } from './entities/entities.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
-import type { Runtime } from './infrastructure/runtime';
-import { OperatorsModule } from './operators/operators.module';
 import { KeysModule } from './keys/keys.module';
-import { OperatorDataModule } from './operator-data/operator-data.module';
-import { AuthModule } from './shared/auth/auth.module';
+import type { Metrics } from './operations/metrics';
+import { OperationsModule } from './operations/operations.module';
+import { OperatorsModule } from './operators/operators.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
+import { SettingsModule } from './settings/settings.module';
+
+/** Cross-cutting modules first, then one module per feature. */
+const crossCutting = [AuthModule, PersonalDataModule, OperationsModule];
+const features = [OperatorsModule, KeysModule, SettingsModule, EntitiesModule, ActivityModule];
 
 @Module({})
 export class AppModule {
-  static forRuntime(runtime: Runtime): DynamicModule {
+  static forRuntime(runtime: Runtime, metrics: Metrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRuntime(runtime), AuthModule, OperatorsModule, KeysModule, OperatorDataModule],
-      controllers: [HealthHttpController, MetricsHttpController],
+      imports: [CqrsModule.forRoot(), InfrastructureModule.forRuntime(runtime, metrics), ...crossCutting, ...features],
     };
   }
 }

@@ -3,16 +3,16 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Config, Logger } from '@onehazel/runtime';
+import { Config, Logger, openRuntime, Runtime } from '@onehazel/runtime';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
-import { Runtime, startRuntime } from './infrastructure/runtime';
-import { answerClientError, answerFrameworkError, MAX_URL_LENGTH, uriTooLong } from './shared/http/edge-error';
-import { RouteMethods } from './shared/http/route-methods';
-import { ErrorFilter } from './shared/http/error.filter';
-import { registerJsonBodyParser } from './shared/http/json-body';
-import { validationPipe } from './shared/http/validation';
+import { Metrics } from './operations/metrics';
+import { answerClientError, answerFrameworkError, MAX_URL_LENGTH, uriTooLong } from './http/edge-error';
+import { RouteMethods } from './http/route-methods';
+import { ErrorFilter } from './http/error.filter';
+import { registerJsonBodyParser } from './http/json-body';
+import { validationPipe } from './http/validation';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /**
@@ -35,11 +35,12 @@ class JsonNestLogger implements LoggerService {
   }
 }
 
-export type App = Readonly<{ app: NestFastifyApplication; runtime: Runtime; close(): Promise<void> }>;
+export type App = Readonly<{ app: NestFastifyApplication; runtime: Runtime; metrics: Metrics; close(): Promise<void> }>;
 
 /** Builds the API on the configured backends (not yet listening). */
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const runtime = await startRuntime(config, logger);
+  const runtime = await openRuntime(config, logger, { role: 'api' });
+  const metrics = new Metrics(runtime.projector);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -52,7 +53,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, metrics), adapter, {
     logger: new JsonNestLogger(logger),
     bufferLogs: false,
     bodyParser: false, // the JSON parser is registered below
@@ -65,7 +66,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) throw uriTooLong();
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    runtime.metrics.httpDuration
+    metrics.httpDuration
       .labels(request.method, request.routeOptions?.url ?? 'unmatched', String(reply.statusCode))
       .observe(reply.elapsedTime / 1000);
     logger.info(
@@ -100,6 +101,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   return {
     app,
     runtime,
+    metrics,
     async close() {
       await app.close();
       await runtime.close();

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EventStore } from '@onehazel/event-store';
-import { createLogger, loadConfig } from '@onehazel/runtime';
+import { createLogger, loadConfig, PlatformAdmin } from '@onehazel/runtime';
 import { assertBuiltFrom } from '../../../tools/test/fresh-build';
-import { PlatformAdmin } from '../../cli/src/platform-admin';
 import { App, createApp } from '../src/app';
 
 export type TestApp = Readonly<{
@@ -37,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, dataDir?: s
   await app.app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.app.getHttpServer().address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
-  const admin = new PlatformAdmin(app.runtime.stores, app.runtime.projector);
+  const admin = app.runtime.admin;
   return {
     url: `http://127.0.0.1:${address.port}`,
     dataDir: dir,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { IdempotencyInterceptor } from '../src/shared/http/idempotency.interceptor';
+import { IdempotencyInterceptor } from '../src/http/idempotency.interceptor';
 import { call, gateAppends, igamingOperator, operatorWithKey, startTestApp, TestApp } from './harness';
 
 const player = (externalId: string, email = 'idem@example.com') => ({

@@ -5,7 +5,7 @@ import { createWriteProgram as keyStoreWrites } from '../../../libs/key-store/sr
 import { createWriteProgram as readStoreWrites, toWire } from '../../../libs/read-store/src/sqlite-read-store.program';
 import { DocumentChange, SqliteReadStore } from '@onehazel/read-store';
 import { allProjections } from '@onehazel/projections';
-import { LastUsedRecorder } from '../src/shared/auth/last-used';
+import { LastUsedRecorder } from '../src/auth/last-used';
 import { call, igamingOperator, operatorInput, startTestApp, TestApp } from './harness';
 
 /**

@@ -1,24 +1,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { DomainError } from '@onehazel/domain';
-import { allProjections, Projector } from '@onehazel/projections';
-import { EntityKeyring } from '@onehazel/crypto';
-import { createLogger, loadConfig, loadMasterKeys, openStores, Stores } from '@onehazel/runtime';
-import { PlatformAdmin } from './platform-admin';
+import { createLogger, loadConfig, openRuntime, Runtime } from '@onehazel/runtime';
 
-type Session = { stores: Stores; projector: Projector; admin: PlatformAdmin };
-
-/** Opens the configured stores (the same DATA_DIR or URLs as the server) for one command. */
-async function withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
+/** Opens the runtime on the configured stores (the same DATA_DIR or URLs as the server) for one command. */
+async function withSession<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const stores = await openStores(config);
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
-  const projector = new Projector(stores.events, stores.read, allProjections, { logger });
+  const runtime = await openRuntime(config, logger, { role: 'cli' });
   try {
-    await projector.init();
-    return await work({ stores, projector, admin: new PlatformAdmin(stores, projector) });
+    return await work(runtime);
   } finally {
-    await stores.close();
+    await runtime.close();
   }
 }
 
@@ -101,17 +94,9 @@ function program(): Command {
     .command('rewrap')
     .description('re-wrap every data key under the current MASTER_KEY (after a rotation: old key in MASTER_KEYS_PREVIOUS)')
     .action(async () => {
-      const config = loadConfig();
-      const stores = await openStores(config);
-      try {
-        const logger = createLogger('warn', process.stderr);
-        const keyring = await EntityKeyring.create({ store: stores.keys, masterKeys: loadMasterKeys(config, logger), cacheTtlMs: 0 });
-        const count = await keyring.rewrapAll((done) => process.stderr.write(`\rre-wrapped ${done} keys`));
-        process.stderr.write('\n');
-        out(`Re-wrapped ${count} data keys under the current master key; the previous master keys can now be retired`);
-      } finally {
-        await stores.close();
-      }
+      const count = await withSession(({ keyring }) => keyring.rewrapAll((done) => process.stderr.write(`\rre-wrapped ${done} keys`)));
+      process.stderr.write('\n');
+      out(`Re-wrapped ${count} data keys under the current master key; the previous master keys can now be retired`);
     });
 
   const projections = cli.command('projections').description('read models');

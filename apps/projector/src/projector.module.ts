@@ -1,52 +1,41 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { formatPosition } from '@onehazel/event-store';
-import { allProjections, Projector } from '@onehazel/projections';
-import { Config, createLogger, loadConfig, Logger, openStores, Stores } from '@onehazel/runtime';
+import { createLogger, loadConfig, openRuntime, Runtime } from '@onehazel/runtime';
 
-const CONFIG = Symbol('CONFIG');
-const LOGGER = Symbol('LOGGER');
-const STORES = Symbol('STORES');
+const RUNTIME = Symbol('RUNTIME');
 const PROGRESS_LOG_INTERVAL_MS = 10_000;
 
-/** Starts the projector when the application boots and stops it, then the stores, on shutdown. */
+/** Logs the projector's progress while the application runs, and closes the runtime on shutdown. */
 @Injectable()
 export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(
-    private readonly projector: Projector,
-    @Inject(STORES) private readonly stores: Stores,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.projector.init();
+  onApplicationBootstrap(): void {
+    const { projector, logger, stores } = this.runtime;
     let lastLog = 0;
-    this.projector.onCommitted((position) => {
+    projector.onCommitted((position) => {
       if (Date.now() - lastLog < PROGRESS_LOG_INTERVAL_MS) return;
       lastLog = Date.now();
-      this.logger.info({ position: formatPosition(position) }, 'projector progress');
+      logger.info({ position: formatPosition(position) }, 'projector progress');
     });
-    this.projector.start();
-    this.logger.info({ events: this.stores.description.events, read: this.stores.description.read }, 'projector started');
+    logger.info({ events: stores.description.events, read: stores.description.read }, 'projector started');
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    this.logger.info({ signal }, 'projector stopping');
-    await this.projector.stop();
-    await this.stores.close();
+    this.runtime.logger.info({ signal }, 'projector stopping');
+    await this.runtime.close();
   }
 }
 
-/** The projector as its own NestJS standalone application (the production layout). */
+/** The projector as its own NestJS standalone application (the production layout), on the composition root. */
 @Module({
   providers: [
-    { provide: CONFIG, useFactory: (): Config => loadConfig() },
-    { provide: LOGGER, useFactory: (config: Config): Logger => createLogger(config.logLevel), inject: [CONFIG] },
-    { provide: STORES, useFactory: (config: Config): Promise<Stores> => openStores(config), inject: [CONFIG] },
     {
-      provide: Projector,
-      useFactory: (stores: Stores, logger: Logger): Projector =>
-        new Projector(stores.events, stores.read, allProjections, { logger }),
-      inject: [STORES, LOGGER],
+      provide: RUNTIME,
+      useFactory: (): Promise<Runtime> => {
+        const config = loadConfig();
+        return openRuntime(config, createLogger(config.logLevel), { role: 'projector' });
+      },
     },
     ProjectorRunner,
   ],

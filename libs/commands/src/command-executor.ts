@@ -118,6 +118,11 @@ export class CommandExecutor {
     context: CommandContext,
     /** The stream as the caller just read it: the first attempt decides on it instead of reading again. */
     loaded?: Loaded<S>,
+    /**
+     * How many times to decide before CONFLICT. A handler with its own retry loop (work to redo before
+     * deciding again, such as sealing for another entity) passes 1: one loop, one read per attempt.
+     */
+    attempts = ATTEMPTS,
   ): Promise<Executed<S, E>> {
     const executionId = randomUuid();
     for (let attempt = 1; ; attempt++) {
@@ -135,7 +140,7 @@ export class CommandExecutor {
         return { events: decided, state: newState, position: result.position, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= ATTEMPTS) {
+        if (attempt >= attempts) {
           throw new DomainError('CONFLICT', 'The resource was changed by concurrent requests; retry the request');
         }
       }

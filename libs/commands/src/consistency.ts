@@ -102,9 +102,9 @@ export class ConsistentCommands {
     stream: string,
     command: C,
     context: CommandContext,
-    options: Readonly<{ timeoutDetails?: Record<string, unknown>; loaded?: Loaded<S> }> = {},
+    options: Readonly<{ timeoutDetails?: Record<string, unknown>; loaded?: Loaded<S>; attempts?: number }> = {},
   ): Promise<Executed<S, E>> {
-    const executed = await this.executor.execute(decider, stream, command, context, options.loaded);
+    const executed = await this.executor.execute(decider, stream, command, context, options.loaded, options.attempts);
     await this.waiter.waitFor(executed.position, options.timeoutDetails);
     return executed;
   }

@@ -7,7 +7,7 @@ import { SqliteEventStore } from '@onehazel/event-store';
 import { allProjections, Projection, Projector } from '@onehazel/projections';
 import { SqliteReadStore } from '@onehazel/read-store';
 import { assertBuiltFrom } from '../../../tools/test/fresh-build';
-import { CommandExecutor } from '@onehazel/runtime';
+import { CommandExecutor } from '@onehazel/commands';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { countingProjection } = require('./counting.projection') as { countingProjection: Projection };

@@ -1,7 +1,8 @@
 import { generateSecret, hashSecret, lastFour, randomId, randomUuid } from '@onehazel/crypto';
 import { CommandContext, platformDecider, platformStream } from '@onehazel/domain';
 import { Collections, PlatformView, Projector } from '@onehazel/projections';
-import { CommandExecutor, Stores } from '@onehazel/runtime';
+import { CommandExecutor } from '@onehazel/commands';
+import type { ReadStore } from '@onehazel/read-store';
 import { userInfo } from 'node:os';
 
 export type IssuedKey = { id: string; keyId: string; key: string };
@@ -11,14 +12,11 @@ export type IssuedKey = { id: string; keyId: string; key: string };
  * position, so that the server (running or not) accepts a new key on its very next request.
  */
 export class PlatformAdmin {
-  private readonly executor: CommandExecutor;
-
   constructor(
-    private readonly stores: Stores,
+    private readonly executor: CommandExecutor,
+    private readonly read: ReadStore,
     private readonly projector: Projector,
-  ) {
-    this.executor = new CommandExecutor(stores.events);
-  }
+  ) {}
 
   async register(name: string): Promise<IssuedKey & { name: string }> {
     const platformId = randomId('plt_');
@@ -63,7 +61,7 @@ export class PlatformAdmin {
     const platforms: PlatformView[] = [];
     let after: { value: null; id: string } | undefined;
     for (;;) {
-      const page = (await this.stores.read.find(Collections.platforms, { after, limit: 100 })) as PlatformView[];
+      const page = (await this.read.find(Collections.platforms, { after, limit: 100 })) as PlatformView[];
       platforms.push(...page);
       if (page.length < 100) return platforms;
       after = { value: null, id: page[page.length - 1]!.id };

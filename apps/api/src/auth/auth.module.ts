@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import type { ReadStore } from '@onehazel/read-store';
 import type { Config, Logger } from '@onehazel/runtime';
-import { CONFIG, LOGGER, READ_STORE, REQUEST_STORE } from '../../infrastructure/tokens';
+import { CONFIG, LOGGER, READ_STORE, REQUEST_STORE } from '../infrastructure/tokens';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { RequestStore } from '@onehazel/request-store';
 import { limitFor, RateLimitGuard, SharedThrottlerStorage } from '../http/rate-limit.guard';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { hashSecret, isWellFormedSecret } from '@onehazel/crypto';
 import { ApiKeyView, Collections, OperatorView } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
-import { READ_STORE } from '../../infrastructure/tokens';
+import { READ_STORE } from '../infrastructure/tokens';
 import { bearerToken, unauthorized } from './credentials';
 import { LastUsedRecorder } from './last-used';
 import type { AuthenticatedRequest, OperatorPrincipal } from './principal';

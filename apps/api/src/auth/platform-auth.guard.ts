@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { hashSecret, isWellFormedSecret } from '@onehazel/crypto';
 import { Collections, PlatformKeyView } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
-import { READ_STORE } from '../../infrastructure/tokens';
+import { READ_STORE } from '../infrastructure/tokens';
 import { bearerToken, unauthorized } from './credentials';
 import type { AuthenticatedRequest, PlatformPrincipal } from './principal';
 import { RateLimitGuard } from '../http/rate-limit.guard';

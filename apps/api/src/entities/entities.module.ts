@@ -1,18 +1,15 @@
 import { Module } from '@nestjs/common';
-import { ActivityHttpController } from './activity/activity.http.controller';
-import { RecordEventHandler } from './activity/record-event';
+import { EraseEntityHandler } from './commands/erase-entity/erase-entity.handler';
+import { UpsertEntityHandler } from './commands/upsert-entity/upsert-entity.handler';
 import { EntityValidator } from './entity-validator';
-import { EntitiesHttpController } from './entities/entities.http.controller';
-import { EraseEntityHandler } from './entities/erase-entity.handler';
-import { GetEntityHandler, ListEntitiesHandler } from './entities/entity-queries';
-import { UpsertEntityHandler } from './entities/upsert-entity.handler';
-import { ConfigureTemplateHandler } from './settings/configure-template.handler';
-import { SettingsHttpController } from './settings/settings.http.controller';
+import { OperatorEntitiesHttpController } from './operator-entities.http.controller';
+import { GetEntityHandler } from './queries/get-entity/get-entity.handler';
+import { ListEntitiesHandler } from './queries/list-entities/list-entities.handler';
 
-const controllers = [SettingsHttpController, EntitiesHttpController, ActivityHttpController];
-const commandHandlers = [ConfigureTemplateHandler, UpsertEntityHandler, EraseEntityHandler, RecordEventHandler];
+const controllers = [OperatorEntitiesHttpController];
+const commandHandlers = [UpsertEntityHandler, EraseEntityHandler];
 const queryHandlers = [GetEntityHandler, ListEntitiesHandler];
 
-/** Seed 001: the operator data API (templates, entities with encrypted personal data, erasure). */
+/** Seed 001: an operator's entities, validated against its template, with encrypted, erasable personal data. */
 @Module({ controllers, providers: [...commandHandlers, ...queryHandlers, EntityValidator] })
-export class OperatorDataModule {}
+export class EntitiesModule {}

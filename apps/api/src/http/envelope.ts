@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** The success envelope (DESIGN.md §7). */
 export type Ok<T> = { success: true; data: T };
 
@@ -16,3 +18,11 @@ export type ErrorBody = {
   error: { code: string; message: string; details?: unknown };
   requestId: string;
 };
+
+/** Seed 002's (and 001's) answer to a change with nothing to show: `{ success: true, message }`. */
+export class MessageResponse {
+  @ApiProperty({ enum: [true] }) success!: true;
+  @ApiProperty({ example: 'Key revoked' }) message!: string;
+}
+
+export const message = (text: string): MessageResponse => ({ success: true, message: text });

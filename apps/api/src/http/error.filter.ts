@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import { DomainError, ErrorCode } from '@onehazel/domain';
 import type { Logger } from '@onehazel/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LOGGER } from '../../infrastructure/tokens';
+import { LOGGER } from '../infrastructure/tokens';
 import { EdgeError } from './edge-error';
 import type { ErrorBody } from './envelope';
 import { unsupportedMediaType } from './json-body';

@@ -1,15 +1,14 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { createHmac, randomUUID } from 'node:crypto';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
-import { DataKey, deriveOperatorKek, MasterKeys, open, seal } from '@onehazel/crypto';
 import { DomainError } from '@onehazel/domain';
 import type { RequestStore } from '@onehazel/request-store';
 import { Config, ProcessIdentity } from '@onehazel/runtime';
 import type { FastifyReply } from 'fastify';
-import { CONFIG, MASTER_KEYS, REQUEST_STORE } from '../../infrastructure/tokens';
+import { CONFIG, REQUEST_STORE } from '../infrastructure/tokens';
 import type { AuthenticatedRequest, Principal } from '../auth/principal';
+import { ErasureSubject, PersonalDataCipher } from '../personal-data/personal-data.cipher';
 import { describeError, errorBody } from './error.filter';
 
 const KEY_MAX = 255;
@@ -47,7 +46,7 @@ function canonical(value: unknown): string {
 
 /** The tenant: stored answers about its entities are purged together on erasure. */
 function scopeOf(principal: Principal): string {
-  return principal.kind === 'platform' ? `platform:${principal.platformId}` : `operator:${principal.operatorId}`;
+  return principal.kind === 'platform' ? `platform:${principal.platformId}` : ErasureSubject.scopeOf(principal.operatorId);
 }
 
 /** The caller within the tenant: one key's Idempotency-Keys never replay another key's answers. */
@@ -73,12 +72,11 @@ function callerOf(principal: Principal): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly keys = new LRUCache<string, DataKey>({ max: 10_000 });
   private readonly identity = new ProcessIdentity();
 
   constructor(
     @Inject(REQUEST_STORE) private readonly store: RequestStore,
-    @Inject(MASTER_KEYS) private readonly masterKeys: MasterKeys,
+    private readonly cipher: PersonalDataCipher,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -112,14 +110,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const scope = scopeOf(principal);
     const key = `${callerOf(principal)}\n${idempotencyKey}`;
-    // Keyed (HMAC), so that the stored fingerprint of a body with personal data cannot be checked against
-    // guesses; under every master key this server has, so that a rotation between two attempts of one
-    // request does not make them two requests.
+    // Keyed (HMAC) under every master key this server has: a rotation between two attempts of one request
+    // does not make them two requests.
     const described = `${request.method} ${request.url.split('?')[0]}\n${canonical(request.body ?? null)}`;
-    const fingerprintUnder = async (masterKeyId: string) =>
-      createHmac('sha256', (await this.dataKey(scope, masterKeyId)).key).update(described).digest('hex');
-    const fingerprint = await fingerprintUnder(this.masterKeys.current.id);
-    const formerFingerprints = await Promise.all(this.masterKeys.previousIds.map(fingerprintUnder));
+    const [fingerprint, ...formerFingerprints] = (await this.cipher.fingerprintKeys(scope)).map((key) =>
+      createHmac('sha256', key).update(described).digest('hex'),
+    ) as [string, ...string[]];
     const token = randomUUID();
     const asked = { scope, key, token, fingerprint, formerFingerprints, commandId: randomUUID(), owner: this.identity.current, lockMs: LOCK_MS, ttlMs: this.config.idempotencyTtlMs };
     let claimed = await this.store.claim({ ...asked, now: Date.now() });
@@ -133,7 +129,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'in_flight':
         throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
       case 'done':
-        return { scope, key, token, commandId: '', retry: false, replay: { status: claimed.status, body: await this.open(scope, key, claimed.response) } };
+        return { scope, key, token, commandId: '', retry: false, replay: { status: claimed.status, body: await this.cipher.openAnswer(scope, key, claimed.response) } };
       case 'claimed':
         // Another commandId than the one drawn for this attempt: an earlier attempt had the key.
         return { scope, key, token, commandId: claimed.commandId, retry: claimed.commandId !== asked.commandId, replay: null };
@@ -145,7 +141,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     return next.handle().pipe(
       mergeMap(async (body) => {
-        await this.store.complete(scope, key, token, reply.statusCode, await this.seal(scope, key, body), subjectOf(body));
+        await this.store.complete(scope, key, token, reply.statusCode, await this.cipher.sealAnswer(scope, key, body), ErasureSubject.ofAnswer(body));
         return body;
       }),
       catchError(async (error: unknown) => {
@@ -153,9 +149,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
           // The change was recorded: a retry must not make it again. Its answer (with the new id) is replayed.
           const described = describeError(error);
           const body = errorBody(described, request.id);
-          const subject = (described.details as { entityId?: unknown } | undefined)?.entityId;
           await this.store
-            .complete(scope, key, token, described.status, await this.seal(scope, key, body), typeof subject === 'string' ? subject : null)
+            .complete(scope, key, token, described.status, await this.cipher.sealAnswer(scope, key, body), ErasureSubject.ofDetails(described.details))
             .catch(() => undefined);
         } else {
           await this.store.release(scope, key, token).catch(() => undefined);
@@ -164,28 +159,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
     );
   }
-
-  /** Per (master key, tenant), derived once and cached: HKDF is not run per request. */
-  private async dataKey(scope: string, masterKeyId: string): Promise<DataKey> {
-    const cacheKey = `${masterKeyId}\n${scope}`;
-    const cached = this.keys.get(cacheKey);
-    if (cached) return cached;
-    const master = this.masterKeys.get(masterKeyId);
-    if (!master) throw new DomainError('INTERNAL_ERROR', 'The stored answer was encrypted with a master key this server does not have');
-    const dataKey: DataKey = { keyId: master.id, version: 1, key: await deriveOperatorKek(master.key, `idempotency:${scope}`) };
-    this.keys.set(cacheKey, dataKey);
-    return dataKey;
-  }
-
-  private async seal(scope: string, key: string, body: unknown): Promise<string> {
-    const dataKey = await this.dataKey(scope, this.masterKeys.current.id);
-    return seal(dataKey, { operatorId: scope, entityId: hashed(key), field: 'response' }, body ?? null);
-  }
-
-  private async open(scope: string, key: string, stored: string): Promise<unknown> {
-    const masterKeyId = stored.split('.')[1]!;
-    return open(await this.dataKey(scope, masterKeyId), { operatorId: scope, entityId: hashed(key), field: 'response' }, stored);
-  }
 }
 
 /**
@@ -193,11 +166,3 @@ export class IdempotencyInterceptor implements NestInterceptor {
  * request through RxJS, which a GET need not pay for.
  */
 export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
-
-const hashed = (key: string): string => createHash('sha256').update(key).digest('hex');
-
-/** The entity an answer is about (seed 001's upsert answers carry its `ent_` id), for purging on erasure. */
-function subjectOf(body: unknown): string | null {
-  const id = (body as { data?: { id?: unknown } } | null)?.data?.id;
-  return typeof id === 'string' && id.startsWith('ent_') ? id : null;
-}

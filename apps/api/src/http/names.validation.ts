@@ -8,7 +8,8 @@ import {
   NestInterceptor,
   PipeTransform,
 } from '@nestjs/common';
-import { DomainError, externalIdProblem } from '@onehazel/domain';
+import { ApiParam } from '@nestjs/swagger';
+import { DomainError, EXTERNAL_ID_RULE, externalIdProblem } from '@onehazel/domain';
 import { Exclude } from 'class-transformer';
 import { Allow, registerDecorator, ValidationOptions } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -79,3 +80,9 @@ export class ExternalIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** The OpenAPI description of an externalId, in bodies and paths. */
+export const EXTERNAL_ID_DESCRIPTION = `Your unique identifier for this entity: ${EXTERNAL_ID_RULE}`;
+
+/** Documents the `:externalId` path parameter. */
+export const ApiExternalIdParam = () => ApiParam({ name: 'externalId', description: EXTERNAL_ID_DESCRIPTION });

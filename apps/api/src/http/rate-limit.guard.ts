@@ -14,7 +14,7 @@ import type { RequestStore } from '@onehazel/request-store';
 import type { Config } from '@onehazel/runtime';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest, Principal } from '../auth/principal';
-import { CONFIG } from '../../infrastructure/tokens';
+import { CONFIG } from '../infrastructure/tokens';
 
 /** @nestjs/throttler's storage on the request store, so that every instance counts the same window. */
 export class SharedThrottlerStorage implements ThrottlerStorage {

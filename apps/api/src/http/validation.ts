@@ -42,3 +42,12 @@ export function validationPipe(): ValidationPipe {
       new DomainError('VALIDATION_FAILED', 'The request is not valid', flatten(errors)),
   });
 }
+
+/** class-transformer: a string field trimmed (other values as sent, for the validators to refuse). */
+export const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+/** class-transformer: trimmed and lower-cased (e-mail addresses). */
+export const lowerTrim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+/** class-validator's ValidateIf for partial updates: absent fields are left alone; a field sent, even as null, must be valid. */
+export const present = (_: object, value: unknown): boolean => value !== undefined;

@@ -1,20 +1,21 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConsistentCommands } from '@onehazel/runtime';
-import type { Runtime } from './runtime';
-import { CONFIG, EVENT_STORE, KEYRING, LOGGER, MASTER_KEYS, METRICS, PROJECTOR, READ_STORE, REQUEST_STORE } from './tokens';
+import { ConsistentCommands } from '@onehazel/commands';
+import type { Runtime } from '@onehazel/runtime';
+import { Metrics } from '../operations/metrics';
+import { CONFIG, EVENT_STORE, KEYRING, LOGGER, MASTER_KEYS, PROJECTOR, READ_STORE, REQUEST_STORE } from './tokens';
 
-/** Makes the process-wide services injectable everywhere. */
+/** Makes the runtime's services (built once by openRuntime, the composition root) injectable everywhere. */
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRuntime(runtime: Runtime): DynamicModule {
+  static forRuntime(runtime: Runtime, metrics: Metrics): DynamicModule {
     const providers = [
       { provide: CONFIG, useValue: runtime.config },
       { provide: LOGGER, useValue: runtime.logger },
       { provide: EVENT_STORE, useValue: runtime.stores.events },
       { provide: READ_STORE, useValue: runtime.stores.read },
       { provide: PROJECTOR, useValue: runtime.projector },
-      { provide: METRICS, useValue: runtime.metrics },
+      { provide: Metrics, useValue: metrics },
       { provide: KEYRING, useValue: runtime.keyring },
       { provide: REQUEST_STORE, useValue: runtime.stores.requests },
       { provide: MASTER_KEYS, useValue: runtime.masterKeys },

@@ -4,7 +4,6 @@ export const LOGGER = Symbol('LOGGER');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const READ_STORE = Symbol('READ_STORE');
 export const PROJECTOR = Symbol('PROJECTOR');
-export const METRICS = Symbol('METRICS');
 export const KEYRING = Symbol('KEYRING');
 export const REQUEST_STORE = Symbol('REQUEST_STORE');
 export const MASTER_KEYS = Symbol('MASTER_KEYS');

@@ -1,10 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ApiKeyView } from '@onehazel/projections';
-
-/** A key with when it was last used (kept apart from the key's projection). */
-export type KeyWithUsage = ApiKeyView & { lastUsedAt: string | null };
-
-export const KEY_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import type { KeyWithUsage } from './queries/list-keys/list-keys.query';
 
 /** The one answer that holds a key's plaintext (seed 002 "Create a key"). */
 export class IssuedKeyResponse {
@@ -38,11 +33,6 @@ export class MaskedKeyResponse {
   @ApiProperty() revoked!: boolean;
 }
 
-export class MessageResponse {
-  @ApiProperty({ enum: [true] }) success!: true;
-  @ApiProperty({ example: 'Key revoked' }) message!: string;
-}
-
 export function toKeyResponse(view: KeyWithUsage): KeyResponse {
   const { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked } = view;
   return { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked };
@@ -61,5 +51,3 @@ export function toMaskedKeyResponse(view: KeyWithUsage): MaskedKeyResponse {
     revoked,
   };
 }
-
-export const message = (text: string): MessageResponse => ({ success: true, message: text });

@@ -3,28 +3,27 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError } from '@onehazel/domain';
 import type { FastifyRequest } from 'fastify';
-import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../shared/auth/principal';
-import { OperatorKeyOrSessionGuard } from '../shared/auth/operator-auth.guard';
-import { Ok, ok, Page, page } from '../shared/http/envelope';
-import { FailureMessage } from '../shared/http/failure-message';
-import { ApiEnvelope, ApiErrors } from '../shared/http/openapi';
-import { PageQuery, pageOf } from '../shared/http/pagination';
-import { DeleteKey } from './commands/delete-key/delete-key.command';
-import { IssueKey, IssuedKey } from './commands/issue-key/issue-key.command';
-import { RenameKey } from './commands/rename-key/rename-key.command';
-import { RevokeKey } from './commands/revoke-key/revoke-key.command';
-import { IssuedKeyResponse, KEY_ID_PATTERN, KeyResponse, message, MessageResponse, toKeyResponse } from './key.response';
-import { CreateKeyRequest, DeleteKeyQuery, RenameKeyRequest } from './key.request.dto';
-import { History, HistoryEntry } from './queries/key-history/key-history.query';
-import { ListKeys } from './queries/list-keys/list-keys.query';
-import { Idempotent } from '../shared/http/idempotency.interceptor';
+import { HistoryEntryResponse } from '../audit/history-entry.response';
+import { OperatorKeyOrSessionGuard } from '../auth/operator-auth.guard';
+import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/principal';
+import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
+import { FailureMessage } from '../http/failure-message';
+import { Idempotent } from '../http/idempotency.interceptor';
+import { ApiEnvelope, ApiErrors } from '../http/openapi';
+import { PageQuery } from '../http/pagination';
+import { DeleteKeyCommand } from './commands/delete-key/delete-key.command';
+import { DeleteKeyQuery } from './commands/delete-key/delete-key.request.dto';
+import { IssueKeyCommand, IssuedKey } from './commands/issue-key/issue-key.command';
+import { CreateKeyRequest } from './commands/issue-key/issue-key.request.dto';
+import { RenameKeyCommand } from './commands/rename-key/rename-key.command';
+import { RenameKeyRequest } from './commands/rename-key/rename-key.request.dto';
+import { RevokeKeyCommand } from './commands/revoke-key/revoke-key.command';
+import { KeyIdPipe, knownKeyId } from './key-id';
+import { IssuedKeyResponse, KeyResponse, toKeyResponse } from './key.response';
+import { GetKeyHistoryQuery } from './queries/get-key-history/get-key-history.query';
+import { ListKeysQuery } from './queries/list-keys/list-keys.query';
 
 const KEYS_PAGE_DEFAULT = 100;
-
-function knownKeyId(id: string): string {
-  if (!KEY_ID_PATTERN.test(id)) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
-  return id;
-}
 
 /** Seed 002: an operator manages its own keys, with one of its keys or a session (JWT). */
 @ApiTags('API keys (operators, seed 002)')
@@ -32,7 +31,7 @@ function knownKeyId(id: string): string {
 @ApiBearerAuth('operatorSession')
 @UseGuards(OperatorKeyOrSessionGuard)
 @Controller('api-keys')
-export class ApiKeysHttpController {
+export class OperatorApiKeysHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
@@ -52,7 +51,7 @@ export class ApiKeysHttpController {
   ): Promise<Ok<IssuedKey>> {
     if (!body.operatorId) throw new DomainError('MISSING_FIELDS', 'operatorId is required');
     if (body.operatorId !== principal.operatorId) throw new DomainError('OPERATOR_NOT_FOUND', 'Operator not found');
-    return ok(await this.commands.execute(new IssueKey(principal.operatorId, body.label ?? null, 'operator', context)));
+    return ok(await this.commands.execute(new IssueKeyCommand(principal.operatorId, body.label ?? null, 'operator', context)));
   }
 
   @Get()
@@ -62,8 +61,8 @@ export class ApiKeysHttpController {
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'INTERNAL_ERROR')
   async list(@Query() query: PageQuery, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Page<KeyResponse>> {
     const limit = query.limit ?? KEYS_PAGE_DEFAULT;
-    const { keys, nextCursor } = await this.queries.execute(new ListKeys(principal.operatorId, limit, query.cursor));
-    return page(keys.map(toKeyResponse), limit, nextCursor);
+    const { items, nextCursor } = await this.queries.execute(new ListKeysQuery(principal.operatorId, limit, query.cursor));
+    return page(items.map(toKeyResponse), limit, nextCursor);
   }
 
   @Patch()
@@ -76,7 +75,7 @@ export class ApiKeysHttpController {
     @RequestContext() context: CommandContext,
   ): Promise<MessageResponse> {
     if (!body.id || !body.label) throw new DomainError('MISSING_FIELDS', 'id and label are required');
-    await this.commands.execute(new RenameKey(principal.operatorId, knownKeyId(body.id), body.label, context));
+    await this.commands.execute(new RenameKeyCommand(principal.operatorId, knownKeyId(body.id), body.label, context));
     return message('Key renamed');
   }
 
@@ -94,27 +93,25 @@ export class ApiKeysHttpController {
     if (!query.id) throw new DomainError('MISSING_FIELDS', "Query parameter 'id' is required");
     const keyId = knownKeyId(query.id);
     if (query.hard === 'true') {
-      await this.commands.execute(new DeleteKey(principal.operatorId, keyId, context));
+      await this.commands.execute(new DeleteKeyCommand(principal.operatorId, keyId, context));
       return message('Key deleted');
     }
-    await this.commands.execute(new RevokeKey(principal.operatorId, keyId, 'operator', context));
+    await this.commands.execute(new RevokeKeyCommand(principal.operatorId, keyId, 'operator', context));
     return message('Key revoked');
   }
 
   @Get(':id/history')
   @FailureMessage('Failed to read key history')
   @ApiOperation({ summary: 'What happened to one of your keys, replayed from the log' })
-  @ApiEnvelope(HistoryEntry, { page: true })
+  @ApiEnvelope(HistoryEntryResponse, { page: true })
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'API_KEY_NOT_FOUND', 'INTERNAL_ERROR')
   async history(
-    @Param('id') id: string,
+    @Param('id', KeyIdPipe) keyId: string,
     @Query() query: PageQuery,
     @CurrentPrincipal() principal: OperatorPrincipal,
-  ): Promise<Page<HistoryEntry>> {
-    const entries = await this.queries.execute(new History(principal.operatorId, knownKeyId(id)));
-    if (entries.length === 0) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+  ): Promise<Page<HistoryEntryResponse>> {
     const limit = query.limit ?? KEYS_PAGE_DEFAULT;
-    const { items, nextCursor } = pageOf(entries, limit, query.cursor);
+    const { items, nextCursor } = await this.queries.execute(new GetKeyHistoryQuery(principal.operatorId, keyId, limit, query.cursor));
     return page(items, limit, nextCursor);
   }
 }

@@ -1,40 +1,35 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext, DomainError } from '@onehazel/domain';
-import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../shared/auth/principal';
-import { PlatformAuthGuard } from '../shared/auth/platform-auth.guard';
-import { Ok, ok, Page, page } from '../shared/http/envelope';
-import { ApiEnvelope, ApiErrors } from '../shared/http/openapi';
-import { PageQuery, pageOf } from '../shared/http/pagination';
-import { GetOperator } from '../operators/queries/get-operator/get-operator.query';
-import { IssueKey, IssuedKey } from './commands/issue-key/issue-key.command';
-import { RevokeKey } from './commands/revoke-key/revoke-key.command';
-import { IssuedKeyResponse, KEY_ID_PATTERN, MaskedKeyResponse, message, MessageResponse, toMaskedKeyResponse } from './key.response';
-import { PlatformCreateKeyRequest } from './key.request.dto';
-import { History, HistoryEntry } from './queries/key-history/key-history.query';
-import { ListKeys } from './queries/list-keys/list-keys.query';
-import { Idempotent } from '../shared/http/idempotency.interceptor';
+import type { CommandContext } from '@onehazel/domain';
+import { PlatformAuthGuard } from '../auth/platform-auth.guard';
+import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../auth/principal';
+import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
+import { Idempotent } from '../http/idempotency.interceptor';
+import { ApiEnvelope, ApiErrors } from '../http/openapi';
+import { PageQuery } from '../http/pagination';
+import { GetOperatorQuery } from '../operators/queries/get-operator/get-operator.query';
+import { IssueKeyCommand, IssuedKey } from './commands/issue-key/issue-key.command';
+import { PlatformCreateKeyRequest } from './commands/issue-key/issue-key.request.dto';
+import { RevokeKeyCommand } from './commands/revoke-key/revoke-key.command';
+import { KeyIdPipe } from './key-id';
+import { IssuedKeyResponse, MaskedKeyResponse, toMaskedKeyResponse } from './key.response';
+import { ListKeysQuery } from './queries/list-keys/list-keys.query';
 
 const PAGE_DEFAULT = 100;
 
-/** Seed 000 "Manage operator API keys", and the operator's audit history, for its platform. */
-@ApiTags('Platform API: operator keys and history')
+/** Seed 000 "Manage operator API keys", for the operator's platform. */
+@ApiTags('Platform API: operator keys')
 @ApiBearerAuth('platformKey')
 @UseGuards(PlatformAuthGuard)
-@Controller('platform-api/operators/:id')
-export class OperatorKeysHttpController {
+@Controller('platform-api/operators/:id/api-keys')
+export class PlatformOperatorKeysHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
   ) {}
 
-  /** The platform's own operator, or 404 exactly as for one that does not exist. */
-  private async operatorOf(principal: PlatformPrincipal, operatorId: string): Promise<string> {
-    return (await this.queries.execute(new GetOperator(principal.platformId, operatorId))).id;
-  }
-
-  @Post('api-keys')
+  @Post()
   @Idempotent()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a key on behalf of the operator; the plaintext is returned once' })
@@ -47,25 +42,21 @@ export class OperatorKeysHttpController {
     @RequestContext() context: CommandContext,
   ): Promise<Ok<IssuedKey>> {
     const operatorId = await this.operatorOf(principal, id);
-    return ok(await this.commands.execute(new IssueKey(operatorId, body.label ?? null, 'platform', context)));
+    return ok(await this.commands.execute(new IssueKeyCommand(operatorId, body.label ?? null, 'platform', context)));
   }
 
-  @Get('api-keys')
+  @Get()
   @ApiOperation({ summary: "The operator's keys, masked" })
   @ApiEnvelope(MaskedKeyResponse, { page: true })
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
-  async list(
-    @Param('id') id: string,
-    @Query() query: PageQuery,
-    @CurrentPrincipal() principal: PlatformPrincipal,
-  ): Promise<Page<MaskedKeyResponse>> {
+  async list(@Param('id') id: string, @Query() query: PageQuery, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Page<MaskedKeyResponse>> {
     const operatorId = await this.operatorOf(principal, id);
     const limit = query.limit ?? PAGE_DEFAULT;
-    const { keys, nextCursor } = await this.queries.execute(new ListKeys(operatorId, limit, query.cursor));
-    return page(keys.map(toMaskedKeyResponse), limit, nextCursor);
+    const { items, nextCursor } = await this.queries.execute(new ListKeysQuery(operatorId, limit, query.cursor));
+    return page(items.map(toMaskedKeyResponse), limit, nextCursor);
   }
 
-  @Delete('api-keys/:keyId')
+  @Delete(':keyId')
   @ApiOperation({ summary: "Revoke one of the operator's keys (even its last: incident response)" })
   @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'API_KEY_NOT_FOUND', 'CONSISTENCY_TIMEOUT')
   async revoke(
@@ -74,24 +65,14 @@ export class OperatorKeysHttpController {
     @CurrentPrincipal() principal: PlatformPrincipal,
     @RequestContext() context: CommandContext,
   ): Promise<MessageResponse> {
+    // The operator first: another platform's operator is OPERATOR_NOT_FOUND whatever the key id.
     const operatorId = await this.operatorOf(principal, id);
-    if (!KEY_ID_PATTERN.test(keyId)) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
-    await this.commands.execute(new RevokeKey(operatorId, keyId, 'platform', context));
+    await this.commands.execute(new RevokeKeyCommand(operatorId, new KeyIdPipe().transform(keyId), 'platform', context));
     return message('Key revoked');
   }
 
-  @Get('history')
-  @ApiOperation({ summary: "The operator's and its keys' events, replayed from the log (no secrets)" })
-  @ApiEnvelope(HistoryEntry, { page: true })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
-  async history(
-    @Param('id') id: string,
-    @Query() query: PageQuery,
-    @CurrentPrincipal() principal: PlatformPrincipal,
-  ): Promise<Page<HistoryEntry>> {
-    const operatorId = await this.operatorOf(principal, id);
-    const limit = query.limit ?? PAGE_DEFAULT;
-    const { items, nextCursor } = pageOf(await this.queries.execute(new History(operatorId, null)), limit, query.cursor);
-    return page(items, limit, nextCursor);
+  /** The platform's own operator, or 404 exactly as for one that does not exist. */
+  private async operatorOf(principal: PlatformPrincipal, operatorId: string): Promise<string> {
+    return (await this.queries.execute(new GetOperatorQuery(principal.platformId, operatorId))).id;
   }
 }

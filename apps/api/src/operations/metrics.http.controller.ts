@@ -1,13 +1,12 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { METRICS } from '../infrastructure/tokens';
-import type { Metrics } from './metrics';
+import { Metrics } from './metrics';
 
 /** GET /metrics in the Prometheus text format (not in the envelope: Prometheus reads it). */
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsHttpController {
-  constructor(@Inject(METRICS) private readonly metrics: Metrics) {}
+  constructor(private readonly metrics: Metrics) {}
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')

@@ -19,5 +19,3 @@ export function toOperatorResponse(view: OperatorView): OperatorResponse {
   const { id, name, plan, status, contactEmail, industry, createdAt, updatedAt, suspendedAt } = view;
   return { id, name, plan, status, contactEmail, industry, createdAt, updatedAt, suspendedAt };
 }
-
-export const OPERATOR_ID_PATTERN = /^op_[0-9a-f]{16}$/;

@@ -1,22 +1,34 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@onehazel/domain';
-import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../../../shared/auth/principal';
-import { PlatformAuthGuard } from '../../../shared/auth/platform-auth.guard';
-import { Ok, ok } from '../../../shared/http/envelope';
-import { ApiEnvelope, ApiErrors } from '../../../shared/http/openapi';
-import { CreateOperatorRequest } from '../../operator-profile.request.dto';
-import { OperatorResponse, toOperatorResponse } from '../../operator.response';
-import { GetOperator } from '../../queries/get-operator/get-operator.query';
-import { CreateOperator } from './create-operator.command';
-import { Idempotent } from '../../../shared/http/idempotency.interceptor';
+import { HistoryEntryResponse } from '../audit/history-entry.response';
+import { PlatformAuthGuard } from '../auth/platform-auth.guard';
+import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../auth/principal';
+import { Ok, ok, Page, page } from '../http/envelope';
+import { Idempotent } from '../http/idempotency.interceptor';
+import { ApiEnvelope, ApiErrors } from '../http/openapi';
+import { DEFAULT_PAGE_SIZE, PageQuery } from '../http/pagination';
+import { CreateOperatorCommand } from './commands/create-operator/create-operator.command';
+import { CreateOperatorRequest } from './commands/create-operator/create-operator.request.dto';
+import { SuspendOperatorCommand } from './commands/suspend-operator/suspend-operator.command';
+import { UpdateOperatorCommand } from './commands/update-operator/update-operator.command';
+import { UpdateOperatorRequest } from './commands/update-operator/update-operator.request.dto';
+import { OperatorResponse, toOperatorResponse } from './operator.response';
+import { GetOperatorQuery } from './queries/get-operator/get-operator.query';
+import { GetOperatorHistoryQuery } from './queries/get-operator-history/get-operator-history.query';
+import { ListOperatorsQuery } from './queries/list-operators/list-operators.query';
+import { ListOperatorsRequest } from './queries/list-operators/list-operators.request.dto';
 
+/** The platform's full history page: its operators' audit trail is read in larger pages than lists. */
+const HISTORY_PAGE_DEFAULT = 100;
+
+/** Seed 000: a platform partner manages its operators (and reads their audit history). */
 @ApiTags('Platform API: operators')
 @ApiBearerAuth('platformKey')
 @UseGuards(PlatformAuthGuard)
 @Controller('platform-api/operators')
-export class CreateOperatorHttpController {
+export class PlatformOperatorsHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
@@ -32,14 +44,68 @@ export class CreateOperatorHttpController {
     @CurrentPrincipal() principal: PlatformPrincipal,
     @RequestContext() context: CommandContext,
   ): Promise<Ok<OperatorResponse>> {
-    const profile = {
-      name: body.name,
-      plan: body.plan ?? 'starter',
-      contactEmail: body.contactEmail,
-      industry: body.industry ?? null,
-    };
-    const { operatorId } = await this.commands.execute(new CreateOperator(principal.platformId, profile, context));
-    const view = await this.queries.execute(new GetOperator(principal.platformId, operatorId));
-    return ok(toOperatorResponse(view));
+    const profile = { name: body.name, plan: body.plan ?? 'starter', contactEmail: body.contactEmail, industry: body.industry ?? null };
+    const { operatorId } = await this.commands.execute(new CreateOperatorCommand(principal.platformId, profile, context));
+    return this.operator(principal, operatorId);
+  }
+
+  @Get()
+  @ApiEnvelope(OperatorResponse, { page: true, description: 'A page of operators in creation order' })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED')
+  async list(@Query() query: ListOperatorsRequest, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Page<OperatorResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const { items, nextCursor } = await this.queries.execute(new ListOperatorsQuery(principal.platformId, limit, query.cursor, query.status));
+    return page(items.map(toOperatorResponse), limit, nextCursor);
+  }
+
+  @Get(':id')
+  @ApiEnvelope(OperatorResponse)
+  @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
+  get(@Param('id') operatorId: string, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Ok<OperatorResponse>> {
+    return this.operator(principal, operatorId);
+  }
+
+  @Put(':id')
+  @ApiEnvelope(OperatorResponse, { description: 'The operator after the change' })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  async update(
+    @Param('id') operatorId: string,
+    @Body() body: UpdateOperatorRequest,
+    @CurrentPrincipal() principal: PlatformPrincipal,
+    @RequestContext() context: CommandContext,
+  ): Promise<Ok<OperatorResponse>> {
+    const { status, ...changes } = body;
+    const { id } = await this.queries.execute(new GetOperatorQuery(principal.platformId, operatorId));
+    await this.commands.execute(new UpdateOperatorCommand(principal.platformId, id, changes, status, context));
+    return this.operator(principal, id);
+  }
+
+  @Delete(':id')
+  @ApiEnvelope(OperatorResponse, { description: 'The operator, suspended (idempotent)' })
+  @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  async suspend(
+    @Param('id') operatorId: string,
+    @CurrentPrincipal() principal: PlatformPrincipal,
+    @RequestContext() context: CommandContext,
+  ): Promise<Ok<OperatorResponse>> {
+    const { id } = await this.queries.execute(new GetOperatorQuery(principal.platformId, operatorId));
+    await this.commands.execute(new SuspendOperatorCommand(principal.platformId, id, context));
+    return this.operator(principal, id);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "The operator's and its keys' events, replayed from the log (no secrets)" })
+  @ApiEnvelope(HistoryEntryResponse, { page: true })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
+  async history(@Param('id') operatorId: string, @Query() query: PageQuery, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Page<HistoryEntryResponse>> {
+    const { id } = await this.queries.execute(new GetOperatorQuery(principal.platformId, operatorId));
+    const limit = query.limit ?? HISTORY_PAGE_DEFAULT;
+    const { items, nextCursor } = await this.queries.execute(new GetOperatorHistoryQuery(id, limit, query.cursor));
+    return page(items, limit, nextCursor);
+  }
+
+  /** The platform's operator as the read model has it now (OPERATOR_NOT_FOUND for another platform's). */
+  private async operator(principal: PlatformPrincipal, operatorId: string): Promise<Ok<OperatorResponse>> {
+    return ok(toOperatorResponse(await this.queries.execute(new GetOperatorQuery(principal.platformId, operatorId))));
   }
 }

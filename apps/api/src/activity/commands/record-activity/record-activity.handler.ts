@@ -1,6 +1,6 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { commandScopedId, EntityKeyring, seal } from '@onehazel/crypto';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ConsistentCommands } from '@onehazel/commands';
+import { commandScopedId } from '@onehazel/crypto';
 import {
   CommandContext,
   DomainError,
@@ -12,29 +12,13 @@ import {
   settingsStream,
 } from '@onehazel/domain';
 import type { RecordedEvent } from '@onehazel/event-store';
-import { ConsistentCommands } from '@onehazel/runtime';
-import { KEYRING } from '../../infrastructure/tokens';
-import { entityStreamOf } from '../entities/entity-stream';
-
-export type RecordedActivity = { id: string; externalId: string; eventType: string; occurredAt: string };
+import { entityStreamOf } from '../../../entities/entity-stream';
+import { PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
+import { RecordActivityCommand, RecordedActivity } from './record-activity.command';
 
 /** The answer from the event as recorded (its occurredAt may have defaulted to that moment). */
 function answerOf({ data }: EntityEventRecorded): RecordedActivity {
   return { id: data.eventId, externalId: data.externalId, eventType: data.eventType, occurredAt: data.occurredAt };
-}
-
-/** Records an activity event for a live entity (POST /operator-data-api/events). */
-export class RecordEvent extends Command<RecordedActivity> {
-  constructor(
-    readonly operatorId: string,
-    readonly externalId: string,
-    readonly eventType: string,
-    readonly occurredAt: string,
-    readonly data: Record<string, unknown>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
 }
 
 /**
@@ -42,28 +26,25 @@ export class RecordEvent extends Command<RecordedActivity> {
  * template's event_pii_fields are sealed with the entity's key, the AAD naming the event and field, so
  * they are erased with the entity.
  */
-@CommandHandler(RecordEvent)
-export class RecordEventHandler implements ICommandHandler<RecordEvent> {
+@CommandHandler(RecordActivityCommand)
+export class RecordActivityHandler implements ICommandHandler<RecordActivityCommand> {
   constructor(
     private readonly commands: ConsistentCommands,
-    @Inject(KEYRING) private readonly keyring: EntityKeyring,
+    private readonly personalData: PersonalDataCipher,
   ) {}
 
-  async execute({ operatorId, externalId, eventType, occurredAt, data, context }: RecordEvent): Promise<RecordedActivity> {
+  async execute({ operatorId, externalId, eventType, occurredAt, data, context }: RecordActivityCommand): Promise<RecordedActivity> {
     const { template } = await this.commands.load(settingsDecider, settingsStream(operatorId));
     if (!template) throw new DomainError('TEMPLATE_NOT_CONFIGURED', 'No template set — call PUT /operator-data-api/settings first');
     const { state: entity, recorded: history } = await this.commands.read(entityDecider, entityStreamOf(operatorId, externalId));
     const earlier = await this.earlierAttempt(history, context);
     if (earlier) return earlier;
     if (entity.status !== 'live') throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
-    const key = await this.keyring.forEntity(operatorId, entity.entityId, { create: false });
-    if (!key) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     const eventId = commandScopedId(context.commandId, 'evt_');
     const piiFields = (template.event_pii_fields ?? []).filter((field) => Object.hasOwn(data, field));
-    const sealed: Record<string, unknown> = { ...data };
-    for (const field of piiFields) {
-      sealed[field] = seal(key, { operatorId, entityId: entity.entityId, field: `event:${eventId}:${field}` }, data[field]);
-    }
+    const sealed = await this.personalData.sealEventFields(operatorId, entity.entityId, eventId, data, piiFields);
+    // The key is gone: the entity is being erased.
+    if (!sealed) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     const events = recordEntityEvent(
       { type: 'RecordEntityEvent', eventId, entityId: entity.entityId, operatorId, externalId, eventType, occurredAt, data: sealed, piiFields, at: context.at },
       entity,

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EntityKeyring } from '@onehazel/crypto';
+import { ConsistentCommands } from '@onehazel/commands';
 import { DomainError, entityDecider } from '@onehazel/domain';
-import { ConsistentCommands } from '@onehazel/runtime';
 import type { RequestStore } from '@onehazel/request-store';
-import { KEYRING, REQUEST_STORE } from '../../infrastructure/tokens';
-import { EraseEntity } from './entity-commands';
-import { entityStreamOf } from './entity-stream';
+import { REQUEST_STORE } from '../../../infrastructure/tokens';
+import { ErasureSubject, PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
+import { entityStreamOf } from '../../entity-stream';
+import { EraseEntityCommand } from './erase-entity.command';
 
 /**
  * Crypto-shredding (DESIGN.md §6): the data key is hard-deleted first, so that from then on no envelope
@@ -14,20 +14,20 @@ import { entityStreamOf } from './entity-stream';
  * projector replaces the read model with a deletion marker. A failure between the two is repaired by
  * the next DELETE: the key is already gone, the event is recorded then.
  */
-@CommandHandler(EraseEntity)
-export class EraseEntityHandler implements ICommandHandler<EraseEntity> {
+@CommandHandler(EraseEntityCommand)
+export class EraseEntityHandler implements ICommandHandler<EraseEntityCommand> {
   constructor(
     private readonly commands: ConsistentCommands,
-    @Inject(KEYRING) private readonly keyring: EntityKeyring,
+    private readonly personalData: PersonalDataCipher,
     @Inject(REQUEST_STORE) private readonly requests: RequestStore,
   ) {}
 
-  async execute({ operatorId, externalId, context }: EraseEntity): Promise<void> {
+  async execute({ operatorId, externalId, context }: EraseEntityCommand): Promise<void> {
     const stream = entityStreamOf(operatorId, externalId);
     const loaded = await this.commands.read(entityDecider, stream);
     const { state } = loaded;
     if (state.status !== 'live') throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
-    await this.keyring.destroy(operatorId, state.entityId);
+    await this.personalData.eraseEntity(operatorId, state.entityId);
     await this.commands.execute(
       entityDecider,
       stream,
@@ -36,6 +36,6 @@ export class EraseEntityHandler implements ICommandHandler<EraseEntity> {
       { loaded },
     );
     // Stored Idempotency-Key answers about the entity must not outlive it.
-    await this.requests.purgeSubject(`operator:${operatorId}`, state.entityId);
+    await this.requests.purgeSubject(ErasureSubject.scopeOf(operatorId), state.entityId);
   }
 }

@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '@onehazel/domain';
 
-export class DeleteKey extends Command<void> {
+export class DeleteKeyCommand extends Command<void> {
   constructor(
     readonly operatorId: string,
     readonly keyId: string,

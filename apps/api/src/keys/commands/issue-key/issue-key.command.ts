@@ -3,7 +3,7 @@ import type { CommandContext, KeyManager } from '@onehazel/domain';
 
 export type IssuedKey = { id: string; key: string; label: string | null; createdAt: string };
 
-export class IssueKey extends Command<IssuedKey> {
+export class IssueKeyCommand extends Command<IssuedKey> {
   constructor(
     readonly operatorId: string,
     readonly label: string | null,

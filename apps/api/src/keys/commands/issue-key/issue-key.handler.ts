@@ -1,15 +1,15 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { commandScopedUuid, generateSecret, hashSecret, lastFour } from '@onehazel/crypto';
 import { DomainError, keyRingDecider, keyRingStream } from '@onehazel/domain';
-import { ConsistentCommands } from '@onehazel/runtime';
-import { IssueKey, IssuedKey } from './issue-key.command';
+import { ConsistentCommands } from '@onehazel/commands';
+import { IssueKeyCommand, IssuedKey } from './issue-key.command';
 
 /** A new `oh_live_` key: the plaintext goes back once, only its SHA-256 is recorded. */
-@CommandHandler(IssueKey)
-export class IssueKeyHandler implements ICommandHandler<IssueKey> {
+@CommandHandler(IssueKeyCommand)
+export class IssueKeyHandler implements ICommandHandler<IssueKeyCommand> {
   constructor(private readonly commands: ConsistentCommands) {}
 
-  async execute({ operatorId, label, by, context }: IssueKey): Promise<IssuedKey> {
+  async execute({ operatorId, label, by, context }: IssueKeyCommand): Promise<IssuedKey> {
     const key = generateSecret('oh_live_');
     const keyId = commandScopedUuid(context.commandId, 'key');
     // On a timeout the key exists but cannot be shown again: say which, so it can be revoked.

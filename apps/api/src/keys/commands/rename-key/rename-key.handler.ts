@@ -1,13 +1,13 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { keyRingDecider, keyRingStream } from '@onehazel/domain';
-import { ConsistentCommands } from '@onehazel/runtime';
-import { RenameKey } from './rename-key.command';
+import { ConsistentCommands } from '@onehazel/commands';
+import { RenameKeyCommand } from './rename-key.command';
 
-@CommandHandler(RenameKey)
-export class RenameKeyHandler implements ICommandHandler<RenameKey> {
+@CommandHandler(RenameKeyCommand)
+export class RenameKeyHandler implements ICommandHandler<RenameKeyCommand> {
   constructor(private readonly commands: ConsistentCommands) {}
 
-  async execute({ operatorId, keyId, label, context }: RenameKey): Promise<void> {
+  async execute({ operatorId, keyId, label, context }: RenameKeyCommand): Promise<void> {
     await this.commands.execute(
       keyRingDecider,
       keyRingStream(operatorId),

@@ -1,34 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { keyRingStream, operatorStream } from '@onehazel/domain';
-import { comparePositions, EventStore, RecordedEvent } from '@onehazel/event-store';
+import { DomainError, keyRingStream } from '@onehazel/domain';
+import type { EventStore } from '@onehazel/event-store';
+import { KeysetPage, pageOfList } from '@onehazel/read-store';
+import { HistoryEntry, toHistoryEntry } from '../../../audit/history-entry';
 import { EVENT_STORE } from '../../../infrastructure/tokens';
-import { History, HistoryEntry } from './key-history.query';
+import { GetKeyHistoryQuery } from './get-key-history.query';
 
-/** Fields never shown in a history, whatever the event. */
-const HIDDEN = new Set(['keyHash']);
-
-@QueryHandler(History)
-export class HistoryHandler implements IQueryHandler<History> {
+@QueryHandler(GetKeyHistoryQuery)
+export class GetKeyHistoryHandler implements IQueryHandler<GetKeyHistoryQuery> {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
-  async execute({ operatorId, keyId }: History): Promise<HistoryEntry[]> {
-    const keyEvents = await this.events.readStream(keyRingStream(operatorId));
-    if (keyId !== null) return keyEvents.filter((e) => e.data.keyId === keyId).map(toEntry);
-    const operatorEvents = await this.events.readStream(operatorStream(operatorId));
-    return [...operatorEvents, ...keyEvents].sort((a, b) => comparePositions(a.position, b.position)).map(toEntry);
+  async execute({ operatorId, keyId, limit, cursor }: GetKeyHistoryQuery): Promise<KeysetPage<HistoryEntry>> {
+    const entries = (await this.events.readStream(keyRingStream(operatorId))).filter((e) => e.data.keyId === keyId).map(toHistoryEntry);
+    // Another operator's key has no history in this operator's key ring: not found, like one that never was.
+    if (entries.length === 0) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+    return pageOfList(entries, limit, cursor);
   }
-}
-
-function toEntry(event: RecordedEvent): HistoryEntry {
-  const metadata = event.metadata as { at?: string; actor?: { kind: string; id: string }; requestId?: string };
-  const data = Object.fromEntries(Object.entries(event.data).filter(([name]) => !HIDDEN.has(name)));
-  return {
-    type: event.type,
-    at: metadata.at ?? event.recordedAt,
-    actor: metadata.actor ?? { kind: 'unknown', id: 'unknown' },
-    requestId: metadata.requestId ?? 'unknown',
-    keyId: typeof event.data.keyId === 'string' ? event.data.keyId : null,
-    data,
-  };
 }

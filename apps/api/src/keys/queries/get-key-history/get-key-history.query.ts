@@ -1,24 +1,14 @@
 import { Query } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { KeysetPage } from '@onehazel/read-store';
+import type { HistoryEntry } from '../../../audit/history-entry';
 
-/** One change, as the audit history shows it: what, when, who, in which request. No secrets. */
-export class HistoryEntry {
-  @ApiProperty({ example: 'ApiKeyRevoked' }) type!: string;
-  @ApiProperty() at!: string;
-  @ApiProperty({ example: { kind: 'key', id: '…' } }) actor!: { kind: string; id: string };
-  @ApiProperty() requestId!: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) keyId!: string | null;
-  @ApiProperty({ description: 'The event’s data, without key hashes' }) data!: Record<string, unknown>;
-}
-
-/**
- * The history of an operator (its own events and its keys') or of one of its keys, replayed from the
- * log (DESIGN.md: audit history is a replay of the log, not a read model).
- */
-export class History extends Query<HistoryEntry[]> {
+/** What happened to one of the operator's keys, replayed from the log; API_KEY_NOT_FOUND when it has no history. */
+export class GetKeyHistoryQuery extends Query<KeysetPage<HistoryEntry>> {
   constructor(
     readonly operatorId: string,
-    readonly keyId: string | null,
+    readonly keyId: string,
+    readonly limit: number,
+    readonly cursor: string | undefined,
   ) {
     super();
   }

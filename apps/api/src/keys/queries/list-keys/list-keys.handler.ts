@@ -1,28 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ApiKeyUsageView, ApiKeyView, Collections } from '@onehazel/projections';
-import type { ReadStore } from '@onehazel/read-store';
+import { findPage, KeysetPage, ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../../../infrastructure/tokens';
-import { decodeCursor, encodeCursor } from '../../../shared/http/pagination';
-import { ListKeys } from './list-keys.query';
+import { KeyWithUsage, ListKeysQuery } from './list-keys.query';
 
-@QueryHandler(ListKeys)
-export class ListKeysHandler implements IQueryHandler<ListKeys> {
+@QueryHandler(ListKeysQuery)
+export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
   constructor(@Inject(READ_STORE) private readonly read: ReadStore) {}
 
-  async execute({ operatorId, limit, cursor }: ListKeys) {
-    const found = (await this.read.find(Collections.apiKeys, {
-      where: { operatorId },
-      orderBy: 'createdPosition',
-      after: cursor === undefined ? undefined : decodeCursor(cursor),
-      limit: limit + 1,
-    })) as ApiKeyView[];
-    const page = found.slice(0, limit);
-    const usage = (await this.read.getMany(Collections.apiKeyUsage, page.map((key) => key.id))) as ApiKeyUsageView[];
+  async execute({ operatorId, limit, cursor }: ListKeysQuery): Promise<KeysetPage<KeyWithUsage>> {
+    const { items, nextCursor } = await findPage<ApiKeyView>(this.read, Collections.apiKeys, { where: { operatorId }, orderBy: 'createdPosition', limit, cursor });
+    // One point read per page for the uses: lastUsedAt is not an event and lives apart from the keys.
+    const usage = (await this.read.getMany(Collections.apiKeyUsage, items.map((key) => key.id))) as ApiKeyUsageView[];
     const lastUsed = new Map(usage.map((u) => [u.id, u.lastUsedAt]));
-    const keys = page.map((key) => ({ ...key, lastUsedAt: lastUsed.get(key.id) ?? null }));
-    const last = page[page.length - 1];
-    const nextCursor = found.length > limit && last ? encodeCursor({ value: last.createdPosition, id: last.id }) : null;
-    return { keys, nextCursor };
+    return { items: items.map((key) => ({ ...key, lastUsedAt: lastUsed.get(key.id) ?? null })), nextCursor };
   }
 }

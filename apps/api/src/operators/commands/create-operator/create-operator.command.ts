@@ -1,7 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext, OperatorProfile } from '@onehazel/domain';
 
-export class CreateOperator extends Command<{ operatorId: string }> {
+/** A platform creates an operator, active; its contact e-mail is sealed before anything is recorded. */
+export class CreateOperatorCommand extends Command<{ operatorId: string }> {
   constructor(
     readonly platformId: string,
     readonly profile: OperatorProfile,

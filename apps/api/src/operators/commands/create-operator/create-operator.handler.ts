@@ -1,20 +1,20 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ConsistentCommands } from '@onehazel/commands';
 import { commandScopedId } from '@onehazel/crypto';
 import { operatorDecider, operatorStream } from '@onehazel/domain';
-import { ConsistentCommands } from '@onehazel/runtime';
-import { OperatorContactCipher } from '../../operator-contact.cipher';
-import { CreateOperator } from './create-operator.command';
+import { PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
+import { CreateOperatorCommand } from './create-operator.command';
 
-@CommandHandler(CreateOperator)
-export class CreateOperatorHandler implements ICommandHandler<CreateOperator> {
+@CommandHandler(CreateOperatorCommand)
+export class CreateOperatorHandler implements ICommandHandler<CreateOperatorCommand> {
   constructor(
     private readonly commands: ConsistentCommands,
-    private readonly contact: OperatorContactCipher,
+    private readonly personalData: PersonalDataCipher,
   ) {}
 
-  async execute({ platformId, profile, context }: CreateOperator): Promise<{ operatorId: string }> {
+  async execute({ platformId, profile, context }: CreateOperatorCommand): Promise<{ operatorId: string }> {
     const operatorId = commandScopedId(context.commandId, 'op_');
-    const sealed = { ...profile, contactEmail: await this.contact.seal(operatorId, profile.contactEmail) };
+    const sealed = { ...profile, contactEmail: await this.personalData.sealOperatorContact(operatorId, profile.contactEmail) };
     await this.commands.execute(
       operatorDecider,
       operatorStream(operatorId),

@@ -1,14 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { OPERATOR_PLANS, OPERATOR_STATUSES, OperatorPlan, OperatorStatus } from '@onehazel/domain';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { OPERATOR_PLANS, OperatorPlan } from '@onehazel/domain';
+import { lowerTrim, trim } from '../../../http/validation';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-/** Absent fields are left as they are; a field that is sent, even as null, must be valid. */
-const present = (_: object, value: unknown): boolean => value !== undefined;
-const lowerTrim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
-
+/** Seed 000 "Create an operator". */
 export class CreateOperatorRequest {
   @ApiProperty({ example: 'Lucky Spin Casino', maxLength: 200 })
   @Transform(trim)
@@ -35,39 +31,4 @@ export class CreateOperatorRequest {
   @IsNotEmpty()
   @MaxLength(64)
   industry?: string;
-}
-
-export class UpdateOperatorRequest {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @ValidateIf(present)
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ enum: OPERATOR_PLANS })
-  @ValidateIf(present)
-  @IsIn(OPERATOR_PLANS, { message: `plan must be one of ${OPERATOR_PLANS.join(', ')}` })
-  plan?: OperatorPlan;
-
-  @ApiPropertyOptional()
-  @ValidateIf(present)
-  @Transform(lowerTrim)
-  @IsEmail({}, { message: 'contactEmail must be an email address' })
-  @MaxLength(254)
-  contactEmail?: string;
-
-  @ApiPropertyOptional({ maxLength: 64, nullable: true, type: String, description: 'null clears it' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  industry?: string | null;
-
-  @ApiPropertyOptional({ enum: OPERATOR_STATUSES, description: '"active" reactivates, "suspended" suspends' })
-  @ValidateIf(present)
-  @IsIn(OPERATOR_STATUSES, { message: `status must be one of ${OPERATOR_STATUSES.join(', ')}` })
-  status?: OperatorStatus;
 }

@@ -1,7 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '@onehazel/domain';
 
-export class SuspendOperator extends Command<void> {
+/** Its keys and sessions are refused from the next request on; suspending a suspended operator changes nothing. */
+export class SuspendOperatorCommand extends Command<void> {
   constructor(
     readonly platformId: string,
     readonly operatorId: string,

@@ -1,14 +1,13 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ConsistentCommands } from '@onehazel/commands';
 import { operatorDecider, operatorStream } from '@onehazel/domain';
-import { ConsistentCommands } from '@onehazel/runtime';
-import { SuspendOperator } from './suspend-operator.command';
+import { SuspendOperatorCommand } from './suspend-operator.command';
 
-/** Suspending a suspended operator changes nothing and succeeds. */
-@CommandHandler(SuspendOperator)
-export class SuspendOperatorHandler implements ICommandHandler<SuspendOperator> {
+@CommandHandler(SuspendOperatorCommand)
+export class SuspendOperatorHandler implements ICommandHandler<SuspendOperatorCommand> {
   constructor(private readonly commands: ConsistentCommands) {}
 
-  async execute({ platformId, operatorId, context }: SuspendOperator): Promise<void> {
+  async execute({ platformId, operatorId, context }: SuspendOperatorCommand): Promise<void> {
     await this.commands.execute(
       operatorDecider,
       operatorStream(operatorId),

@@ -1,7 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext, OperatorProfile, OperatorStatus } from '@onehazel/domain';
 
-export class UpdateOperator extends Command<void> {
+/** Profile changes and status transitions ("active" reactivates, "suspended" suspends). */
+export class UpdateOperatorCommand extends Command<void> {
   constructor(
     readonly platformId: string,
     readonly operatorId: string,

@@ -1,18 +1,17 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ConsistentCommands, Loaded } from '@onehazel/commands';
 import { Operator, operatorDecider, operatorStream } from '@onehazel/domain';
-import { ConsistentCommands, Loaded } from '@onehazel/runtime';
-import { OperatorContactCipher } from '../../operator-contact.cipher';
-import { UpdateOperator } from './update-operator.command';
+import { PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
+import { UpdateOperatorCommand } from './update-operator.command';
 
-/** Profile changes and status transitions ("active" reactivates, "suspended" suspends). */
-@CommandHandler(UpdateOperator)
-export class UpdateOperatorHandler implements ICommandHandler<UpdateOperator> {
+@CommandHandler(UpdateOperatorCommand)
+export class UpdateOperatorHandler implements ICommandHandler<UpdateOperatorCommand> {
   constructor(
     private readonly commands: ConsistentCommands,
-    private readonly contact: OperatorContactCipher,
+    private readonly personalData: PersonalDataCipher,
   ) {}
 
-  async execute({ platformId, operatorId, changes, status, context }: UpdateOperator): Promise<void> {
+  async execute({ platformId, operatorId, changes, status, context }: UpdateOperatorCommand): Promise<void> {
     const { contactEmail, ...rest } = changes;
     const sealed = { ...rest } as typeof changes;
     let loaded: Loaded<Operator> | undefined;
@@ -21,8 +20,8 @@ export class UpdateOperatorHandler implements ICommandHandler<UpdateOperator> {
       loaded = await this.commands.read(operatorDecider, operatorStream(operatorId));
       const current = loaded.state;
       const unchanged =
-        current.status !== 'none' && (await this.contact.open(operatorId, current.profile.contactEmail)) === contactEmail;
-      if (!unchanged) (sealed as { contactEmail?: string }).contactEmail = await this.contact.seal(operatorId, contactEmail);
+        current.status !== 'none' && (await this.personalData.openOperatorContact(operatorId, current.profile.contactEmail)) === contactEmail;
+      if (!unchanged) (sealed as { contactEmail?: string }).contactEmail = await this.personalData.sealOperatorContact(operatorId, contactEmail);
     }
     await this.commands.execute(
       operatorDecider,

@@ -1,8 +1,10 @@
 import { Query } from '@nestjs/cqrs';
 import type { OperatorStatus } from '@onehazel/domain';
 import type { OperatorView } from '@onehazel/projections';
+import type { KeysetPage } from '@onehazel/read-store';
 
-export class ListOperators extends Query<{ operators: OperatorView[]; nextCursor: string | null }> {
+/** The platform's operators in the order they were created (log order), a page at a time, optionally by status. */
+export class ListOperatorsQuery extends Query<KeysetPage<OperatorView>> {
   constructor(
     readonly platformId: string,
     readonly limit: number,

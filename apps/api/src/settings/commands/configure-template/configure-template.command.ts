@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext, Template } from '@onehazel/domain';
 
-export class ConfigureTemplate extends Command<{ template: Template; configuredAt: string }> {
+export class ConfigureTemplateCommand extends Command<{ template: Template; configuredAt: string }> {
   constructor(
     readonly operatorId: string,
     readonly template: Template,

@@ -1,13 +1,13 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { settingsDecider, settingsStream } from '@onehazel/domain';
-import { ConsistentCommands } from '@onehazel/runtime';
-import { ConfigureTemplate } from './configure-template.command';
+import { ConsistentCommands } from '@onehazel/commands';
+import { ConfigureTemplateCommand } from './configure-template.command';
 
-@CommandHandler(ConfigureTemplate)
-export class ConfigureTemplateHandler implements ICommandHandler<ConfigureTemplate> {
+@CommandHandler(ConfigureTemplateCommand)
+export class ConfigureTemplateHandler implements ICommandHandler<ConfigureTemplateCommand> {
   constructor(private readonly commands: ConsistentCommands) {}
 
-  async execute({ operatorId, template, context }: ConfigureTemplate) {
+  async execute({ operatorId, template, context }: ConfigureTemplateCommand) {
     const { state } = await this.commands.execute(
       settingsDecider,
       settingsStream(operatorId),
