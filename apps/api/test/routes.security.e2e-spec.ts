@@ -117,7 +117,10 @@ describe('Security, walked from the routes table', () => {
       call(t.url, 'GET', '/operator-data-api/entities/player_a/events', { key: a.key }),
       call(t.url, 'GET', '/operator-data-api/entities/player_a/state', { key: a.key }),
     ]);
-    return reads.map((reply) => [reply.status, reply.body.data]);
+    // lastUsedAt is not part of what a foreign call could change: the snapshot's own reads move it.
+    const withoutUse = (data: unknown) =>
+      Array.isArray(data) ? data.map((item: Record<string, unknown>) => ({ ...item, lastUsedAt: 'ignored' })) : data;
+    return reads.map((reply) => [reply.status, withoutUse(reply.body.data)]);
   };
 
   it('has the cells of every authenticated row of the table, and no cell without a row', () => {

@@ -59,9 +59,11 @@ export class OperatorAuthenticator {
   }
 }
 
-/** `Bearer oh_live_...` only; then the key's rate limit. */
+/** Authenticates an operator, with or without sessions, then applies the caller's rate limit. */
 @Injectable()
-export class OperatorKeyGuard implements CanActivate {
+abstract class OperatorGuard implements CanActivate {
+  protected abstract readonly allowSessions: boolean;
+
   constructor(
     private readonly authenticator: OperatorAuthenticator,
     private readonly rateLimit: RateLimitGuard,
@@ -69,20 +71,18 @@ export class OperatorKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    return this.rateLimit.authenticateThenLimit(context, () => this.authenticator.authenticate(request, false));
+    return this.rateLimit.authenticateThenLimit(context, () => this.authenticator.authenticate(request, this.allowSessions));
   }
+}
+
+/** `Bearer oh_live_...` only; then the key's rate limit. */
+@Injectable()
+export class OperatorKeyGuard extends OperatorGuard {
+  protected readonly allowSessions = false;
 }
 
 /** `Bearer oh_live_...` or an operator session JWT (seed 002: "API key auth or JWT"); then the rate limit. */
 @Injectable()
-export class OperatorKeyOrSessionGuard implements CanActivate {
-  constructor(
-    private readonly authenticator: OperatorAuthenticator,
-    private readonly rateLimit: RateLimitGuard,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    return this.rateLimit.authenticateThenLimit(context, () => this.authenticator.authenticate(request, true));
-  }
+export class OperatorKeyOrSessionGuard extends OperatorGuard {
+  protected readonly allowSessions = true;
 }
