@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import {
+  contextOf,
+  HandlerRuntime,
+  issueKey,
+  keyActor,
+  openHandlerRuntime,
+  operatorWithKey,
+  pagesOf,
+  platformActor,
+} from '../../../testing/handler.spec-helper';
+import { HistoryEntry } from '../../../audit/history-entry';
+import { RenameKeyCommand } from '../../commands/rename-key/rename-key.command';
+import { RenameKeyHandler } from '../../commands/rename-key/rename-key.handler';
+import { RevokeKeyCommand } from '../../commands/revoke-key/revoke-key.command';
+import { RevokeKeyHandler } from '../../commands/revoke-key/revoke-key.handler';
+import { GetKeyHistoryHandler } from './get-key-history.handler';
+import { GetKeyHistoryQuery } from './get-key-history.query';
+
+describe('GetKeyHistoryHandler', () => {
+  let rt: HandlerRuntime;
+  let handler: GetKeyHistoryHandler;
+  let operator: Awaited<ReturnType<typeof operatorWithKey>>;
+  let other: Awaited<ReturnType<typeof operatorWithKey>>;
+  let keyId: string;
+
+  beforeEach(async () => {
+    rt = await openHandlerRuntime();
+    handler = new GetKeyHistoryHandler(rt.stores.events);
+    operator = await operatorWithKey(rt);
+    other = await operatorWithKey(rt);
+    const rename = (id: string, label: string) =>
+      new RenameKeyHandler(rt.commands).execute(new RenameKeyCommand(operator.operatorId, id, label, contextOf(keyActor(operator.keyId), `req-${label}`)));
+    // The key's events, with the operator's other key's and another operator's in between.
+    keyId = (await issueKey(rt, operator.operatorId, { label: 'ci', actor: platformActor(operator.platformId) })).id;
+    await rename(operator.keyId, 'first-renamed');
+    await rename(keyId, 'ci-1');
+    await issueKey(rt, other.operatorId, { label: 'foreign' });
+    await rename(keyId, 'ci-2');
+    await new RevokeKeyHandler(rt.commands).execute(new RevokeKeyCommand(operator.operatorId, keyId, 'operator', contextOf(keyActor(operator.keyId), 'req-revoke')));
+  });
+  afterEach(() => rt.close());
+
+  async function allPages(operatorId: string, id: string, limit: number): Promise<HistoryEntry[][]> {
+    return pagesOf((cursor) => handler.execute(new GetKeyHistoryQuery(operatorId, id, limit, cursor)));
+  }
+
+  it("answers the key's events in log order, and no other key's", async () => {
+    const [entries] = await allPages(operator.operatorId, keyId, 100);
+
+    expect(entries!.map((entry) => [entry.type, entry.data.label ?? null])).toEqual([
+      ['ApiKeyIssued', 'ci'],
+      ['ApiKeyRenamed', 'ci-1'],
+      ['ApiKeyRenamed', 'ci-2'],
+      ['ApiKeyRevoked', null],
+    ]);
+    expect(entries!.every((entry) => entry.keyId === keyId)).toBe(true);
+  });
+
+  it('says who did each change in which request, and never shows the key hash', async () => {
+    const [entries] = await allPages(operator.operatorId, keyId, 100);
+
+    expect(entries![0]).toMatchObject({ actor: { kind: 'platform', id: operator.platformId } });
+    expect(entries![3]).toMatchObject({ actor: { kind: 'key', id: operator.keyId }, requestId: 'req-revoke' });
+    for (const entry of entries!) expect(entry.data).not.toHaveProperty('keyHash');
+    expect(JSON.stringify(entries)).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  it('pages the history with a cursor', async () => {
+    const pages = await allPages(operator.operatorId, keyId, 3);
+
+    expect(pages.map((page) => page.map((entry) => entry.type))).toEqual([['ApiKeyIssued', 'ApiKeyRenamed', 'ApiKeyRenamed'], ['ApiKeyRevoked']]);
+  });
+
+  it("answers API_KEY_NOT_FOUND for another operator's key, as for one that never was", async () => {
+    await expect(handler.execute(new GetKeyHistoryQuery(operator.operatorId, other.keyId, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    await expect(handler.execute(new GetKeyHistoryQuery(other.operatorId, keyId, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    await expect(handler.execute(new GetKeyHistoryQuery(operator.operatorId, randomUUID(), 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+  });
+});
