@@ -69,7 +69,7 @@ describe('Idempotency-Key: a retry after the entity changed under it', () => {
   });
 
   it('records an activity event once, even after its entity was erased and created again', async () => {
-    const { key } = await igamingOperator(t);
+    const { key, operatorId } = await igamingOperator(t);
     await upsert(key, 'retry_3', 'First');
     const body = { externalId: 'retry_3', eventType: 'deposit', data: { amount: 5 } };
     const headers = { 'idempotency-key': 'event-retry-1' };
@@ -83,9 +83,9 @@ describe('Idempotency-Key: a retry after the entity changed under it', () => {
     try {
       const recorded = log
         .prepare<[string], { eventId: string }>(
-          `SELECT json_extract(data, '$.eventId') AS eventId FROM events WHERE type = 'EntityEventRecorded' AND json_extract(data, '$.externalId') = ?`,
+          `SELECT json_extract(data, '$.eventId') AS eventId FROM events WHERE type = 'EntityEventRecorded' AND json_extract(data, '$.operatorId') = ?`,
         )
-        .all('retry_3');
+        .all(operatorId);
       expect(recorded).toHaveLength(1);
       expect([retry.status, retry.body.data.id]).toEqual([201, recorded[0]!.eventId]);
     } finally {

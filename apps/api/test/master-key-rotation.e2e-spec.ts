@@ -43,8 +43,8 @@ describe('master key rotation', () => {
         encoding: 'utf8',
       });
       expect(rewrap.status).toBe(0);
-      // The entity's key and the operator's own (its contact e-mail).
-      expect(rewrap.stdout).toContain('Re-wrapped 2 data keys');
+      // The entity's key, the operator's own (its contact e-mail) and its lookup key (externalId hashes).
+      expect(rewrap.stdout).toContain('Re-wrapped 3 data keys');
 
       t = await startTestApp({ MASTER_KEY: newKey, KEY_CACHE_TTL_MS: '0' }, dir);
       expect((await call(t.url, 'GET', '/operator-data-api/entities/player_rotate', { key })).body.data.data).toEqual(JAMES.data);

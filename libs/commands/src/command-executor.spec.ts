@@ -60,7 +60,7 @@ describe('CommandExecutor', () => {
   it('stamps every event with the metadata of DESIGN.md §5', async () => {
     const [created] = await store.readStream(stream);
     expect(created!.metadata).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       actor: { kind: 'platform', id: 'plt_a' },
       requestId: 'create',
       correlationId: 'create',

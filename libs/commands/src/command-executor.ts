@@ -27,7 +27,11 @@ export type Loaded<State> = Readonly<{
   recorded: readonly RecordedEvent[];
 }>;
 
-const SCHEMA_VERSION = 1;
+/**
+ * The events' schema, in every event's metadata. 2: entity events name the externalId by its keyed hash
+ * and its envelope (1: in clear; still read, never written).
+ */
+const SCHEMA_VERSION = 2;
 const ATTEMPTS = 3;
 
 /**

@@ -11,7 +11,8 @@ export class UpsertedEntityResponse {
 /** Seed 001's shape for reading an entity (snake_case, as the seed documents it). */
 export class EntityResponse {
   @ApiProperty({ example: 'ent_a1b2c3d4e5f67890' }) id!: string;
-  @ApiProperty() external_id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Your externalId (stored encrypted; null in a list for an entity being erased)' })
+  external_id!: string | null;
   @ApiProperty() entity_type!: string;
   @ApiProperty({ description: 'Personal fields decrypted on GET by externalId; envelopes ("oh1....") in lists' })
   data!: Record<string, unknown>;

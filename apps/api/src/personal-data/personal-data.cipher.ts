@@ -1,17 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { CryptoError, DataKey, deriveOperatorKek, EntityKeyring, isEnvelope, MasterKeys, open, seal } from '@onehazel/crypto';
-import { DomainError } from '@onehazel/domain';
+import { DomainError, ExternalIdRef } from '@onehazel/domain';
 import type { OperatorView } from '@onehazel/projections';
 import { KEYRING, MASTER_KEYS } from '../infrastructure/tokens';
 
 /** The operator's own data key, in the key store beside its entities' keys. */
 const PROFILE = 'profile';
 const CONTACT_FIELD = 'contactEmail';
+/**
+ * The operator's lookup key, in the key store beside its entities' keys: the HMAC key of its externalIds'
+ * hashes. A random key (not one derived from the master key), so that a master-key rotation, which only
+ * re-wraps it, leaves every hash, and so every lookup, as it was.
+ */
+const LOOKUP = 'external-ids';
+/** The envelope field of an entity's externalId: `$` keeps it apart from every data field a template may name. */
+const EXTERNAL_ID_FIELD = '$externalId';
 
-/** Entity fields sealed for a command: the data with its personal fields as envelopes, and the key that sealed them. */
-export type SealedFields = Readonly<{ data: Record<string, unknown>; keyId: string }>;
+/**
+ * Entity fields sealed for a command: the data with its personal fields as envelopes, the externalId as
+ * its keyed hash and its envelope, and the key that sealed them.
+ */
+export type SealedFields = Readonly<{ data: Record<string, unknown>; externalIdRef: ExternalIdRef; keyId: string }>;
 
 /**
  * The one place that seals and opens personal data (DESIGN.md §6): AES-256-GCM envelopes whose AAD binds
@@ -51,21 +62,54 @@ export class PersonalDataCipher {
   // --- an entity's fields and its activity events' fields ---
 
   /**
-   * Seals `fields` of `data` with the entity's key, creating the key when `create` (a new entity). Null
-   * when the key is gone: a live entity's key is never created again, since it is being erased.
+   * The externalId's keyed hash: HMAC-SHA256 under the operator's lookup key. The hash names the entity's
+   * stream and finds it in the read model; without the lookup key (wrapped under the master key) a
+   * guessed id cannot be checked against it. Null when `create` is false and the operator has no lookup
+   * key yet (then no entity of it was recorded by hash).
+   */
+  async externalIdHash(operatorId: string, externalId: string, options: { create: boolean }): Promise<string | null> {
+    const key = await this.keyring.forEntity(operatorId, LOOKUP, options);
+    return key && createHmac('sha256', key.key).update(`${operatorId}\n${externalId}`, 'utf8').digest('hex');
+  }
+
+  /**
+   * Seals `fields` of `data`, and the externalId, with the entity's key, creating the key when `create`
+   * (a new entity). Null when the key is gone: a live entity's key is never created again, since it is
+   * being erased.
    */
   async sealEntityFields(
     operatorId: string,
     entityId: string,
+    externalId: string,
     data: Readonly<Record<string, unknown>>,
     fields: readonly string[],
     options: { create: boolean },
   ): Promise<SealedFields | null> {
-    const key = await this.keyring.forEntity(operatorId, entityId, options);
+    const [key, externalIdHash] = await Promise.all([
+      this.keyring.forEntity(operatorId, entityId, options),
+      this.externalIdHash(operatorId, externalId, { create: true }),
+    ]);
     if (!key) return null;
     const sealed: Record<string, unknown> = { ...data };
     for (const field of fields) sealed[field] = seal(key, { operatorId, entityId, field }, data[field]);
-    return { data: sealed, keyId: key.keyId };
+    const sealedExternalId = seal(key, { operatorId, entityId, field: EXTERNAL_ID_FIELD }, externalId);
+    return { data: sealed, externalIdRef: { externalIdHash: externalIdHash!, sealedExternalId }, keyId: key.keyId };
+  }
+
+  /**
+   * An entity's externalId from its envelope, for lists (the operator's handle on the record); null when
+   * the entity's key is gone (it is being erased) or the envelope does not open: never a wrong id.
+   */
+  async openExternalId(operatorId: string, entityId: string, envelope: string): Promise<string | null> {
+    if (!isEnvelope(envelope)) return null;
+    const key = await this.keyring.forEntity(operatorId, entityId, { create: false });
+    if (!key) return null;
+    try {
+      return open(key, { operatorId, entityId, field: EXTERNAL_ID_FIELD }, envelope) as string;
+    } catch (error) {
+      if (error instanceof CryptoError) return null;
+      throw error;
+    }
   }
 
   /** The entity's data with its sealed fields opened; DATA_UNREADABLE when one does not open, never wrong data. */

@@ -7,6 +7,7 @@ const upsert = (entityId: string): UpsertEntity => ({
   entityId,
   operatorId: 'op_1',
   externalId: 'player_12345',
+  externalIdRef: { externalIdHash: '9f86d081884c7d65', sealedExternalId: 'oh1.sealed-id' },
   entityType: 'player',
   data: { email: 'oh1.sealed', country: 'GB' },
   piiFields: ['email'],
@@ -15,9 +16,25 @@ const upsert = (entityId: string): UpsertEntity => ({
 });
 const created: EntityCreated = {
   type: 'EntityCreated',
-  data: { entityId: 'ent_1', operatorId: 'op_1', externalId: 'player_12345', entityType: 'player', data: { email: 'oh1.sealed', country: 'GB' }, piiFields: ['email'], keyId: 'key-1', createdAt: at },
+  data: {
+    entityId: 'ent_1',
+    operatorId: 'op_1',
+    externalIdHash: '9f86d081884c7d65',
+    sealedExternalId: 'oh1.sealed-id',
+    entityType: 'player',
+    data: { email: 'oh1.sealed', country: 'GB' },
+    piiFields: ['email'],
+    keyId: 'key-1',
+    createdAt: at,
+  },
 };
-const erased: EntityErased = { type: 'EntityErased', data: { entityId: 'ent_1', operatorId: 'op_1', externalId: 'player_12345', erasedAt: at } };
+const erased: EntityErased = { type: 'EntityErased', data: { entityId: 'ent_1', operatorId: 'op_1', erasedAt: at } };
+/** What schemaVersion 1 recorded: the externalId in clear. */
+const legacyCreated: EntityCreated = {
+  type: 'EntityCreated',
+  data: { entityId: 'ent_0', operatorId: 'op_1', externalId: 'player_12345', entityType: 'player', data: {}, piiFields: [], keyId: 'key-0', createdAt: at },
+};
+const legacyErased: EntityErased = { type: 'EntityErased', data: { entityId: 'ent_0', operatorId: 'op_1', externalId: 'player_12345', erasedAt: at } };
 
 describe('entity decider', () => {
   it('creates an entity for an externalId seen for the first time', () => {
@@ -34,8 +51,21 @@ describe('entity decider', () => {
     given(entityDecider, [created]).when(upsert('ent_2')).thenFails('CONFLICT');
   });
 
-  it('erases the live entity, with no personal data in the event', () => {
+  it('erases the live entity, with no personal data in the event, not even the externalId', () => {
     given(entityDecider, [created]).when({ type: 'EraseEntity', operatorId: 'op_1', entityId: 'ent_1', at }).then([erased]);
+  });
+
+  it('records the externalId only as its keyed hash and its envelope, never in clear', () => {
+    const [event] = entityDecider.decide(upsert('ent_1'), entityDecider.initialState());
+    expect(JSON.stringify(event)).not.toContain('player_12345');
+  });
+
+  it('reads the events of schemaVersion 1 (externalId in clear): a legacy entity is updated, erased, and created again', () => {
+    given(entityDecider, [legacyCreated])
+      .when(upsert('ent_0'))
+      .then([{ type: 'EntityUpdated', data: { entityId: 'ent_0', operatorId: 'op_1', entityType: 'player', data: { email: 'oh1.sealed', country: 'GB' }, piiFields: ['email'], keyId: 'key-1', updatedAt: at } }]);
+    given(entityDecider, [legacyCreated]).when({ type: 'EraseEntity', operatorId: 'op_1', entityId: 'ent_0', at }).then([{ ...erased, data: { ...erased.data, entityId: 'ent_0' } }]);
+    given(entityDecider, [legacyCreated, legacyErased]).when(upsert('ent_1')).then([created]);
   });
 
   it('answers not found when erasing what is not live', () => {
@@ -75,7 +105,6 @@ describe('recording an entity event', () => {
     eventId: 'evt_1',
     entityId: 'ent_1',
     operatorId: 'op_1',
-    externalId: 'player_12345',
     eventType: 'deposit',
     occurredAt: at,
     data: { amount: 50 },
@@ -88,7 +117,7 @@ describe('recording an entity event', () => {
     const data = { constructor: 1, valueOf: 2 };
     const expected: EntityEventRecorded = {
       type: 'EntityEventRecorded',
-      data: { eventId: 'evt_1', entityId: 'ent_1', operatorId: 'op_1', externalId: 'player_12345', eventType: 'constructor', occurredAt: at, data, piiFields: [], recordedAt: at },
+      data: { eventId: 'evt_1', entityId: 'ent_1', operatorId: 'op_1', eventType: 'constructor', occurredAt: at, data, piiFields: [], recordedAt: at },
     };
     expect(recordEntityEvent(record({ eventType: 'constructor', data }), live)).toEqual([expected]);
   });

@@ -3,7 +3,7 @@ import { DomainError, assertNever } from '../shared/errors';
 import { dataKeyProblems, EVENT_TYPE, EVENT_TYPE_RULE, externalIdProblem, NameProblem } from '../shared/names';
 
 /**
- * One stream per (operator, externalId), named by a hash of the two (never raw input): every
+ * One stream per (operator, externalId), named by a keyed hash of the two (never raw input): every
  * generation of that entity lives in it, so one revision guards "one live entity per externalId".
  * After an erasure, the next upsert starts a new generation: a new entity id and a new data key.
  */
@@ -12,25 +12,39 @@ export const entityStream = (streamKey: string): string => `entity-${streamKey}`
 /** Entity data as stored: personal fields are AES-256-GCM envelopes (strings), the rest plain JSON. */
 export type StoredEntityData = Readonly<Record<string, unknown>>;
 
+/**
+ * How an entity event names its externalId, which is personal data (a casino's player id identifies the
+ * player): by a keyed hash, for lookups, and the value itself sealed under the entity's data key, so that
+ * erasure leaves nothing that reads as the person. Events of schemaVersion 1 held it in clear
+ * (`LegacyExternalId`): they are still read, and never written again.
+ */
+export type ExternalIdRef = Readonly<{
+  /** HMAC-SHA256 of the externalId under the operator's lookup key, hex. */
+  externalIdHash: string;
+  /** The externalId as an AES-256-GCM envelope under the entity's data key. */
+  sealedExternalId: string;
+}>;
+export type LegacyExternalId = Readonly<{ externalId: string }>;
+
 export type EntityCreated = Event<
   'EntityCreated',
-  {
+  Readonly<{
     entityId: string;
     operatorId: string;
-    externalId: string;
     entityType: string;
     data: StoredEntityData;
     piiFields: readonly string[];
     keyId: string;
     createdAt: string;
-  }
+  }> &
+    (ExternalIdRef | LegacyExternalId)
 >;
 export type EntityUpdated = Event<
   'EntityUpdated',
   { entityId: string; operatorId: string; entityType: string; data: StoredEntityData; piiFields: readonly string[]; keyId: string; updatedAt: string }
 >;
-/** No personal data: the entity's key is destroyed before this is appended. */
-export type EntityErased = Event<'EntityErased', { entityId: string; operatorId: string; externalId: string; erasedAt: string }>;
+/** No personal data: the entity's key is destroyed before this is appended (schemaVersion 1 also held the externalId in clear). */
+export type EntityErased = Event<'EntityErased', Readonly<{ entityId: string; operatorId: string; erasedAt: string }> & Partial<LegacyExternalId>>;
 export type EntityEvent = EntityCreated | EntityUpdated | EntityErased;
 
 export type UpsertEntity = Readonly<{
@@ -38,7 +52,9 @@ export type UpsertEntity = Readonly<{
   /** The id the caller sealed the data for: the live entity's, or a new one when there is none. */
   entityId: string;
   operatorId: string;
+  /** Checked here (an unsound one is refused), never recorded: events name it by `externalId`'s ref. */
   externalId: string;
+  externalIdRef: ExternalIdRef;
   entityType: string;
   data: StoredEntityData;
   piiFields: readonly string[];
@@ -50,8 +66,8 @@ export type EntityCommand = UpsertEntity | EraseEntity;
 
 export type Entity =
   | Readonly<{ status: 'none' }>
-  | Readonly<{ status: 'live'; entityId: string; externalId: string }>
-  | Readonly<{ status: 'erased'; entityId: string; externalId: string }>;
+  | Readonly<{ status: 'live'; entityId: string }>
+  | Readonly<{ status: 'erased'; entityId: string }>;
 
 function decide(command: EntityCommand, state: Entity): EntityEvent[] {
   switch (command.type) {
@@ -75,13 +91,14 @@ function externalIdProblems(externalId: string): NameProblem[] {
 }
 
 function upsert(command: UpsertEntity, state: Entity): EntityEvent[] {
-  const { entityId, operatorId, externalId, entityType, data, piiFields, keyId, at } = command;
+  const { entityId, operatorId, externalId, externalIdRef, entityType, data, piiFields, keyId, at } = command;
   refuseUnsoundNames([...externalIdProblems(externalId), ...dataKeyProblems(data)]);
   if (state.status !== 'live') {
     if (state.status === 'erased' && state.entityId === entityId) {
       throw new DomainError('CONFLICT', 'The entity was erased while this request was decided; retry');
     }
-    return [{ type: 'EntityCreated', data: { entityId, operatorId, externalId, entityType, data, piiFields, keyId, createdAt: at } }];
+    const { externalIdHash, sealedExternalId } = externalIdRef;
+    return [{ type: 'EntityCreated', data: { entityId, operatorId, externalIdHash, sealedExternalId, entityType, data, piiFields, keyId, createdAt: at } }];
   }
   // Data sealed for another generation of the entity must never be recorded under this one.
   if (state.entityId !== entityId) throw new DomainError('CONFLICT', 'The entity changed while this request was decided; retry');
@@ -90,17 +107,17 @@ function upsert(command: UpsertEntity, state: Entity): EntityEvent[] {
 
 function erase(command: EraseEntity, state: Entity): EntityEvent[] {
   if (state.status !== 'live' || state.entityId !== command.entityId) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
-  return [{ type: 'EntityErased', data: { entityId: state.entityId, operatorId: command.operatorId, externalId: state.externalId, erasedAt: command.at } }];
+  return [{ type: 'EntityErased', data: { entityId: state.entityId, operatorId: command.operatorId, erasedAt: command.at } }];
 }
 
 function evolve(state: Entity, event: EntityEvent): Entity {
   switch (event.type) {
     case 'EntityCreated':
-      return { status: 'live', entityId: event.data.entityId, externalId: event.data.externalId };
+      return { status: 'live', entityId: event.data.entityId };
     case 'EntityUpdated':
       return state;
     case 'EntityErased':
-      return { status: 'erased', entityId: event.data.entityId, externalId: event.data.externalId };
+      return { status: 'erased', entityId: event.data.entityId };
     default:
       return assertNever(event, 'entity event');
   }
@@ -121,14 +138,13 @@ export type EntityEventRecorded = Event<
     eventId: string;
     entityId: string;
     operatorId: string;
-    externalId: string;
     eventType: string;
     occurredAt: string;
     /** Personal fields (the template's event_pii_fields) as envelopes, the rest plain. */
     data: StoredEntityData;
     piiFields: readonly string[];
     recordedAt: string;
-  }
+  } & Partial<LegacyExternalId>
 >;
 
 export type RecordEntityEvent = Readonly<{
@@ -136,7 +152,6 @@ export type RecordEntityEvent = Readonly<{
   eventId: string;
   entityId: string;
   operatorId: string;
-  externalId: string;
   eventType: string;
   occurredAt: string;
   data: StoredEntityData;
@@ -152,6 +167,6 @@ export function recordEntityEvent(command: RecordEntityEvent, entity: Entity): E
   const eventTypeProblems = EVENT_TYPE.test(command.eventType) ? [] : [{ field: 'eventType', problems: [`eventType must be ${EVENT_TYPE_RULE}`] }];
   refuseUnsoundNames([...eventTypeProblems, ...dataKeyProblems(command.data)]);
   if (entity.status !== 'live' || entity.entityId !== command.entityId) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
-  const { eventId, entityId, operatorId, externalId, eventType, occurredAt, data, piiFields, at } = command;
-  return [{ type: 'EntityEventRecorded', data: { eventId, entityId, operatorId, externalId, eventType, occurredAt, data, piiFields, recordedAt: at } }];
+  const { eventId, entityId, operatorId, eventType, occurredAt, data, piiFields, at } = command;
+  return [{ type: 'EntityEventRecorded', data: { eventId, entityId, operatorId, eventType, occurredAt, data, piiFields, recordedAt: at } }];
 }

@@ -3,11 +3,16 @@ import { RecordedEvent, sortablePosition } from '@onehazel/event-store';
 import type { Projection, ReadModelWriter } from '../projection';
 import { Collections, EntityView } from './read-models';
 
-/** Operators' entities, personal fields as envelopes; an erased entity becomes a deletion marker. */
+/**
+ * Operators' entities, personal fields and the externalId as envelopes, found by the externalId's keyed
+ * hash; an erased entity becomes a deletion marker that holds neither. Entities recorded with the
+ * externalId in clear (schemaVersion 1) keep it, and are found by it (their own index), until erased.
+ */
 export const entitiesProjection: Projection = {
   name: 'entities',
   collections: [Collections.entities],
   indexes: [
+    { collection: Collections.entities, fields: ['operatorId', 'externalIdHash', 'erased'] },
     { collection: Collections.entities, fields: ['operatorId', 'externalId', 'erased'] },
     { collection: Collections.entities, fields: ['operatorId', 'erased', 'createdPosition'] },
     { collection: Collections.entities, fields: ['operatorId', 'entityType', 'erased', 'createdPosition'] },
@@ -16,11 +21,14 @@ export const entitiesProjection: Projection = {
     const event = recorded as unknown as EntityEvent;
     switch (event.type) {
       case 'EntityCreated': {
-        const { entityId, operatorId, externalId, entityType, data, piiFields, createdAt } = event.data;
+        const { entityId, operatorId, entityType, data, piiFields, createdAt } = event.data;
+        const named = 'externalIdHash' in event.data
+          ? { externalIdHash: event.data.externalIdHash, externalId: event.data.sealedExternalId }
+          : { externalIdHash: null, externalId: event.data.externalId };
         const view: EntityView = {
           id: entityId,
           operatorId,
-          externalId,
+          ...named,
           entityType,
           data,
           piiFields,
@@ -45,6 +53,8 @@ export const entitiesProjection: Projection = {
         if (!entity) return;
         writer.put(Collections.entities, {
           ...entity,
+          externalIdHash: null,
+          externalId: null,
           data: {},
           piiFields: [],
           erased: true,

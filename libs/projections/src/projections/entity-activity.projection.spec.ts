@@ -6,7 +6,17 @@ import { Collections, EntityEventView, EntityStateView } from './read-models';
 const created = (entityId = 'ent_1', externalId = 'player_1') =>
   ({
     type: 'EntityCreated',
-    data: { entityId, operatorId: 'op_1', externalId, entityType: 'player', data: {}, piiFields: [], keyId: 'k', createdAt: '2026-04-06T09:00:00.000Z' },
+    data: {
+      entityId,
+      operatorId: 'op_1',
+      externalIdHash: `hmac-of-${externalId}`,
+      sealedExternalId: `oh1.sealed-${externalId}`,
+      entityType: 'player',
+      data: {},
+      piiFields: [],
+      keyId: 'k',
+      createdAt: '2026-04-06T09:00:00.000Z',
+    },
   }) as const;
 
 let eventIds = 0;
@@ -20,7 +30,6 @@ const recorded = (
     eventId: `evt_${++eventIds}`,
     entityId: 'ent_1',
     operatorId: 'op_1',
-    externalId: 'player_1',
     eventType,
     occurredAt: '2026-04-06T10:00:00.000Z',
     data,
@@ -70,12 +79,11 @@ describe('entity activity projection: events and the state derived from them', (
       recorded('deposit', { amount: 10, currency: 'EUR', ip_address: 7 }, { piiFields: ['ip_address'], occurredAt: '2026-04-06T12:00:00.000Z' }),
       recorded('deposit', { amount: 2.5, bonus: '3' }, { occurredAt: '2026-04-06T08:00:00.000Z' }),
       recorded('bet', { stake: 4 }, { occurredAt: '2026-04-06T11:00:00.000Z' }),
-      recorded('bet', { stake: 1 }, { entityId: 'ent_2', externalId: 'player_2' }),
+      recorded('bet', { stake: 1 }, { entityId: 'ent_2' }),
     );
     expect(await state()).toEqual({
       id: 'ent_1',
       operatorId: 'op_1',
-      externalId: 'player_1',
       eventCount: 3,
       byType: { deposit: { count: 2, sums: { amount: 12.5 } }, bet: { count: 1, sums: { stake: 4 } } },
       firstSeen: '2026-04-06T08:00:00.000Z',
@@ -84,10 +92,16 @@ describe('entity activity projection: events and the state derived from them', (
     expect(await spec.get(Collections.entityStates, 'ent_2')).toMatchObject({ eventCount: 1, byType: { bet: { count: 1, sums: { stake: 1 } } } });
   });
 
+  it('keeps no externalId from an event of schemaVersion 1, which named it in clear', async () => {
+    await spec.given(recorded('login', {}, { externalId: 'player_1' }));
+    const [view] = await events();
+    expect(JSON.stringify([view, await state()])).not.toContain('player_1');
+  });
+
   it('lists an entity’s events in the order they were recorded in the log, not by their ids, and no other entity’s', async () => {
     await spec.given(
       recorded('b', {}, { eventId: 'evt_z' }),
-      recorded('a', {}, { eventId: 'evt_a', entityId: 'ent_2', externalId: 'player_2' }),
+      recorded('a', {}, { eventId: 'evt_a', entityId: 'ent_2'}),
       recorded('c', {}, { eventId: 'evt_m' }),
     );
     await spec.givenOneBatch(recorded('d', {}, { eventId: 'evt_0' }));
@@ -101,10 +115,10 @@ describe('entity activity projection: events and the state derived from them', (
   it('on erasure strips the payloads of the entity’s events, removes its state, and keeps no event recorded after', async () => {
     await spec.given(
       recorded('login', { device_id: 'sealed-envelope', count: 1 }, { piiFields: ['device_id'] }),
-      recorded('login', { count: 1 }, { entityId: 'ent_2', externalId: 'player_2' }),
+      recorded('login', { count: 1 }, { entityId: 'ent_2' }),
     );
     // The erasure and an event recorded before it in the same batch: the staged event is stripped too.
-    await spec.givenOneBatch(recorded('deposit', { amount: 5 }), { type: 'EntityErased', data: { entityId: 'ent_1', operatorId: 'op_1', externalId: 'player_1', erasedAt: 't9' } });
+    await spec.givenOneBatch(recorded('deposit', { amount: 5 }), { type: 'EntityErased', data: { entityId: 'ent_1', operatorId: 'op_1', erasedAt: 't9' } });
     await spec.given(recorded('late', { amount: 1 }));
 
     expect(await state()).toBeNull();

@@ -28,12 +28,12 @@ export const entityActivityProjection: Projection = {
     if (event.type !== 'EntityEventRecorded') return;
     const entity = await writer.get<EntityView>(Collections.entities, event.data.entityId);
     if (!entity || entity.erased) return;
-    const { eventId, entityId, operatorId, externalId, eventType, occurredAt, data, piiFields, recordedAt } = event.data;
+    // An event of schemaVersion 1 also named the externalId in clear: it is not kept.
+    const { eventId, entityId, operatorId, eventType, occurredAt, data, piiFields, recordedAt } = event.data;
     const view: EntityEventView = {
       id: eventId,
       operatorId,
       entityId,
-      externalId,
       eventType,
       occurredAt,
       data,
@@ -46,7 +46,6 @@ export const entityActivityProjection: Projection = {
     const state = (await writer.get<EntityStateView>(Collections.entityStates, entityId)) ?? {
       id: entityId,
       operatorId,
-      externalId,
       eventCount: 0,
       byType: {},
       firstSeen: occurredAt,

@@ -79,7 +79,13 @@ export type OperatorSettingsView = { id: string; template: Template; configuredA
 export type EntityView = {
   id: string;
   operatorId: string;
-  externalId: string;
+  /** The keyed hash of the externalId, for lookups; null for entities of schemaVersion 1, and once erased. */
+  externalIdHash: string | null;
+  /**
+   * The externalId as an envelope under the entity's key (in clear for entities of schemaVersion 1, which
+   * are looked up by it); null once erased.
+   */
+  externalId: string | null;
   entityType: string;
   data: StoredEntityData;
   piiFields: readonly string[];
@@ -95,7 +101,6 @@ export type EntityEventView = {
   id: string;
   operatorId: string;
   entityId: string;
-  externalId: string;
   eventType: string;
   occurredAt: string;
   data: StoredEntityData;
@@ -109,7 +114,6 @@ export type EntityEventView = {
 export type EntityStateView = {
   id: string;
   operatorId: string;
-  externalId: string;
   eventCount: number;
   byType: Record<string, { count: number; sums: Record<string, number> }>;
   firstSeen: string;

@@ -5,20 +5,19 @@ import {
   CommandContext,
   DomainError,
   entityActivityStream,
-  entityDecider,
   EntityEventRecorded,
   recordEntityEvent,
   settingsDecider,
   settingsStream,
 } from '@onehazel/domain';
 import type { RecordedEvent } from '@onehazel/event-store';
-import { entityStreamOf } from '../../../entities/entity-stream';
+import { locateEntity } from '../../../entities/entity-stream';
 import { PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
 import { RecordActivityCommand, RecordedActivity } from './record-activity.command';
 
-/** The answer from the event as recorded (its occurredAt may have defaulted to that moment). */
-function answerOf({ data }: EntityEventRecorded): RecordedActivity {
-  return { id: data.eventId, externalId: data.externalId, eventType: data.eventType, occurredAt: data.occurredAt };
+/** The answer from the event as recorded (its occurredAt may have defaulted to that moment); the event does not name the externalId. */
+function answerOf({ data }: EntityEventRecorded, externalId: string): RecordedActivity {
+  return { id: data.eventId, externalId, eventType: data.eventType, occurredAt: data.occurredAt };
 }
 
 /**
@@ -36,8 +35,9 @@ export class RecordActivityHandler implements ICommandHandler<RecordActivityComm
   async execute({ operatorId, externalId, eventType, occurredAt, data, context }: RecordActivityCommand): Promise<RecordedActivity> {
     const { template } = await this.commands.load(settingsDecider, settingsStream(operatorId));
     if (!template) throw new DomainError('TEMPLATE_NOT_CONFIGURED', 'No template set — call PUT /operator-data-api/settings first');
-    const { state: entity, recorded: history } = await this.commands.read(entityDecider, entityStreamOf(operatorId, externalId));
-    const earlier = await this.earlierAttempt(history, context);
+    const { loaded } = await locateEntity(this.commands, this.personalData, operatorId, externalId, { create: false });
+    const { state: entity, recorded: history } = loaded;
+    const earlier = await this.earlierAttempt(history, externalId, context);
     if (earlier) return earlier;
     if (entity.status !== 'live') throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     const eventId = commandScopedId(context.commandId, 'evt_');
@@ -46,22 +46,22 @@ export class RecordActivityHandler implements ICommandHandler<RecordActivityComm
     // The key is gone: the entity is being erased.
     if (!sealed) throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     const events = recordEntityEvent(
-      { type: 'RecordEntityEvent', eventId, entityId: entity.entityId, operatorId, externalId, eventType, occurredAt, data: sealed, piiFields, at: context.at },
+      { type: 'RecordEntityEvent', eventId, entityId: entity.entityId, operatorId, eventType, occurredAt, data: sealed, piiFields, at: context.at },
       entity,
     );
-    return answerOf((await this.commands.record(entityActivityStream(entity.entityId), events, context)).events[0]!);
+    return answerOf((await this.commands.record(entityActivityStream(entity.entityId), events, context)).events[0]!, externalId);
   }
 
   /**
    * What an earlier attempt of this request recorded, looked for in the activity of every entity this
    * externalId has named (it may have been erased, or erased and created again, since).
    */
-  private async earlierAttempt(history: readonly RecordedEvent[], context: CommandContext): Promise<RecordedActivity | null> {
+  private async earlierAttempt(history: readonly RecordedEvent[], externalId: string, context: CommandContext): Promise<RecordedActivity | null> {
     if (!context.commandId) return null;
     const entityIds = history.filter((event) => event.type === 'EntityCreated').map((event) => event.data.entityId as string);
     for (const entityId of entityIds.reverse()) {
       const earlier = await this.commands.earlierRecord<EntityEventRecorded>(entityActivityStream(entityId), 'EntityEventRecorded', context);
-      if (earlier) return answerOf(earlier.events[0]!);
+      if (earlier) return answerOf(earlier.events[0]!, externalId);
     }
     return null;
   }

@@ -5,7 +5,7 @@ import { DomainError, entityDecider } from '@onehazel/domain';
 import type { RequestStore } from '@onehazel/request-store';
 import { REQUEST_STORE } from '../../../infrastructure/tokens';
 import { ErasureSubject, PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
-import { entityStreamOf } from '../../entity-stream';
+import { locateEntity } from '../../entity-stream';
 import { EraseEntityCommand } from './erase-entity.command';
 
 /**
@@ -23,8 +23,7 @@ export class EraseEntityHandler implements ICommandHandler<EraseEntityCommand> {
   ) {}
 
   async execute({ operatorId, externalId, context }: EraseEntityCommand): Promise<void> {
-    const stream = entityStreamOf(operatorId, externalId);
-    const loaded = await this.commands.read(entityDecider, stream);
+    const { stream, loaded } = await locateEntity(this.commands, this.personalData, operatorId, externalId, { create: false });
     const { state } = loaded;
     if (state.status !== 'live') throw new DomainError('ENTITY_NOT_FOUND', 'Entity not found');
     await this.personalData.eraseEntity(operatorId, state.entityId);

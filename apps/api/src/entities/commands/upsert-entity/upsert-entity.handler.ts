@@ -4,7 +4,7 @@ import { commandScopedId } from '@onehazel/crypto';
 import { DomainError, entityDecider, EntityEvent, settingsDecider, settingsStream } from '@onehazel/domain';
 import { PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
 import { EntityValidator } from '../../entity-validator';
-import { entityStreamOf } from '../../entity-stream';
+import { locateEntity } from '../../entity-stream';
 import { UpsertedEntity, UpsertEntityCommand } from './upsert-entity.command';
 
 /**
@@ -42,11 +42,12 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntityCommand>
     const spec = this.validator.validate(template, entityType, data);
     // Personal fields, and fields the template does not declare (they may be personal too), are sealed.
     const piiFields = Object.keys(data).filter((field) => spec.pii_fields.includes(field) || !Object.hasOwn(spec.fields, field));
-    const stream = entityStreamOf(operatorId, externalId);
+    const located = await locateEntity(this.commands, this.personalData, operatorId, externalId, { create: true });
+    const { stream } = located;
     /** The entity whose key this request created, while no stream holds it. */
     let keyCreatedFor: string | null = null;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.commands.read(entityDecider, stream);
+      const loaded = attempt === 1 ? located.loaded : await this.commands.read(entityDecider, stream);
       // A retry of a request that got through answers what it did then, before creating or sealing anything.
       const earlier = await this.commands.earlierAttempt(entityDecider, stream, 'UpsertEntity', context, loaded);
       if (earlier) return answerOf(earlier.events, externalId, entityType);
@@ -59,14 +60,25 @@ export class UpsertEntityHandler implements ICommandHandler<UpsertEntityCommand>
       }
       const entityId: string = live ? state.entityId : commandScopedId(context.commandId, 'ent_');
       // A live entity's key is never created again: if it is gone, the entity is being erased.
-      const sealed = await this.personalData.sealEntityFields(operatorId, entityId, data, piiFields, { create: !live });
+      const sealed = await this.personalData.sealEntityFields(operatorId, entityId, externalId, data, piiFields, { create: !live });
       if (!sealed) throw new DomainError('CONFLICT', 'The entity is being erased; retry the request in a moment');
       if (!live) keyCreatedFor = entityId;
       try {
         const { events } = await this.commands.execute(
           entityDecider,
           stream,
-          { type: 'UpsertEntity', entityId, operatorId, externalId, entityType, data: sealed.data, piiFields, keyId: sealed.keyId, at: context.at },
+          {
+            type: 'UpsertEntity',
+            entityId,
+            operatorId,
+            externalId,
+            externalIdRef: sealed.externalIdRef,
+            entityType,
+            data: sealed.data,
+            piiFields,
+            keyId: sealed.keyId,
+            at: context.at,
+          },
           context,
           { timeoutDetails: { entityId }, loaded, attempts: 1 },
         );

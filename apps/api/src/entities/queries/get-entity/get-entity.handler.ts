@@ -15,7 +15,7 @@ export class GetEntityHandler implements IQueryHandler<GetEntityQuery> {
   ) {}
 
   async execute({ operatorId, externalId }: GetEntityQuery): Promise<EntityView> {
-    const entity = await findLiveEntity(this.read, operatorId, externalId);
+    const entity = await findLiveEntity(this.read, this.personalData, operatorId, externalId);
     return { ...entity, data: await this.personalData.openEntityFields(operatorId, entity.id, entity.data, entity.piiFields) };
   }
 }
