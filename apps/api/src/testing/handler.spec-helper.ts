@@ -15,6 +15,7 @@ import { IssueKeyCommand, IssuedKey } from '../keys/commands/issue-key/issue-key
 import { IssueKeyHandler } from '../keys/commands/issue-key/issue-key.handler';
 import { CreateOperatorCommand } from '../operators/commands/create-operator/create-operator.command';
 import { CreateOperatorHandler } from '../operators/commands/create-operator/create-operator.handler';
+import { locateEntity } from '../entities/entity-stream';
 import { PersonalDataCipher } from '../personal-data/personal-data.cipher';
 import { ConfigureTemplateCommand } from '../settings/commands/configure-template/configure-template.command';
 import { ConfigureTemplateHandler } from '../settings/commands/configure-template/configure-template.handler';
@@ -114,6 +115,11 @@ export function contextOf(actor: Actor, requestId: string = `req-${randomUUID()}
 
 /** The events of a stream as the log holds them. */
 export const eventsOf = (rt: HandlerRuntime, stream: string): Promise<RecordedEvent[]> => rt.stores.events.readStream(stream);
+
+/** The stream of an operator's externalId, as the handlers locate it (named by the externalId's keyed hash). */
+export async function entityStreamOf(rt: HandlerRuntime, operatorId: string, externalId: string): Promise<string> {
+  return (await locateEntity(rt.commands, rt.cipher, operatorId, externalId, { create: true })).stream;
+}
 
 /** The types of a stream's events, in order. */
 export async function typesOf(rt: HandlerRuntime, stream: string): Promise<string[]> {

@@ -52,7 +52,7 @@ describe('RecordActivityHandler', () => {
 
     expect(answer).toEqual({ id: expect.stringMatching(/^evt_[0-9a-f]{16}$/), externalId: 'player_1', eventType: 'deposit', occurredAt: '2026-04-06T10:30:00.000Z' });
     expect(await eventsOf(rt, entityActivityStream(entityId))).toMatchObject([
-      { type: 'EntityEventRecorded', data: { eventId: answer.id, entityId, externalId: 'player_1', eventType: 'deposit', data: { amount: 50, currency: 'GBP' }, piiFields: [] } },
+      { type: 'EntityEventRecorded', data: { eventId: answer.id, entityId, eventType: 'deposit', data: { amount: 50, currency: 'GBP' }, piiFields: [] } },
     ]);
     expect(await rt.stores.read.get(Collections.entityEvents, answer.id)).toMatchObject({ entityId, eventType: 'deposit' });
   });

@@ -24,7 +24,7 @@ describe('GetEntityStateHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new GetEntityStateHandler(rt.stores.read);
+    handler = new GetEntityStateHandler(rt.stores.read, rt.cipher);
     operator = await igamingOperator(rt);
     await upsertEntity(rt, operator, 'player_1');
   });

@@ -33,7 +33,7 @@ describe('ListEntityEventsHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new ListEntityEventsHandler(rt.stores.read);
+    handler = new ListEntityEventsHandler(rt.stores.read, rt.cipher);
     operator = await igamingOperator(rt);
     other = await igamingOperator(rt);
     await upsertEntity(rt, operator, 'player_1');

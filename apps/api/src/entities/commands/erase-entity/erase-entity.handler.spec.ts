@@ -7,12 +7,10 @@ import {
   igamingOperator,
   keyActor,
   openHandlerRuntime,
-  upsertEntity,
-} from '../../../testing/handler.spec-helper';
+  upsertEntity, entityStreamOf } from '../../../testing/handler.spec-helper';
 import { ErasureSubject } from '../../../personal-data/personal-data.cipher';
 import { RecordActivityCommand } from '../../../activity/commands/record-activity/record-activity.command';
 import { RecordActivityHandler } from '../../../activity/commands/record-activity/record-activity.handler';
-import { entityStreamOf } from '../../entity-stream';
 import { EraseEntityCommand } from './erase-entity.command';
 import { EraseEntityHandler } from './erase-entity.handler';
 
@@ -62,9 +60,9 @@ describe('EraseEntityHandler', () => {
     await erase();
 
     expect(await rt.stores.keys.get(operator.operatorId, entityId)).toBeNull();
-    const events = await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'));
+    const events = await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'));
     expect(events.map((event) => event.type)).toEqual(['EntityCreated', 'EntityErased']);
-    expect(events[1]!.data).toEqual({ entityId, operatorId: operator.operatorId, externalId: 'player_1', erasedAt: '2026-05-01T00:00:00.000Z' });
+    expect(events[1]!.data).toEqual({ entityId, operatorId: operator.operatorId, erasedAt: '2026-05-01T00:00:00.000Z' });
     expect(await rt.stores.read.get(Collections.entities, entityId)).toMatchObject({ erased: true, data: {}, piiFields: [] });
     // What the log still holds of the entity cannot be opened any more.
     const sealed = events[0]!.data;
@@ -105,8 +103,8 @@ describe('EraseEntityHandler', () => {
     await expect(erase()).rejects.toMatchObject({ code: 'ENTITY_NOT_FOUND' });
     await expect(erase('nobody')).rejects.toMatchObject({ code: 'ENTITY_NOT_FOUND' });
     await expect(erase('player_other')).rejects.toMatchObject({ code: 'ENTITY_NOT_FOUND' });
-    expect((await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityErased']);
-    expect(await eventsOf(rt, entityStreamOf(other.operatorId, 'player_other'))).toHaveLength(1);
+    expect((await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityErased']);
+    expect(await eventsOf(rt, await entityStreamOf(rt, other.operatorId, 'player_other'))).toHaveLength(1);
   });
 
   it('is repaired by the next erase when recording fails after the key was destroyed', async () => {
@@ -118,6 +116,6 @@ describe('EraseEntityHandler', () => {
     expect(await rt.stores.keys.get(operator.operatorId, entityId)).toBeNull();
 
     await erase();
-    expect((await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityErased']);
+    expect((await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityErased']);
   });
 });

@@ -16,9 +16,7 @@ import {
   operatorWithKey,
   playerData,
   textOf,
-  upsertEntity,
-} from '../../../testing/handler.spec-helper';
-import { entityStreamOf } from '../../entity-stream';
+  upsertEntity, entityStreamOf } from '../../../testing/handler.spec-helper';
 import { EraseEntityCommand } from '../erase-entity/erase-entity.command';
 import { EraseEntityHandler } from '../erase-entity/erase-entity.handler';
 
@@ -34,15 +32,15 @@ describe('UpsertEntityHandler', () => {
   });
   afterEach(() => rt.close());
 
-  /** The data keys of the operator's entities (not its profile key). */
+  /** The data keys of the operator's entities (not its profile key, nor its lookup key). */
   const entityKeys = async (operatorId = operator.operatorId) =>
-    (await allDataKeys(rt)).filter((key) => key.operatorId === operatorId && key.entityId !== 'profile').map((key) => key.entityId);
+    (await allDataKeys(rt)).filter((key) => key.operatorId === operatorId && key.entityId.startsWith('ent_')).map((key) => key.entityId);
 
   it('answers TEMPLATE_NOT_CONFIGURED before the operator has a template, recording and creating nothing', async () => {
     const bare = await operatorWithKey(rt);
 
     await expect(upsertEntity(rt, bare, 'player_1')).rejects.toMatchObject({ code: 'TEMPLATE_NOT_CONFIGURED' });
-    expect(await eventsOf(rt, entityStreamOf(bare.operatorId, 'player_1'))).toEqual([]);
+    expect(await eventsOf(rt, await entityStreamOf(rt, bare.operatorId, 'player_1'))).toEqual([]);
     expect(await entityKeys(bare.operatorId)).toEqual([]);
   });
 
@@ -57,7 +55,7 @@ describe('UpsertEntityHandler', () => {
     const upsert = upsertEntity(rt, operator, 'player_1', { entityType, data: defined });
 
     await expect(upsert).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field })]) });
-    expect(await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'))).toEqual([]);
+    expect(await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'))).toEqual([]);
     expect(await entityKeys()).toEqual([]);
   });
 
@@ -67,9 +65,10 @@ describe('UpsertEntityHandler', () => {
     const created = await upsertEntity(rt, operator, 'player_1', { data });
 
     expect(created).toEqual({ id: expect.stringMatching(/^ent_[0-9a-f]{16}$/), externalId: 'player_1', entityType: 'player', action: 'created' });
-    const events = await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'));
+    const events = await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'));
     const [event] = events;
-    expect(event).toMatchObject({ type: 'EntityCreated', data: { entityId: created.id, operatorId: operator.operatorId, externalId: 'player_1', entityType: 'player' } });
+    expect(event).toMatchObject({ type: 'EntityCreated', data: { entityId: created.id, operatorId: operator.operatorId, externalIdHash: expect.stringMatching(/^[0-9a-f]{64}$/), sealedExternalId: expect.stringMatching(ENVELOPE), entityType: 'player' } });
+    expect(textOf(events)).not.toContain('player_1');
     const stored = event!.data.data as Record<string, unknown>;
     for (const field of PII) expect(stored[field]).toMatch(ENVELOPE);
     expect(stored).toMatchObject({ country: 'GB', currency: 'GBP', vip_level: 'bronze' });
@@ -88,7 +87,7 @@ describe('UpsertEntityHandler', () => {
 
     await upsertEntity(rt, operator, 'lead_1', { entityType: 'lead', data: { source: 'ads', nickname: 'jw' } });
 
-    const [event] = await eventsOf(rt, entityStreamOf(operator.operatorId, 'lead_1'));
+    const [event] = await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'lead_1'));
     expect(event!.data.data).toEqual({ source: 'ads', nickname: expect.stringMatching(ENVELOPE) });
     expect(event!.data.piiFields).toEqual(['nickname']);
   });
@@ -98,7 +97,7 @@ describe('UpsertEntityHandler', () => {
     const updated = await upsertEntity(rt, operator, 'player_1', { data: playerData({ vip_level: 'gold' }) });
 
     expect(updated).toEqual({ ...created, action: 'updated' });
-    const events = await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'));
+    const events = await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'));
     expect(events.map((event) => [event.type, event.data.entityId])).toEqual([['EntityCreated', created.id], ['EntityUpdated', created.id]]);
     expect(events[1]!.data.keyId).toBe(events[0]!.data.keyId);
     expect(await entityKeys()).toEqual([created.id]);
@@ -115,7 +114,7 @@ describe('UpsertEntityHandler', () => {
 
     expect(first).toMatchObject({ id: commandScopedId(commandId, 'ent_'), action: 'created' });
     expect(retried).toEqual(first);
-    expect((await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityUpdated']);
+    expect((await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityUpdated']);
     expect(await entityKeys()).toEqual([first.id]);
   });
 
@@ -131,7 +130,7 @@ describe('UpsertEntityHandler', () => {
     expect(retried).toEqual(first);
     expect(await rt.stores.keys.get(operator.operatorId, first.id)).toBeNull();
     expect(await entityKeys()).toEqual([]);
-    expect((await eventsOf(rt, entityStreamOf(operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityErased']);
+    expect((await eventsOf(rt, await entityStreamOf(rt, operator.operatorId, 'player_1'))).map((event) => event.type)).toEqual(['EntityCreated', 'EntityErased']);
   });
 
   it('starts a new generation (new id, new key) when the externalId is upserted after an erasure', async () => {
@@ -148,7 +147,7 @@ describe('UpsertEntityHandler', () => {
   });
 
   it("gives two racing upserts of a new externalId one entity: one 'created', one 'updated', the loser's orphan key destroyed", async () => {
-    const stream = entityStreamOf(operator.operatorId, 'player_race');
+    const stream = await entityStreamOf(rt, operator.operatorId, 'player_race');
     const commandIds = [randomUUID(), randomUUID()];
     const creates = jest.spyOn(rt.stores.keys, 'create');
     // Both read the stream (no entity yet) before either appends.
@@ -174,7 +173,7 @@ describe('UpsertEntityHandler', () => {
     // The loser's data was sealed again, for the entity that won.
     const updated = events[1]!.data;
     await expect(rt.cipher.openEntityFields(operator.operatorId, winner.id, updated.data as Record<string, unknown>, updated.piiFields as string[])).resolves.toMatchObject({ first_name: 'James' });
-    const live = (await rt.stores.read.find(Collections.entities, { where: { operatorId: operator.operatorId, externalId: 'player_race', erased: false }, limit: 10 })) as EntityView[];
+    const live = (await rt.stores.read.find(Collections.entities, { where: { operatorId: operator.operatorId, erased: false }, orderBy: 'createdPosition', limit: 10 })) as EntityView[];
     expect(live.map((entity) => entity.id)).toEqual([winner.id]);
   });
 });

@@ -28,7 +28,7 @@ describe('ListEntitiesHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new ListEntitiesHandler(rt.stores.read);
+    handler = new ListEntitiesHandler(rt.stores.read, rt.cipher);
     operator = await igamingOperator(rt);
     const other = await igamingOperator(rt);
     players = [];

@@ -75,10 +75,7 @@ describe('UpdateOperatorHandler', () => {
     expect(await eventsOf(rt, operatorStream(operatorId))).toHaveLength(1);
   });
 
-  // Known bug (reported, not fixed here): the new address is sealed before the decider refuses an
-  // unknown operator, and sealing creates the operator's profile key, so the key store keeps a key for
-  // an operator that does not exist. Remove `.failing` once the handler refuses before it seals.
-  it.failing('creates no data key for an operator that does not exist', async () => {
+  it('creates no data key for an operator that does not exist', async () => {
     const unknown = 'op_0123456789abcdef';
 
     await expect(

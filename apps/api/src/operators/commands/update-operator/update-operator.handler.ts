@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConsistentCommands, Loaded } from '@onehazel/commands';
-import { Operator, operatorDecider, operatorStream } from '@onehazel/domain';
+import { DomainError, Operator, operatorDecider, operatorStream } from '@onehazel/domain';
 import { PersonalDataCipher } from '../../../personal-data/personal-data.cipher';
 import { UpdateOperatorCommand } from './update-operator.command';
 
@@ -16,11 +16,12 @@ export class UpdateOperatorHandler implements ICommandHandler<UpdateOperatorComm
     const sealed = { ...rest } as typeof changes;
     let loaded: Loaded<Operator> | undefined;
     if (contactEmail !== undefined) {
-      // Envelopes differ on every seal: compare in plaintext, so that the same address records no change.
       loaded = await this.commands.read(operatorDecider, operatorStream(operatorId));
       const current = loaded.state;
-      const unchanged =
-        current.status !== 'none' && (await this.personalData.openOperatorContact(operatorId, current.profile.contactEmail)) === contactEmail;
+      // Refused before anything is opened or sealed: another platform's operator, or none (no key is made for it).
+      if (current.status === 'none' || current.platformId !== platformId) throw new DomainError('OPERATOR_NOT_FOUND', 'Operator not found');
+      // Envelopes differ on every seal: compare in plaintext, so that the same address records no change.
+      const unchanged = (await this.personalData.openOperatorContact(operatorId, current.profile.contactEmail)) === contactEmail;
       if (!unchanged) (sealed as { contactEmail?: string }).contactEmail = await this.personalData.sealOperatorContact(operatorId, contactEmail);
     }
     await this.commands.execute(
