@@ -11,6 +11,7 @@ import { Metrics } from './operations/metrics';
 import { answerClientError, answerFrameworkError, MAX_URL_LENGTH, uriTooLong } from './http/edge-error';
 import { RouteMethods } from './http/route-methods';
 import { ErrorFilter } from './http/error.filter';
+import { completeDocument } from './http/openapi';
 import { registerJsonBodyParser } from './http/json-body';
 import { validationPipe } from './http/validation';
 
@@ -85,17 +86,23 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   app.useGlobalFilters(new ErrorFilter(logger, routes));
   app.useGlobalPipes(validationPipe());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('OneHazel control plane')
-      .setDescription('Platform partners manage operators; operators manage keys and their data. Every change is an event.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'oh_platform_... key' }, 'platformKey')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'oh_live_... key' }, 'operatorKey')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'operator session' }, 'operatorSession')
-      .build(),
-  );
+  const described = new DocumentBuilder()
+    .setTitle('OneHazel control plane')
+    .setDescription(
+      'Platform partners manage operators; operators manage keys and their data. Every change is an event.\n\n' +
+        'Every answer but /metrics is JSON in an envelope: `{ success: true, data }` (or `{ success: true, message }`), and on ' +
+        'failure `{ success: false, error: { code, message, details? }, requestId }`, with the codes of each status listed on ' +
+        'its response. Every answer carries X-Request-Id. A path answers a method it does not have with 405 and Allow.',
+    )
+    .setVersion('0.1.0')
+    .addServer('/', 'This server (the paths are relative to where this document is served)')
+    .addSecurity('platformKey', { type: 'http', scheme: 'bearer', description: 'A platform partner’s key: `Bearer oh_platform_...`' })
+    .addSecurity('operatorKey', { type: 'http', scheme: 'bearer', description: 'An operator’s API key: `Bearer oh_live_...`' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An operator session: a JWT naming the operator' }, 'operatorSession')
+    .build();
+  // A private product (package.json: UNLICENSED); the URL says what npm's UNLICENSED means: no right to use it is granted.
+  described.info.license = { name: 'UNLICENSED (proprietary)', url: 'https://docs.npmjs.com/cli/v11/configuring-npm/package-json#license' };
+  const document = completeDocument(SwaggerModule.createDocument(app, described));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
   await app.init();
   return {

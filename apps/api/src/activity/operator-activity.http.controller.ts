@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError } from '@onehazel/domain';
 import { OperatorKeyGuard } from '../auth/operator-auth.guard';
 import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/principal';
@@ -8,21 +8,13 @@ import { Ok, ok, Page, page } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { ApiExternalIdParam, ExternalIdPipe, KeepParsedBody, ParsedBodyField, requireObject } from '../http/names.validation';
-import { ApiErrors } from '../http/openapi';
+import { ApiEnvelope, ApiErrors } from '../http/openapi';
+import { ActivityResponse, EventTypeTotals, RecordedActivityResponse, StateResponse } from './activity.response';
 import { DEFAULT_PAGE_SIZE, PageQuery } from '../http/pagination';
 import { RecordActivityCommand, RecordedActivity } from './commands/record-activity/record-activity.command';
 import { eventDataProblems, RecordActivityRequest } from './commands/record-activity/record-activity.request.dto';
 import { GetEntityStateQuery } from './queries/get-entity-state/get-entity-state.query';
 import { ListEntityEventsQuery } from './queries/list-entity-events/list-entity-events.query';
-
-type ActivityResponse = { id: string; event_type: string; occurred_at: string; data: Record<string, unknown>; redacted: boolean; recorded_at: string };
-type StateResponse = {
-  external_id: string;
-  event_count: number;
-  by_type: Record<string, { count: number; sums: Record<string, number> }>;
-  first_seen: string | null;
-  last_seen: string | null;
-};
 
 /** Seed 001's related events and the states derived from them. */
 @ApiTags('Operator data API')
@@ -41,7 +33,8 @@ export class OperatorActivityHttpController {
   @HttpCode(201)
   @FailureMessage('Failed to record event')
   @ApiOperation({ summary: 'Record an activity event for an entity (deposit, bet, login...)' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR')
+  @ApiEnvelope(RecordedActivityResponse, { status: 201, description: 'Recorded' })
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'ENTITY_NOT_FOUND', 'CONSISTENCY_TIMEOUT')
   async record(
     @Body() body: RecordActivityRequest,
     @ParsedBodyField('data') parsedData: unknown,
@@ -63,7 +56,8 @@ export class OperatorActivityHttpController {
   @FailureMessage('Failed to list events')
   @ApiOperation({ summary: 'An entity’s events, oldest first; personal fields stay encrypted envelopes' })
   @ApiExternalIdParam()
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR')
+  @ApiEnvelope(ActivityResponse, { page: true, description: 'A page of the entity’s events, oldest first' })
+  @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND')
   async events(
     @Param('externalId', ExternalIdPipe) externalId: string,
     @Query() query: PageQuery,
@@ -82,7 +76,9 @@ export class OperatorActivityHttpController {
   @FailureMessage('Failed to read state')
   @ApiOperation({ summary: 'What the entity’s events add up to: counts and sums per event type, first and last seen' })
   @ApiExternalIdParam()
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR')
+  @ApiEnvelope(StateResponse, { description: 'The entity’s totals' })
+  @ApiExtraModels(EventTypeTotals)
+  @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND')
   async state(@Param('externalId', ExternalIdPipe) externalId: string, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Ok<StateResponse>> {
     const state = await this.queries.execute(new GetEntityStateQuery(principal.operatorId, externalId));
     return ok({ external_id: externalId, event_count: state.eventCount, by_type: state.byType, first_seen: state.firstSeen, last_seen: state.lastSeen });

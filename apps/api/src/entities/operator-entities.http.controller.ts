@@ -9,7 +9,7 @@ import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { ApiExternalIdParam, ExternalIdPipe, KeepParsedBody, ParsedBodyField, requireObject } from '../http/names.validation';
-import { ApiEnvelope, ApiErrors } from '../http/openapi';
+import { ApiEnvelope, ApiErrors, ApiMessage } from '../http/openapi';
 import { DEFAULT_PAGE_SIZE } from '../http/pagination';
 import { EraseEntityCommand } from './commands/erase-entity/erase-entity.command';
 import { UpsertedEntity, UpsertEntityCommand } from './commands/upsert-entity/upsert-entity.command';
@@ -35,8 +35,9 @@ export class OperatorEntitiesHttpController {
   @Idempotent()
   @FailureMessage('Failed to save entity')
   @ApiOperation({ summary: 'Create or update an entity by externalId (201 created, 200 updated)' })
-  @ApiEnvelope(UpsertedEntityResponse, { status: 201, description: 'Created (200 with action "updated" when it existed)' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR')
+  @ApiEnvelope(UpsertedEntityResponse, { status: 201, description: 'Created: action "created"' })
+  @ApiEnvelope(UpsertedEntityResponse, { status: 200, description: 'It existed and was updated: action "updated"' })
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async upsert(
     @Body() body: UpsertEntityRequest,
     @ParsedBodyField('data') data: unknown,
@@ -58,8 +59,8 @@ export class OperatorEntitiesHttpController {
   @Get()
   @FailureMessage('Failed to list entities')
   @ApiOperation({ summary: 'Your entities (bulk): personal fields stay encrypted envelopes' })
-  @ApiEnvelope(EntityResponse, { page: true })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR')
+  @ApiEnvelope(EntityResponse, { page: true, description: 'A page of entities, personal fields as envelopes' })
+  @ApiErrors('VALIDATION_FAILED')
   async list(@Query() query: ListEntitiesRequest, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Page<EntityResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const { items, nextCursor } = await this.queries.execute(new ListEntitiesQuery(principal.operatorId, query.entityType, limit, query.cursor));
@@ -69,9 +70,9 @@ export class OperatorEntitiesHttpController {
   @Get(':externalId')
   @FailureMessage('Failed to read entity')
   @ApiOperation({ summary: 'One entity by externalId, personal fields decrypted' })
-  @ApiEnvelope(EntityResponse)
+  @ApiEnvelope(EntityResponse, { description: 'The entity, personal fields decrypted' })
   @ApiExternalIdParam()
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'DATA_UNREADABLE')
+  @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND', 'DATA_UNREADABLE')
   async get(@Param('externalId', ExternalIdPipe) externalId: string, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Ok<EntityResponse>> {
     return ok(toEntityResponse(await this.queries.execute(new GetEntityQuery(principal.operatorId, externalId))));
   }
@@ -80,7 +81,8 @@ export class OperatorEntitiesHttpController {
   @FailureMessage('Failed to delete entity')
   @ApiOperation({ summary: 'GDPR erasure: the entity’s key is destroyed; its data is replaced by a deletion marker' })
   @ApiExternalIdParam()
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'ENTITY_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR')
+  @ApiMessage(['Entity deleted and data anonymized'], { description: 'Erased' })
+  @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async erase(
     @Param('externalId', ExternalIdPipe) externalId: string,
     @CurrentPrincipal() principal: OperatorPrincipal,

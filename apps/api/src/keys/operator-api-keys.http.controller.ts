@@ -9,7 +9,7 @@ import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/pri
 import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
-import { ApiEnvelope, ApiErrors } from '../http/openapi';
+import { ApiEnvelope, ApiErrors, ApiMessage } from '../http/openapi';
 import { PageQuery } from '../http/pagination';
 import { DeleteKeyCommand } from './commands/delete-key/delete-key.command';
 import { DeleteKeyQuery } from './commands/delete-key/delete-key.request.dto';
@@ -42,8 +42,8 @@ export class OperatorApiKeysHttpController {
   @HttpCode(201)
   @FailureMessage('Failed to create key')
   @ApiOperation({ summary: 'Create a key; the plaintext is returned once' })
-  @ApiEnvelope(IssuedKeyResponse, { status: 201 })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'INTERNAL_ERROR')
+  @ApiEnvelope(IssuedKeyResponse, { status: 201, description: 'The key, with its plaintext (shown once)' })
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async create(
     @Body() body: CreateKeyRequest,
     @CurrentPrincipal() principal: OperatorPrincipal,
@@ -57,8 +57,8 @@ export class OperatorApiKeysHttpController {
   @Get()
   @FailureMessage('Failed to list keys')
   @ApiOperation({ summary: 'Your keys, with their SHA-256 hashes (never the keys)' })
-  @ApiEnvelope(KeyResponse, { page: true })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'INTERNAL_ERROR')
+  @ApiEnvelope(KeyResponse, { page: true, description: 'A page of your keys, revoked ones included' })
+  @ApiErrors('VALIDATION_FAILED')
   async list(@Query() query: PageQuery, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Page<KeyResponse>> {
     const limit = query.limit ?? KEYS_PAGE_DEFAULT;
     const { items, nextCursor } = await this.queries.execute(new ListKeysQuery(principal.operatorId, limit, query.cursor));
@@ -68,7 +68,8 @@ export class OperatorApiKeysHttpController {
   @Patch()
   @FailureMessage('Failed to rename key')
   @ApiOperation({ summary: 'Rename a key' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'API_KEY_NOT_FOUND', 'INTERNAL_ERROR')
+  @ApiMessage(['Key renamed'], { description: 'Renamed' })
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'API_KEY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async rename(
     @Body() body: RenameKeyRequest,
     @CurrentPrincipal() principal: OperatorPrincipal,
@@ -84,7 +85,8 @@ export class OperatorApiKeysHttpController {
     (request.query as { hard?: string }).hard === 'true' ? 'Failed to delete key' : 'Failed to revoke key',
   )
   @ApiOperation({ summary: 'Revoke a key (?id=), or remove a revoked key for good (?id=&hard=true)' })
-  @ApiErrors('MISSING_FIELDS', 'LAST_ACTIVE_KEY', 'KEY_NOT_REVOKED', 'UNAUTHORIZED', 'API_KEY_NOT_FOUND', 'INTERNAL_ERROR')
+  @ApiMessage(['Key revoked', 'Key deleted'], { description: 'Revoked (idempotent), or deleted with hard=true' })
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'LAST_ACTIVE_KEY', 'KEY_NOT_REVOKED', 'API_KEY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async revokeOrDelete(
     @Query() query: DeleteKeyQuery,
     @CurrentPrincipal() principal: OperatorPrincipal,
@@ -103,8 +105,8 @@ export class OperatorApiKeysHttpController {
   @Get(':id/history')
   @FailureMessage('Failed to read key history')
   @ApiOperation({ summary: 'What happened to one of your keys, replayed from the log' })
-  @ApiEnvelope(HistoryEntryResponse, { page: true })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'API_KEY_NOT_FOUND', 'INTERNAL_ERROR')
+  @ApiEnvelope(HistoryEntryResponse, { page: true, description: 'A page of the key’s history entries, oldest first' })
+  @ApiErrors('VALIDATION_FAILED', 'API_KEY_NOT_FOUND')
   async history(
     @Param('id', KeyIdPipe) keyId: string,
     @Query() query: PageQuery,

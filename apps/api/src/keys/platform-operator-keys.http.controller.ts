@@ -6,7 +6,7 @@ import { PlatformAuthGuard } from '../auth/platform-auth.guard';
 import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../auth/principal';
 import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
 import { Idempotent } from '../http/idempotency.interceptor';
-import { ApiEnvelope, ApiErrors } from '../http/openapi';
+import { ApiEnvelope, ApiErrors, ApiMessage } from '../http/openapi';
 import { PageQuery } from '../http/pagination';
 import { GetOperatorQuery } from '../operators/queries/get-operator/get-operator.query';
 import { IssueKeyCommand, IssuedKey } from './commands/issue-key/issue-key.command';
@@ -33,8 +33,8 @@ export class PlatformOperatorKeysHttpController {
   @Idempotent()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a key on behalf of the operator; the plaintext is returned once' })
-  @ApiEnvelope(IssuedKeyResponse, { status: 201 })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'CONSISTENCY_TIMEOUT')
+  @ApiEnvelope(IssuedKeyResponse, { status: 201, description: 'The key, with its plaintext (shown once)' })
+  @ApiErrors('VALIDATION_FAILED', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async create(
     @Param('id') id: string,
     @Body() body: PlatformCreateKeyRequest,
@@ -47,8 +47,8 @@ export class PlatformOperatorKeysHttpController {
 
   @Get()
   @ApiOperation({ summary: "The operator's keys, masked" })
-  @ApiEnvelope(MaskedKeyResponse, { page: true })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
+  @ApiEnvelope(MaskedKeyResponse, { page: true, description: 'A page of the operator’s keys, masked' })
+  @ApiErrors('VALIDATION_FAILED', 'OPERATOR_NOT_FOUND')
   async list(@Param('id') id: string, @Query() query: PageQuery, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Page<MaskedKeyResponse>> {
     const operatorId = await this.operatorOf(principal, id);
     const limit = query.limit ?? PAGE_DEFAULT;
@@ -58,7 +58,8 @@ export class PlatformOperatorKeysHttpController {
 
   @Delete(':keyId')
   @ApiOperation({ summary: "Revoke one of the operator's keys (even its last: incident response)" })
-  @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'API_KEY_NOT_FOUND', 'CONSISTENCY_TIMEOUT')
+  @ApiMessage(['Key revoked'], { description: 'Revoked (idempotent)' })
+  @ApiErrors('OPERATOR_NOT_FOUND', 'API_KEY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async revoke(
     @Param('id') id: string,
     @Param('keyId') keyId: string,

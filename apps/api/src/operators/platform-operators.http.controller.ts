@@ -37,8 +37,9 @@ export class PlatformOperatorsHttpController {
   @Post()
   @Idempotent()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Create an operator under your platform (seed 000)' })
   @ApiEnvelope(OperatorResponse, { status: 201, description: 'The operator, active' })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('VALIDATION_FAILED', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async create(
     @Body() body: CreateOperatorRequest,
     @CurrentPrincipal() principal: PlatformPrincipal,
@@ -50,8 +51,9 @@ export class PlatformOperatorsHttpController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List your operators, a page at a time, optionally of one status' })
   @ApiEnvelope(OperatorResponse, { page: true, description: 'A page of operators in creation order' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED')
+  @ApiErrors('VALIDATION_FAILED')
   async list(@Query() query: ListOperatorsRequest, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Page<OperatorResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const { items, nextCursor } = await this.queries.execute(new ListOperatorsQuery(principal.platformId, limit, query.cursor, query.status));
@@ -59,15 +61,17 @@ export class PlatformOperatorsHttpController {
   }
 
   @Get(':id')
-  @ApiEnvelope(OperatorResponse)
-  @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
+  @ApiOperation({ summary: 'One of your operators: plan, status and profile' })
+  @ApiEnvelope(OperatorResponse, { description: 'The operator' })
+  @ApiErrors('OPERATOR_NOT_FOUND')
   get(@Param('id') operatorId: string, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Ok<OperatorResponse>> {
     return this.operator(principal, operatorId);
   }
 
   @Put(':id')
+  @ApiOperation({ summary: 'Update an operator’s plan, profile or status (absent fields are left as they are)' })
   @ApiEnvelope(OperatorResponse, { description: 'The operator after the change' })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_JSON', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('VALIDATION_FAILED', 'OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async update(
     @Param('id') operatorId: string,
     @Body() body: UpdateOperatorRequest,
@@ -81,8 +85,9 @@ export class PlatformOperatorsHttpController {
   }
 
   @Delete(':id')
-  @ApiEnvelope(OperatorResponse, { description: 'The operator, suspended (idempotent)' })
-  @ApiErrors('UNAUTHORIZED', 'OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiOperation({ summary: 'Suspend an operator: its keys and sessions stop working (idempotent)' })
+  @ApiEnvelope(OperatorResponse, { description: 'The operator, suspended' })
+  @ApiErrors('OPERATOR_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async suspend(
     @Param('id') operatorId: string,
     @CurrentPrincipal() principal: PlatformPrincipal,
@@ -95,8 +100,8 @@ export class PlatformOperatorsHttpController {
 
   @Get(':id/history')
   @ApiOperation({ summary: "The operator's and its keys' events, replayed from the log (no secrets)" })
-  @ApiEnvelope(HistoryEntryResponse, { page: true })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'OPERATOR_NOT_FOUND')
+  @ApiEnvelope(HistoryEntryResponse, { page: true, description: 'A page of history entries, oldest first' })
+  @ApiErrors('VALIDATION_FAILED', 'OPERATOR_NOT_FOUND')
   async history(@Param('id') operatorId: string, @Query() query: PageQuery, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Page<HistoryEntryResponse>> {
     const { id } = await this.queries.execute(new GetOperatorQuery(principal.platformId, operatorId));
     const limit = query.limit ?? HISTORY_PAGE_DEFAULT;

@@ -1,20 +1,22 @@
 import { Body, Controller, Get, Put, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError, resolveTemplate, Template } from '@onehazel/domain';
 import { OperatorKeyGuard } from '../auth/operator-auth.guard';
 import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/principal';
 import { Ok, ok } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { KeepParsedBody, ParsedBodyField } from '../http/names.validation';
-import { ApiErrors } from '../http/openapi';
+import { ApiEnvelope, ApiErrors } from '../http/openapi';
 import { ConfigureTemplateCommand } from './commands/configure-template/configure-template.command';
 import { ConfigureTemplateRequest } from './commands/configure-template/configure-template.request.dto';
 import { GetSettingsQuery, Settings } from './queries/get-settings/get-settings.query';
+import { EntityTypeSchema, SettingsResponse, TemplateFieldSchema, TemplateSchema } from './settings.response';
 
 /** Seed 001 "call PUT /settings first": the operator's template. */
 @ApiTags('Operator data API')
 @ApiBearerAuth('operatorKey')
+@ApiExtraModels(TemplateSchema, EntityTypeSchema, TemplateFieldSchema)
 @UseGuards(OperatorKeyGuard)
 @UseInterceptors(KeepParsedBody)
 @Controller('operator-data-api/settings')
@@ -27,7 +29,31 @@ export class OperatorSettingsHttpController {
   @Put()
   @FailureMessage('Failed to save settings')
   @ApiOperation({ summary: 'Choose a built-in template or supply your own' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHORIZED', 'INTERNAL_ERROR')
+  @ApiBody({
+    type: ConfigureTemplateRequest,
+    examples: {
+      builtIn: { summary: 'A built-in template, by name', value: { template: 'igaming' } },
+      custom: {
+        summary: 'A template of your own',
+        value: {
+          template: {
+            name: 'shop',
+            entity_types: {
+              customer: {
+                fields: { email: { type: 'email' }, country: { type: 'string' }, tier: { type: 'string' } },
+                required: ['email', 'country'],
+                pii_fields: ['email'],
+                allow_extra_fields: true,
+              },
+            },
+            event_pii_fields: ['ip_address'],
+          },
+        },
+      },
+    },
+  })
+  @ApiEnvelope(SettingsResponse, { description: 'The template now in force' })
+  @ApiErrors('VALIDATION_FAILED', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async configure(
     @Body() _body: ConfigureTemplateRequest,
     @ParsedBodyField('template') requested: unknown,
@@ -44,7 +70,8 @@ export class OperatorSettingsHttpController {
   @Get()
   @FailureMessage('Failed to read settings')
   @ApiOperation({ summary: 'Your template' })
-  @ApiErrors('TEMPLATE_NOT_CONFIGURED', 'UNAUTHORIZED', 'INTERNAL_ERROR')
+  @ApiEnvelope(SettingsResponse, { description: 'The template in force' })
+  @ApiErrors('TEMPLATE_NOT_CONFIGURED')
   async get(@CurrentPrincipal() principal: OperatorPrincipal): Promise<Ok<Settings>> {
     return ok(await this.queries.execute(new GetSettingsQuery(principal.operatorId)));
   }

@@ -18,7 +18,17 @@ export class UpsertEntityRequest {
   externalId?: string;
 
   @ApiProperty({
-    example: { first_name: 'James', email: 'james.wilson@example.com', country: 'GB', currency: 'GBP' },
+    example: {
+      first_name: 'James',
+      last_name: 'Wilson',
+      email: 'james.wilson@example.com',
+      country: 'GB',
+      currency: 'GBP',
+      date_of_birth: '1992-03-15',
+      registration_date: '2026-04-06T10:30:00Z',
+      status: 'active',
+      vip_level: 'bronze',
+    },
     description:
       `The fields of the entity type, checked against your template. A field the template does not declare is refused ` +
       `(VALIDATION_FAILED naming it) unless the entity type has allow_extra_fields: true; then at most ${MAX_EXTRA_FIELDS} ` +

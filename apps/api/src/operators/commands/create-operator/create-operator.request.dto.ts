@@ -13,7 +13,7 @@ export class CreateOperatorRequest {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ enum: OPERATOR_PLANS, default: 'starter' })
+  @ApiPropertyOptional({ enum: OPERATOR_PLANS, default: 'starter', example: 'professional' })
   @IsOptional()
   @IsIn(OPERATOR_PLANS, { message: `plan must be one of ${OPERATOR_PLANS.join(', ')}` })
   plan?: OperatorPlan;
