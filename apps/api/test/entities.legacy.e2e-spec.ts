@@ -50,7 +50,7 @@ describe('Entities recorded with the externalId in clear (schemaVersion 1)', () 
     expect((await call(t.url, 'DELETE', `/operator-data-api/entities/${externalId}`, { key })).status).toBe(200);
     expect((await call(t.url, 'GET', `/operator-data-api/entities/${externalId}`, { key })).status).toBe(404);
     const marker = (await t.app.runtime.stores.read.get(Collections.entities, entityId)) as EntityView;
-    expect(marker).toMatchObject({ erased: true, externalId: null, externalIdHash: null });
+    expect(marker).toMatchObject({ erased: true, externalId: null, sealedExternalId: null, externalIdHash: null });
 
     const again = await call(t.url, 'POST', '/operator-data-api/entities', { key, body });
     expect([again.status, again.body.data.action]).toEqual([201, 'created']);

@@ -54,7 +54,8 @@ describe('entities projection', () => {
       id: 'ent_1',
       operatorId: 'op_1',
       externalIdHash: hashOf('player_1'),
-      externalId: 'oh1.sealed-id-of-ent_1',
+      sealedExternalId: 'oh1.sealed-id-of-ent_1',
+      externalId: null,
       entityType: 'player',
       data: { email: 'oh1.sealed-email-of-ent_1', country: 'GB' },
       piiFields: ['email'],
@@ -103,6 +104,7 @@ describe('entities projection', () => {
       id: 'ent_1',
       operatorId: 'op_1',
       externalIdHash: null,
+      sealedExternalId: null,
       externalId: null,
       entityType: 'player',
       data: {},
@@ -151,7 +153,7 @@ describe('entities projection', () => {
     expect((await liveLegacy('player_0')).map((e) => e.id)).toEqual(['ent_0']);
     expect(await live('player_0')).toEqual([]);
     await spec.given(legacyErased('ent_0', 'player_0'));
-    expect(await entity('ent_0')).toMatchObject({ externalIdHash: null, externalId: null, erased: true });
+    expect(await entity('ent_0')).toMatchObject({ externalIdHash: null, sealedExternalId: null, externalId: null, erased: true });
     expect(await liveLegacy('player_0')).toEqual([]);
   });
 });

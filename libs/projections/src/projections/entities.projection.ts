@@ -23,8 +23,8 @@ export const entitiesProjection: Projection = {
       case 'EntityCreated': {
         const { entityId, operatorId, entityType, data, piiFields, createdAt } = event.data;
         const named = 'externalIdHash' in event.data
-          ? { externalIdHash: event.data.externalIdHash, externalId: event.data.sealedExternalId }
-          : { externalIdHash: null, externalId: event.data.externalId };
+          ? { externalIdHash: event.data.externalIdHash, sealedExternalId: event.data.sealedExternalId, externalId: null }
+          : { externalIdHash: null, sealedExternalId: null, externalId: event.data.externalId };
         const view: EntityView = {
           id: entityId,
           operatorId,
@@ -54,6 +54,7 @@ export const entitiesProjection: Projection = {
         writer.put(Collections.entities, {
           ...entity,
           externalIdHash: null,
+          sealedExternalId: null,
           externalId: null,
           data: {},
           piiFields: [],

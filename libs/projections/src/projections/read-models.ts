@@ -81,9 +81,11 @@ export type EntityView = {
   operatorId: string;
   /** The keyed hash of the externalId, for lookups; null for entities of schemaVersion 1, and once erased. */
   externalIdHash: string | null;
+  /** The externalId as an envelope under the entity's key; null for entities of schemaVersion 1, and once erased. */
+  sealedExternalId: string | null;
   /**
-   * The externalId as an envelope under the entity's key (in clear for entities of schemaVersion 1, which
-   * are looked up by it); null once erased.
+   * The externalId in clear: only entities of schemaVersion 1 have it (they are looked up by it, in an
+   * index where every other entity holds null, so its entries stay short); null once erased.
    */
   externalId: string | null;
   entityType: string;

@@ -18,11 +18,12 @@ export class ListEntitiesHandler implements IQueryHandler<ListEntitiesQuery> {
     if (entityType) where.entityType = entityType;
     const { items, nextCursor } = await findPage<EntityView>(this.read, Collections.entities, { where, orderBy: 'createdPosition', limit, cursor });
     // The externalId is the operator's handle on the record: opened (one data key per entity of the page,
-    // cached), while the other personal fields stay envelopes. Entities of schemaVersion 1 hold it in clear.
+    // cached), while the other personal fields stay envelopes. Entities of schemaVersion 1 (and read models
+    // projected before the upgrade) hold it in clear.
     const named = await Promise.all(
       items.map(async (entity) => ({
         ...entity,
-        externalId: entity.externalIdHash === null ? entity.externalId : await this.personalData.openExternalId(operatorId, entity.id, entity.externalId!),
+        externalId: entity.sealedExternalId ? await this.personalData.openExternalId(operatorId, entity.id, entity.sealedExternalId) : entity.externalId,
       })),
     );
     return { items: named, nextCursor };
