@@ -7,3 +7,4 @@ export * from './key-ring/key-ring';
 export * from './settings/template';
 export * from './settings/settings';
 export * from './entity/entity';
+export * from './operator-token/operator-token';

@@ -44,6 +44,10 @@ const MEANING: Readonly<Record<ErrorCode, string>> = {
   DATA_UNREADABLE: 'stored personal data cannot be decrypted with the keys this server has',
   CONSISTENCY_TIMEOUT: 'the change was recorded, but the read model has not caught up yet (details may name what was created)',
   SERVICE_UNAVAILABLE: 'the service cannot answer now',
+  MAX_OPERATOR_TOKENS: 'the operator already holds the most active operator tokens allowed (details: { max })',
+  MAX_CHILD_KEYS: 'the operator token already minted the most active child keys allowed (details: { max })',
+  UNKNOWN_OPERATOR_TOKEN: 'no such operator token of yours',
+  OPERATOR_TOKEN_REVOKED: 'the operator token was revoked',
 };
 
 /** The codes whose `details` list field problems; every other code's `details`, when there are any, is an object. */

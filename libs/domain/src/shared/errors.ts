@@ -28,6 +28,11 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'CONSISTENCY_TIMEOUT',
   'SERVICE_UNAVAILABLE',
+  // Operator tokens (seed 003).
+  'MAX_OPERATOR_TOKENS',
+  'MAX_CHILD_KEYS',
+  'UNKNOWN_OPERATOR_TOKEN',
+  'OPERATOR_TOKEN_REVOKED',
   // Answered by the HTTP edge itself (malformed HTTP, before any rule of the domain).
   'BAD_REQUEST',
   'REQUEST_TIMEOUT',

@@ -1,0 +1,126 @@
+import { given } from '../shared/given-when-then.spec-helper';
+import {
+  ChildKeyMinted,
+  ChildKeyRevoked,
+  childShare,
+  MintChildKey,
+  MintOperatorToken,
+  OperatorTokenMinted,
+  operatorTokensDecider,
+  OperatorTokenRevoked,
+} from './operator-token';
+
+const at = '2026-05-01T00:00:00.000Z';
+const mint = (tokenId: string, overrides: Partial<MintOperatorToken> = {}): MintOperatorToken => ({
+  type: 'MintOperatorToken',
+  operatorId: 'op_1',
+  tokenId,
+  tokenHash: `hash-${tokenId}`,
+  lastFour: 'abcd',
+  label: null,
+  monthlyQuotaSubmissions: 1000,
+  childQuotaPct: 100,
+  maxTokens: 2,
+  at,
+  ...overrides,
+});
+const minted = (tokenId: string): OperatorTokenMinted => ({
+  type: 'OperatorTokenMinted',
+  data: { operatorId: 'op_1', tokenId, tokenHash: `hash-${tokenId}`, lastFour: 'abcd', label: null, monthlyQuotaSubmissions: 1000, childQuotaPct: 100, mintedAt: at },
+});
+const revoked = (tokenId: string, cascade = false): OperatorTokenRevoked => ({ type: 'OperatorTokenRevoked', data: { operatorId: 'op_1', tokenId, cascade, revokedAt: at } });
+const mintChild = (tokenId: string, keyId: string, overrides: Partial<MintChildKey> = {}): MintChildKey => ({
+  type: 'MintChildKey',
+  operatorId: 'op_1',
+  tokenId,
+  keyId,
+  agentId: `agent-${keyId}`,
+  keyHash: `hash-${keyId}`,
+  lastFour: 'wxyz',
+  displayName: null,
+  maxChildren: 2,
+  at,
+  ...overrides,
+});
+const childMinted = (tokenId: string, keyId: string): ChildKeyMinted => ({
+  type: 'ChildKeyMinted',
+  data: { operatorId: 'op_1', tokenId, keyId, agentId: `agent-${keyId}`, keyHash: `hash-${keyId}`, lastFour: 'wxyz', displayName: null, tier: 'operator_child', mintedAt: at },
+});
+const childRevoked = (tokenId: string, keyId: string, cascadeOf: string | null = null): ChildKeyRevoked => ({
+  type: 'ChildKeyRevoked',
+  data: { operatorId: 'op_1', tokenId, keyId, cascadeOf, revokedAt: at },
+});
+
+describe('operator tokens decider', () => {
+  it('mints a token, recording only its hash', () => {
+    given(operatorTokensDecider, []).when(mint('tok_1')).then([minted('tok_1')]);
+  });
+
+  it('refuses a token past the cap of live tokens, and counts revoked ones out of it', () => {
+    given(operatorTokensDecider, [minted('tok_1'), minted('tok_2')]).when(mint('tok_3')).thenFails('MAX_OPERATOR_TOKENS');
+    given(operatorTokensDecider, [minted('tok_1'), minted('tok_2'), revoked('tok_1')]).when(mint('tok_3')).then([minted('tok_3')]);
+  });
+
+  it.each([
+    ['monthly_quota_submissions', { monthlyQuotaSubmissions: 0 }],
+    ['monthly_quota_submissions', { monthlyQuotaSubmissions: 100_001 }],
+    ['monthly_quota_submissions', { monthlyQuotaSubmissions: 1.5 }],
+    ['child_quota_pct', { childQuotaPct: 0 }],
+    ['child_quota_pct', { childQuotaPct: 101 }],
+  ])('refuses %s out of bounds (%p), naming the field', (field, overrides) => {
+    expect(() => operatorTokensDecider.decide(mint('tok_1', overrides), operatorTokensDecider.initialState())).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field })] }),
+    );
+  });
+
+  it('mints child keys of a live token up to its cap of live children', () => {
+    given(operatorTokensDecider, [minted('tok_1')]).when(mintChild('tok_1', 'key_1')).then([childMinted('tok_1', 'key_1')]);
+    const full = [minted('tok_1'), childMinted('tok_1', 'key_1'), childMinted('tok_1', 'key_2')];
+    given(operatorTokensDecider, full).when(mintChild('tok_1', 'key_3')).thenFails('MAX_CHILD_KEYS');
+    given(operatorTokensDecider, [...full, childRevoked('tok_1', 'key_1')]).when(mintChild('tok_1', 'key_3')).then([childMinted('tok_1', 'key_3')]);
+  });
+
+  it('counts children per token: another token of the operator has its own cap', () => {
+    const full = [minted('tok_1'), minted('tok_2'), childMinted('tok_1', 'key_1'), childMinted('tok_1', 'key_2')];
+    given(operatorTokensDecider, full).when(mintChild('tok_2', 'key_3')).then([childMinted('tok_2', 'key_3')]);
+  });
+
+  it('refuses to mint from a revoked or an unknown token', () => {
+    given(operatorTokensDecider, [minted('tok_1'), revoked('tok_1')]).when(mintChild('tok_1', 'key_1')).thenFails('OPERATOR_TOKEN_REVOKED');
+    given(operatorTokensDecider, [minted('tok_1')]).when(mintChild('tok_2', 'key_1')).thenFails('UNKNOWN_OPERATOR_TOKEN');
+  });
+
+  it('revokes a token and leaves its children live, unless it cascades, which revokes every live child in the same decision', () => {
+    const history = [minted('tok_1'), childMinted('tok_1', 'key_1'), childMinted('tok_1', 'key_2'), childRevoked('tok_1', 'key_2'), minted('tok_2'), childMinted('tok_2', 'key_3')];
+    const revoke = (cascade: boolean) => ({ type: 'RevokeOperatorToken', operatorId: 'op_1', tokenId: 'tok_1', cascade, at }) as const;
+    given(operatorTokensDecider, history).when(revoke(false)).then([revoked('tok_1')]);
+    given(operatorTokensDecider, history).when(revoke(true)).then([revoked('tok_1', true), childRevoked('tok_1', 'key_1', 'tok_1')]);
+  });
+
+  it('revokes nothing more for a revoked token, but a later cascade still reaches its live children', () => {
+    const history = [minted('tok_1'), childMinted('tok_1', 'key_1'), revoked('tok_1')];
+    const revoke = (cascade: boolean) => ({ type: 'RevokeOperatorToken', operatorId: 'op_1', tokenId: 'tok_1', cascade, at }) as const;
+    given(operatorTokensDecider, history).when(revoke(false)).then([]);
+    given(operatorTokensDecider, history).when(revoke(true)).then([childRevoked('tok_1', 'key_1', 'tok_1')]);
+    given(operatorTokensDecider, [...history, childRevoked('tok_1', 'key_1', 'tok_1')]).when(revoke(true)).then([]);
+  });
+
+  it('answers UNKNOWN_OPERATOR_TOKEN for a token the operator does not have', () => {
+    given(operatorTokensDecider, []).when({ type: 'RevokeOperatorToken', operatorId: 'op_1', tokenId: 'tok_x', cascade: true, at }).thenFails('UNKNOWN_OPERATOR_TOKEN');
+  });
+
+  it('revokes one child key by id (idempotently), and answers API_KEY_NOT_FOUND for a key that is no child', () => {
+    const history = [minted('tok_1'), childMinted('tok_1', 'key_1')];
+    given(operatorTokensDecider, history).when({ type: 'RevokeChildKey', operatorId: 'op_1', keyId: 'key_1', at }).then([childRevoked('tok_1', 'key_1')]);
+    given(operatorTokensDecider, [...history, childRevoked('tok_1', 'key_1')]).when({ type: 'RevokeChildKey', operatorId: 'op_1', keyId: 'key_1', at }).then([]);
+    given(operatorTokensDecider, history).when({ type: 'RevokeChildKey', operatorId: 'op_1', keyId: 'key_x', at }).thenFails('API_KEY_NOT_FOUND');
+  });
+
+  it('gives each child floor(quota × pct / 100) of the monthly pool, and at least 1', () => {
+    expect(childShare(1000, 100)).toBe(1000);
+    expect(childShare(1000, 33)).toBe(330);
+    expect(childShare(40, 5)).toBe(2);
+    expect(childShare(3, 10)).toBe(1);
+    expect(childShare(1, 1)).toBe(1);
+  });
+});

@@ -1,0 +1,215 @@
+import type { Decider, Event } from '../shared/event';
+import { DomainError, assertNever } from '../shared/errors';
+
+/**
+ * Operator tokens (seed 003): master tokens from which fleet daemons mint child keys. All of an
+ * operator's tokens and the child keys minted from them live in one stream, so that one stream revision
+ * guards every rule that spans them: at most `maxTokens` live tokens per operator and `maxChildren` live
+ * child keys per token, whatever races, and a cascading revocation that revokes a token and every child
+ * key it minted in one append.
+ */
+export const operatorTokensStream = (operatorId: string): string => `optokens-${operatorId}`;
+
+export const OPERATOR_TOKEN_LABEL_MAX = 100;
+export const CHILD_DISPLAY_NAME_MAX = 60;
+export const MONTHLY_QUOTA_MIN = 1;
+export const MONTHLY_QUOTA_MAX = 100_000;
+export const MONTHLY_QUOTA_DEFAULT = 1000;
+export const CHILD_QUOTA_PCT_MIN = 1;
+export const CHILD_QUOTA_PCT_MAX = 100;
+export const CHILD_QUOTA_PCT_DEFAULT = 100;
+
+/** The tier of a key minted from an operator token: the data API only, counted against the token's quota. */
+export type ChildKeyTier = 'operator_child';
+
+/** What one child may submit in a month: `floor(quota × pct / 100)`, and at least 1. */
+export function childShare(monthlyQuota: number, childQuotaPct: number): number {
+  return Math.max(1, Math.floor((monthlyQuota * childQuotaPct) / 100));
+}
+
+export type OperatorTokenMinted = Event<
+  'OperatorTokenMinted',
+  {
+    operatorId: string;
+    tokenId: string;
+    /** SHA-256 of the token, hex: the plaintext is shown once and never recorded. */
+    tokenHash: string;
+    lastFour: string;
+    label: string | null;
+    monthlyQuotaSubmissions: number;
+    childQuotaPct: number;
+    mintedAt: string;
+  }
+>;
+export type OperatorTokenRevoked = Event<
+  'OperatorTokenRevoked',
+  { operatorId: string; tokenId: string; cascade: boolean; revokedAt: string }
+>;
+export type ChildKeyMinted = Event<
+  'ChildKeyMinted',
+  {
+    operatorId: string;
+    tokenId: string;
+    keyId: string;
+    /** The daemon's own identity: the actor of every event its key causes. */
+    agentId: string;
+    keyHash: string;
+    lastFour: string;
+    displayName: string | null;
+    tier: ChildKeyTier;
+    mintedAt: string;
+  }
+>;
+/** A child key revoked: one by one through the key routes, or with its token (`cascadeOf`). */
+export type ChildKeyRevoked = Event<
+  'ChildKeyRevoked',
+  { operatorId: string; tokenId: string; keyId: string; cascadeOf: string | null; revokedAt: string }
+>;
+export type OperatorTokenEvent = OperatorTokenMinted | OperatorTokenRevoked | ChildKeyMinted | ChildKeyRevoked;
+
+export type MintOperatorToken = Readonly<{
+  type: 'MintOperatorToken';
+  operatorId: string;
+  tokenId: string;
+  tokenHash: string;
+  lastFour: string;
+  label: string | null;
+  monthlyQuotaSubmissions: number;
+  childQuotaPct: number;
+  /** The operator's cap of live tokens (configuration). */
+  maxTokens: number;
+  at: string;
+}>;
+export type RevokeOperatorToken = Readonly<{ type: 'RevokeOperatorToken'; operatorId: string; tokenId: string; cascade: boolean; at: string }>;
+export type MintChildKey = Readonly<{
+  type: 'MintChildKey';
+  operatorId: string;
+  tokenId: string;
+  keyId: string;
+  agentId: string;
+  keyHash: string;
+  lastFour: string;
+  displayName: string | null;
+  /** The token's cap of live child keys (configuration). */
+  maxChildren: number;
+  at: string;
+}>;
+export type RevokeChildKey = Readonly<{ type: 'RevokeChildKey'; operatorId: string; keyId: string; at: string }>;
+export type OperatorTokenCommand = MintOperatorToken | RevokeOperatorToken | MintChildKey | RevokeChildKey;
+
+type TokenState = Readonly<{ revoked: boolean; monthlyQuotaSubmissions: number; childQuotaPct: number; children: ReadonlySet<string> }>;
+type ChildState = Readonly<{ tokenId: string; revoked: boolean }>;
+
+/** An operator's tokens and their child keys (ids are the product's, never user input: Maps all the same). */
+export type OperatorTokens = Readonly<{
+  tokens: ReadonlyMap<string, TokenState>;
+  children: ReadonlyMap<string, ChildState>;
+}>;
+
+function decide(command: OperatorTokenCommand, state: OperatorTokens): OperatorTokenEvent[] {
+  switch (command.type) {
+    case 'MintOperatorToken':
+      return mintToken(command, state);
+    case 'RevokeOperatorToken':
+      return revokeToken(command, state);
+    case 'MintChildKey':
+      return mintChild(command, state);
+    case 'RevokeChildKey':
+      return revokeChild(command, state);
+    default:
+      return assertNever(command, 'operator token command');
+  }
+}
+
+function refuseOutOfBounds(field: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new DomainError('VALIDATION_FAILED', 'The request is not valid', [{ field, problems: [`${field} must be an integer from ${min} to ${max}`] }]);
+  }
+}
+
+const liveTokens = (state: OperatorTokens): number => [...state.tokens.values()].filter((token) => !token.revoked).length;
+const liveChildren = (state: OperatorTokens, token: TokenState): number => [...token.children].filter((keyId) => !state.children.get(keyId)?.revoked).length;
+
+function mintToken(command: MintOperatorToken, state: OperatorTokens): OperatorTokenEvent[] {
+  const { operatorId, tokenId, tokenHash, lastFour, label, monthlyQuotaSubmissions, childQuotaPct, maxTokens, at } = command;
+  refuseOutOfBounds('monthly_quota_submissions', monthlyQuotaSubmissions, MONTHLY_QUOTA_MIN, MONTHLY_QUOTA_MAX);
+  refuseOutOfBounds('child_quota_pct', childQuotaPct, CHILD_QUOTA_PCT_MIN, CHILD_QUOTA_PCT_MAX);
+  if (state.tokens.has(tokenId)) throw new DomainError('CONFLICT', 'Operator token id already used');
+  if (liveTokens(state) >= maxTokens) {
+    throw new DomainError('MAX_OPERATOR_TOKENS', `An operator holds at most ${maxTokens} active operator tokens; revoke one first`, { max: maxTokens });
+  }
+  return [{ type: 'OperatorTokenMinted', data: { operatorId, tokenId, tokenHash, lastFour, label, monthlyQuotaSubmissions, childQuotaPct, mintedAt: at } }];
+}
+
+function knownToken(state: OperatorTokens, tokenId: string): TokenState {
+  const token = state.tokens.get(tokenId);
+  if (!token) throw new DomainError('UNKNOWN_OPERATOR_TOKEN', 'Operator token not found');
+  return token;
+}
+
+/** Revoking a revoked token changes nothing, unless it cascades now onto children that are still live. */
+function revokeToken(command: RevokeOperatorToken, state: OperatorTokens): OperatorTokenEvent[] {
+  const { operatorId, tokenId, cascade, at } = command;
+  const token = knownToken(state, tokenId);
+  const events: OperatorTokenEvent[] = token.revoked ? [] : [{ type: 'OperatorTokenRevoked', data: { operatorId, tokenId, cascade, revokedAt: at } }];
+  if (!cascade) return events;
+  for (const keyId of token.children) {
+    if (state.children.get(keyId)?.revoked) continue;
+    events.push({ type: 'ChildKeyRevoked', data: { operatorId, tokenId, keyId, cascadeOf: tokenId, revokedAt: at } });
+  }
+  return events;
+}
+
+function mintChild(command: MintChildKey, state: OperatorTokens): OperatorTokenEvent[] {
+  const { operatorId, tokenId, keyId, agentId, keyHash, lastFour, displayName, maxChildren, at } = command;
+  const token = knownToken(state, tokenId);
+  if (token.revoked) throw new DomainError('OPERATOR_TOKEN_REVOKED', 'This operator token was revoked');
+  if (state.children.has(keyId)) throw new DomainError('CONFLICT', 'Child key id already used');
+  if (liveChildren(state, token) >= maxChildren) {
+    throw new DomainError('MAX_CHILD_KEYS', `An operator token mints at most ${maxChildren} active child keys; revoke one first`, { max: maxChildren });
+  }
+  return [{ type: 'ChildKeyMinted', data: { operatorId, tokenId, keyId, agentId, keyHash, lastFour, displayName, tier: 'operator_child', mintedAt: at } }];
+}
+
+function revokeChild(command: RevokeChildKey, state: OperatorTokens): OperatorTokenEvent[] {
+  const child = state.children.get(command.keyId);
+  if (!child) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+  if (child.revoked) return [];
+  const { operatorId, keyId, at } = command;
+  return [{ type: 'ChildKeyRevoked', data: { operatorId, tokenId: child.tokenId, keyId, cascadeOf: null, revokedAt: at } }];
+}
+
+function evolve(state: OperatorTokens, event: OperatorTokenEvent): OperatorTokens {
+  switch (event.type) {
+    case 'OperatorTokenMinted': {
+      const tokens = new Map(state.tokens);
+      const { monthlyQuotaSubmissions, childQuotaPct } = event.data;
+      tokens.set(event.data.tokenId, { revoked: false, monthlyQuotaSubmissions, childQuotaPct, children: new Set() });
+      return { ...state, tokens };
+    }
+    case 'OperatorTokenRevoked': {
+      const token = state.tokens.get(event.data.tokenId);
+      if (!token) return state;
+      return { ...state, tokens: new Map(state.tokens).set(event.data.tokenId, { ...token, revoked: true }) };
+    }
+    case 'ChildKeyMinted': {
+      const token = state.tokens.get(event.data.tokenId);
+      if (!token) return state;
+      const tokens = new Map(state.tokens).set(event.data.tokenId, { ...token, children: new Set(token.children).add(event.data.keyId) });
+      return { tokens, children: new Map(state.children).set(event.data.keyId, { tokenId: event.data.tokenId, revoked: false }) };
+    }
+    case 'ChildKeyRevoked': {
+      const child = state.children.get(event.data.keyId);
+      if (!child) return state;
+      return { ...state, children: new Map(state.children).set(event.data.keyId, { ...child, revoked: true }) };
+    }
+    default:
+      return assertNever(event, 'operator token event');
+  }
+}
+
+export const operatorTokensDecider: Decider<OperatorTokenCommand, OperatorTokens, OperatorTokenEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ tokens: new Map(), children: new Map() }),
+};
