@@ -7,6 +7,7 @@ export * from './projections/api-keys.projection';
 export * from './projections/settings.projection';
 export * from './projections/entities.projection';
 export * from './projections/entity-activity.projection';
+export * from './projections/operator-tokens.projection';
 
 import { operatorsProjection } from './projections/operators.projection';
 import { platformsProjection } from './projections/platforms.projection';
@@ -14,6 +15,15 @@ import { apiKeysProjection } from './projections/api-keys.projection';
 import { entitiesProjection } from './projections/entities.projection';
 import { entityActivityProjection } from './projections/entity-activity.projection';
 import { settingsProjection } from './projections/settings.projection';
+import { operatorTokensProjection } from './projections/operator-tokens.projection';
 
 /** Every projection of the product, in the order they apply an event. */
-export const allProjections = [platformsProjection, operatorsProjection, apiKeysProjection, settingsProjection, entitiesProjection, entityActivityProjection];
+export const allProjections = [
+  platformsProjection,
+  operatorsProjection,
+  apiKeysProjection,
+  operatorTokensProjection,
+  settingsProjection,
+  entitiesProjection,
+  entityActivityProjection,
+];

@@ -1,11 +1,11 @@
-import type { EntityEvent, EntityEventRecorded, KeyRingEvent, OperatorEvent, PlatformEvent, SettingsEvent } from '@onehazel/domain';
+import type { EntityEvent, EntityEventRecorded, KeyRingEvent, OperatorEvent, OperatorTokenEvent, PlatformEvent, SettingsEvent } from '@onehazel/domain';
 import { EventData, formatPosition, RecordedEvent } from '@onehazel/event-store';
 import { Document, FindQuery, InMemoryReadStore } from '@onehazel/read-store';
 import { allProjections } from './index';
 import { Projection, StagedChanges } from './projection';
 
 /** Every event a projection of the product reads, with its real payload shape (checked by the compiler). */
-export type ProjectedEvent = PlatformEvent | OperatorEvent | KeyRingEvent | SettingsEvent | EntityEvent | EntityEventRecorded;
+export type ProjectedEvent = PlatformEvent | OperatorEvent | KeyRingEvent | OperatorTokenEvent | SettingsEvent | EntityEvent | EntityEventRecorded;
 
 /**
  * For projection specs: given these events, then this read model. No I/O: the read model is an

@@ -1,11 +1,11 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Actor, CommandContext, KeyTier, OperatorPlan } from '@onehazel/domain';
+import type { Actor, ChildKeyTier, CommandContext, KeyTier, OperatorPlan } from '@onehazel/domain';
 import type { FastifyRequest } from 'fastify';
 
 export type PlatformPrincipal = Readonly<{ kind: 'platform'; platformId: string; keyId: string }>;
 /** An operator, by one of its API keys or by a session (JWT). */
 export type OperatorPrincipal = Readonly<
-  | { kind: 'operator'; via: 'key'; operatorId: string; plan: OperatorPlan; keyId: string; tier: KeyTier }
+  | { kind: 'operator'; via: 'key'; operatorId: string; plan: OperatorPlan; keyId: string; tier: KeyTier | ChildKeyTier }
   | { kind: 'operator'; via: 'session'; operatorId: string; plan: OperatorPlan; subject: string }
 >;
 export type Principal = PlatformPrincipal | OperatorPrincipal;

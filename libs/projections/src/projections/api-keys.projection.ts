@@ -1,4 +1,4 @@
-import type { KeyRingEvent, OperatorEvent } from '@onehazel/domain';
+import type { KeyRingEvent, OperatorEvent, OperatorTokenEvent } from '@onehazel/domain';
 import { RecordedEvent, sortablePosition } from '@onehazel/event-store';
 import type { Projection, ReadModelWriter } from '../projection';
 import { ApiKeyView, Collections, OperatorView } from './read-models';
@@ -35,6 +35,7 @@ export const apiKeysProjection: Projection = {
       if (change) writer.patchWhere(Collections.apiKeys, { operatorId: event.data.operatorId }, change);
       return;
     }
+    if (recorded.type === 'ChildKeyMinted' || recorded.type === 'ChildKeyRevoked') return applyChildKey(recorded, writer);
     const event = recorded as unknown as KeyRingEvent;
     if (!event.type.startsWith('ApiKey')) return;
     if (event.type === 'ApiKeyIssued') {
@@ -77,3 +78,33 @@ export const apiKeysProjection: Projection = {
     }
   },
 };
+
+/** A child key minted from an operator token is an API key like the others (tier operator_child), and so is its revocation. */
+async function applyChildKey(recorded: RecordedEvent, writer: ReadModelWriter): Promise<void> {
+  const event = recorded as unknown as Extract<OperatorTokenEvent, { type: 'ChildKeyMinted' | 'ChildKeyRevoked' }>;
+  if (event.type === 'ChildKeyMinted') {
+    const { keyId, operatorId, tokenId, agentId, keyHash, lastFour, displayName, tier, mintedAt } = event.data;
+    const operator = await writer.get<OperatorView>(Collections.operators, operatorId);
+    const view: ApiKeyView = {
+      id: keyId,
+      operatorId,
+      keyHash,
+      lastFour,
+      label: displayName,
+      tier,
+      issuedBy: 'operator-token',
+      tokenId,
+      agentId,
+      createdAt: mintedAt,
+      revoked: false,
+      revokedAt: null,
+      createdPosition: sortablePosition(recorded.position),
+      operatorStatus: operator?.status ?? 'suspended',
+      operatorPlan: operator?.plan ?? 'starter',
+    };
+    writer.put(Collections.apiKeys, view);
+    return;
+  }
+  const key = await writer.get<ApiKeyView>(Collections.apiKeys, event.data.keyId);
+  if (key && !key.revoked) writer.put(Collections.apiKeys, { ...key, revoked: true, revokedAt: event.data.revokedAt });
+}

@@ -1,4 +1,4 @@
-import type { KeyManager, KeyTier, OperatorPlan, OperatorStatus, StoredEntityData, Template } from '@onehazel/domain';
+import type { ChildKeyTier, KeyManager, KeyTier, OperatorPlan, OperatorStatus, StoredEntityData, Template } from '@onehazel/domain';
 
 /** Collection names of the read models. */
 export const Collections = {
@@ -12,6 +12,7 @@ export const Collections = {
   entities: 'entities',
   entityEvents: 'entity_events',
   entityStates: 'entity_states',
+  operatorTokens: 'operator_tokens',
 } as const;
 
 export type PlatformView = {
@@ -54,8 +55,12 @@ export type ApiKeyView = {
   keyHash: string;
   lastFour: string;
   label: string | null;
-  tier: KeyTier;
-  issuedBy: KeyManager;
+  tier: KeyTier | ChildKeyTier;
+  /** Who made it: the operator, its platform, or (a child key) one of its operator tokens. */
+  issuedBy: KeyManager | 'operator-token';
+  /** A child key's token and the daemon identity it acts under. */
+  tokenId?: string;
+  agentId?: string;
   createdAt: string;
   revoked: boolean;
   revokedAt: string | null;
@@ -120,4 +125,21 @@ export type EntityStateView = {
   byType: Record<string, { count: number; sums: Record<string, number> }>;
   firstSeen: string;
   lastSeen: string;
+};
+
+/** An operator token (seed 003): looked up by hash to mint child keys, listed by operator. Never the token itself. */
+export type OperatorTokenView = {
+  id: string;
+  operatorId: string;
+  tokenHash: string;
+  lastFour: string;
+  label: string | null;
+  monthlyQuotaSubmissions: number;
+  childQuotaPct: number;
+  createdAt: string;
+  revoked: boolean;
+  revokedAt: string | null;
+  /** Its live child keys. */
+  childrenCount: number;
+  createdPosition: string;
 };
