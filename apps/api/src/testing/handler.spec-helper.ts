@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Actor, CommandContext, IGAMING_TEMPLATE, KeyManager, OperatorProfile, Template } from '@onehazel/domain';
-import { EventStore, InMemoryEventStore, RecordedEvent } from '@onehazel/event-store';
+import { InMemoryEventStore, RecordedEvent } from '@onehazel/event-store';
 import { InMemoryKeyStore, WrappedDataKey } from '@onehazel/key-store';
 import { InMemoryReadStore, KeysetPage } from '@onehazel/read-store';
 import { InMemoryRequestStore } from '@onehazel/request-store';
@@ -167,29 +167,7 @@ export function commandIdsWithDescendingIds(count: number, idOf: (commandId: str
 
 // --- races ---
 
-/**
- * Holds every read of a matching stream until `parties` of them are waiting, then lets them all go on
- * (once): the commands that made them decide on the same state, as if they had run at the same instant
- * (as barrierOnReads in apps/api/test/harness.ts).
- */
-export function barrierOnReads(events: EventStore, parties: number, matching: (stream: string) => boolean): { restore(): void } {
-  const readStream = events.readStream.bind(events);
-  const waiting: (() => void)[] = [];
-  let armed = true;
-  events.readStream = async (stream) => {
-    const read = await readStream(stream);
-    if (!armed || !matching(stream)) return read;
-    await new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      if (waiting.length === parties) {
-        armed = false;
-        waiting.splice(0).forEach((release) => release());
-      }
-    });
-    return read;
-  };
-  return { restore: () => void (events.readStream = readStream) };
-}
+export { barrierOnReads } from '../../../../tools/test/barrier-on-reads';
 
 // --- givens, made through the handlers and the admin as a user would ---
 

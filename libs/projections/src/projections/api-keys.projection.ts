@@ -40,24 +40,7 @@ export const apiKeysProjection: Projection = {
     if (!event.type.startsWith('ApiKey')) return;
     if (event.type === 'ApiKeyIssued') {
       const { keyId, operatorId, keyHash, lastFour, label, tier, issuedBy, issuedAt } = event.data;
-      // The operators projection applies each event before this one, so the operator is there (staged or stored).
-      const operator = await writer.get<OperatorView>(Collections.operators, operatorId);
-      const view: ApiKeyView = {
-        id: keyId,
-        operatorId,
-        keyHash,
-        lastFour,
-        label,
-        tier,
-        issuedBy,
-        createdAt: issuedAt,
-        revoked: false,
-        revokedAt: null,
-        createdPosition: sortablePosition(recorded.position),
-        operatorStatus: operator?.status ?? 'suspended',
-        operatorPlan: operator?.plan ?? 'starter',
-      };
-      writer.put(Collections.apiKeys, view);
+      await putNewKey(recorded, writer, { id: keyId, operatorId, keyHash, lastFour, label, tier, issuedBy, createdAt: issuedAt });
       return;
     }
     const key = await writer.get<ApiKeyView>(Collections.apiKeys, event.data.keyId);
@@ -84,27 +67,27 @@ async function applyChildKey(recorded: RecordedEvent, writer: ReadModelWriter): 
   const event = recorded as unknown as Extract<OperatorTokenEvent, { type: 'ChildKeyMinted' | 'ChildKeyRevoked' }>;
   if (event.type === 'ChildKeyMinted') {
     const { keyId, operatorId, tokenId, agentId, keyHash, lastFour, displayName, tier, mintedAt } = event.data;
-    const operator = await writer.get<OperatorView>(Collections.operators, operatorId);
-    const view: ApiKeyView = {
-      id: keyId,
-      operatorId,
-      keyHash,
-      lastFour,
-      label: displayName,
-      tier,
-      issuedBy: 'operator-token',
-      tokenId,
-      agentId,
-      createdAt: mintedAt,
-      revoked: false,
-      revokedAt: null,
-      createdPosition: sortablePosition(recorded.position),
-      operatorStatus: operator?.status ?? 'suspended',
-      operatorPlan: operator?.plan ?? 'starter',
-    };
-    writer.put(Collections.apiKeys, view);
+    const issued = { id: keyId, operatorId, keyHash, lastFour, label: displayName, tier, issuedBy: 'operator-token' as const, createdAt: mintedAt };
+    await putNewKey(recorded, writer, { ...issued, tokenId, agentId });
     return;
   }
   const key = await writer.get<ApiKeyView>(Collections.apiKeys, event.data.keyId);
   if (key && !key.revoked) writer.put(Collections.apiKeys, { ...key, revoked: true, revokedAt: event.data.revokedAt });
+}
+
+type NewKey = Omit<ApiKeyView, 'revoked' | 'revokedAt' | 'createdPosition' | 'operatorStatus' | 'operatorPlan'>;
+
+/** A new key, live, in log order, with its operator's status and plan (authentication reads nothing else). */
+async function putNewKey(recorded: RecordedEvent, writer: ReadModelWriter, key: NewKey): Promise<void> {
+  // The operators projection applies each event before this one, so the operator is there (staged or stored).
+  const operator = await writer.get<OperatorView>(Collections.operators, key.operatorId);
+  const view: ApiKeyView = {
+    ...key,
+    revoked: false,
+    revokedAt: null,
+    createdPosition: sortablePosition(recorded.position),
+    operatorStatus: operator?.status ?? 'suspended',
+    operatorPlan: operator?.plan ?? 'starter',
+  };
+  writer.put(Collections.apiKeys, view);
 }
