@@ -9,12 +9,14 @@ import { KeysModule } from './keys/keys.module';
 import type { Metrics } from './operations/metrics';
 import { OperationsModule } from './operations/operations.module';
 import { OperatorsModule } from './operators/operators.module';
+import { OperatorTokensModule } from './operator-tokens/operator-tokens.module';
+import { SubmissionQuotaModule } from './operator-tokens/submission-quota.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { SettingsModule } from './settings/settings.module';
 
 /** Cross-cutting modules first, then one module per feature. */
-const crossCutting = [AuthModule, PersonalDataModule, OperationsModule];
-const features = [OperatorsModule, KeysModule, SettingsModule, EntitiesModule, ActivityModule];
+const crossCutting = [AuthModule, PersonalDataModule, SubmissionQuotaModule, OperationsModule];
+const features = [OperatorsModule, KeysModule, OperatorTokensModule, SettingsModule, EntitiesModule, ActivityModule];
 
 @Module({})
 export class AppModule {

@@ -3,10 +3,11 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Config, Logger, openRuntime, Runtime } from '@onehazel/runtime';
+import { Clock, Config, Logger, openRuntime, Runtime } from '@onehazel/runtime';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
+import type { AuthenticatedRequest } from './auth/principal';
 import { Metrics } from './operations/metrics';
 import { answerClientError, answerFrameworkError, MAX_URL_LENGTH, uriTooLong } from './http/edge-error';
 import { RouteMethods } from './http/route-methods';
@@ -38,9 +39,11 @@ class JsonNestLogger implements LoggerService {
 
 export type App = Readonly<{ app: NestFastifyApplication; runtime: Runtime; metrics: Metrics; close(): Promise<void> }>;
 
+export type AppOptions = Readonly<{ clock?: Clock }>;
+
 /** Builds the API on the configured backends (not yet listening). */
-export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const runtime = await openRuntime(config, logger, { role: 'api' });
+export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  const runtime = await openRuntime(config, logger, { role: 'api', clock: options.clock });
   const metrics = new Metrics(runtime.projector);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -63,6 +66,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const routes = new RouteMethods();
   routes.attach(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
+    // The instant the request is about: its commands' time and its month for quotas.
+    (request as AuthenticatedRequest).receivedAt = runtime.clock();
     void reply.header('x-request-id', request.id);
     if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) throw uriTooLong();
   });
@@ -98,6 +103,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     .addServer('/', 'This server (the paths are relative to where this document is served)')
     .addSecurity('platformKey', { type: 'http', scheme: 'bearer', description: 'A platform partner’s key: `Bearer oh_platform_...`' })
     .addSecurity('operatorKey', { type: 'http', scheme: 'bearer', description: 'An operator’s API key: `Bearer oh_live_...`' })
+    .addSecurity('operatorToken', { type: 'http', scheme: 'bearer', description: 'An operator token (seed 003): `Bearer oh_op_...`, for minting child keys only' })
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An operator session: a JWT naming the operator' }, 'operatorSession')
     .build();
   // A private product (package.json: UNLICENSED); the URL says what npm's UNLICENSED means: no right to use it is granted.

@@ -15,11 +15,13 @@ export type Audience =
   | 'platform'
   /** `Bearer oh_live_...`: an operator, over its own data. */
   | 'operator-key'
-  /** `Bearer oh_live_...` or an operator session (JWT): seed 002's key management. */
-  | 'operator-key-or-session';
+  /** `Bearer oh_live_...` or an operator session (JWT): seed 002's key management, seed 003's tokens. Not child keys (403). */
+  | 'operator-key-or-session'
+  /** `Bearer oh_op_...`: an operator token, which only mints child keys (seed 003). */
+  | 'operator-token';
 
 /** The Nest guard that authenticates the route (and applies its rate limit), by class name. */
-export type GuardName = 'PlatformAuthGuard' | 'OperatorKeyGuard' | 'OperatorKeyOrSessionGuard' | null;
+export type GuardName = 'PlatformAuthGuard' | 'OperatorKeyGuard' | 'OperatorOwnKeyGuard' | 'OperatorKeyOrSessionGuard' | 'OperatorTokenGuard' | null;
 
 /**
  * - `credential`: counted per key (per session for JWT callers) at the caller's plan's limit; a refused
@@ -48,13 +50,15 @@ export type RouteRow = Readonly<{
   idempotent: boolean;
   tenant: TenantScope;
   /** Where it is documented: the seed it implements, or this product's own addition. */
-  contract: 'seed 000' | 'seed 001' | 'seed 002' | 'operations' | 'product';
+  contract: 'seed 000' | 'seed 001' | 'seed 002' | 'seed 003' | 'operations' | 'product';
   summary: string;
 }>;
 
 const platform = { audience: 'platform', guard: 'PlatformAuthGuard', rateLimit: 'credential' } as const;
 const operatorKey = { audience: 'operator-key', guard: 'OperatorKeyGuard', rateLimit: 'credential' } as const;
 const keyOrSession = { audience: 'operator-key-or-session', guard: 'OperatorKeyOrSessionGuard', rateLimit: 'credential' } as const;
+const ownKey = { audience: 'operator-key', guard: 'OperatorOwnKeyGuard', rateLimit: 'credential' } as const;
+const operatorToken = { audience: 'operator-token', guard: 'OperatorTokenGuard', rateLimit: 'credential' } as const;
 const open = { audience: 'public', guard: null, rateLimit: 'none', idempotent: false, tenant: 'none', contract: 'operations' } as const;
 
 export const ROUTES: readonly RouteRow[] = [
@@ -76,8 +80,15 @@ export const ROUTES: readonly RouteRow[] = [
   { method: 'DELETE', path: '/api-keys', ...keyOrSession, idempotent: false, tenant: 'caller', contract: 'seed 002', summary: 'Revoke or delete a key' },
   { method: 'GET', path: '/api-keys/:id/history', ...keyOrSession, idempotent: false, tenant: 'path', contract: 'product', summary: "A key's audit history" },
 
+  // Operator tokens (seed 003): master tokens, and the child keys fleet daemons mint with them.
+  { method: 'GET', path: '/api/v1/operator-tokens', ...keyOrSession, idempotent: false, tenant: 'caller', contract: 'seed 003', summary: 'List your active operator tokens' },
+  { method: 'POST', path: '/api/v1/operator-tokens', ...keyOrSession, idempotent: true, tenant: 'caller', contract: 'seed 003', summary: 'Mint an operator token' },
+  { method: 'POST', path: '/api/v1/operator-tokens/mint-child', ...operatorToken, idempotent: true, tenant: 'caller', contract: 'seed 003', summary: 'Mint a child key (by the token)' },
+  { method: 'GET', path: '/api/v1/operator-tokens/:id', ...keyOrSession, idempotent: false, tenant: 'path', contract: 'product', summary: 'An operator token, its usage and children' },
+  { method: 'DELETE', path: '/api/v1/operator-tokens/:id', ...keyOrSession, idempotent: false, tenant: 'path', contract: 'product', summary: 'Revoke an operator token (?cascade=true)' },
+
   // Operator data API (seed 001): templates, entities with encrypted personal data, activity.
-  { method: 'PUT', path: '/operator-data-api/settings', ...operatorKey, idempotent: false, tenant: 'caller', contract: 'seed 001', summary: 'Choose or supply a template' },
+  { method: 'PUT', path: '/operator-data-api/settings', ...ownKey, idempotent: false, tenant: 'caller', contract: 'seed 001', summary: 'Choose or supply a template' },
   { method: 'GET', path: '/operator-data-api/settings', ...operatorKey, idempotent: false, tenant: 'caller', contract: 'seed 001', summary: 'Your template' },
   { method: 'POST', path: '/operator-data-api/entities', ...operatorKey, idempotent: true, tenant: 'caller', contract: 'seed 001', summary: 'Create or update an entity' },
   { method: 'GET', path: '/operator-data-api/entities', ...operatorKey, idempotent: false, tenant: 'caller', contract: 'seed 001', summary: 'List entities' },

@@ -17,7 +17,8 @@ describe('API keys (seed 002 and seed 000), happy paths', () => {
     const listed = await call(t.url, 'GET', '/api-keys', { key });
     expect(listed.status).toBe(200);
     expect(listed.body.data).toHaveLength(1);
-    expect(Object.keys(listed.body.data[0]).sort()).toEqual(['createdAt', 'id', 'keyHash', 'label', 'lastUsedAt', 'operatorId', 'revoked']);
+    // Seed 002's fields, and this product's three about child keys (seed 003).
+    expect(Object.keys(listed.body.data[0]).sort()).toEqual(['agentId', 'createdAt', 'id', 'keyHash', 'label', 'lastUsedAt', 'operatorId', 'operatorTokenId', 'revoked', 'tier']);
     expect(listed.body.data[0]).toMatchObject({
       id: keyId,
       operatorId,

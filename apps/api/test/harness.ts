@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { EventStore } from '@onehazel/event-store';
 import { createLogger, loadConfig, PlatformAdmin } from '@onehazel/runtime';
 import { assertBuiltFrom } from '../../../tools/test/fresh-build';
-import { App, createApp } from '../src/app';
+import { App, AppOptions, createApp } from '../src/app';
 
 export type TestApp = Readonly<{
   url: string;
@@ -22,7 +22,7 @@ export type TestApp = Readonly<{
 }>;
 
 /** A fresh API on a temporary data directory, listening on an ephemeral loopback port. */
-export async function startTestApp(env: Record<string, string> = {}, dataDir?: string): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, dataDir?: string, options: AppOptions = {}): Promise<TestApp> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'oh-e2e-'));
   const config = loadConfig({ DATA_DIR: dir, HOST: '127.0.0.1', PORT: '0', SQLITE_POLL_INTERVAL_MS: '10', ...env });
   const logs: string[] = [];
@@ -32,7 +32,7 @@ export async function startTestApp(env: Record<string, string> = {}, dataDir?: s
       done();
     },
   });
-  const app = await createApp(config, createLogger('debug', sink));
+  const app = await createApp(config, createLogger('debug', process.env.E2E_LOGS === 'stdout' ? process.stdout : sink), options);
   await app.app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.app.getHttpServer().address();
   if (typeof address !== 'object' || !address) throw new Error('no address');

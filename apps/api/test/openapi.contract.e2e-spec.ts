@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { generateSecret } from '@onehazel/crypto';
 import { IGAMING_TEMPLATE } from '@onehazel/domain';
 import type { OpenAPIV3 } from 'openapi-types';
 import { OpenApiContract, requestExamples } from './fixtures/openapi-contract';
@@ -15,6 +16,8 @@ import { call, gateAppends, igamingOperator, operatorInput, operatorWithKey, Rep
 
 const SECRET = 'openapi-contract-secret-of-32-bytes-or-more';
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+/** Each operator token's cap of live child keys in these runs (OPERATOR_TOKEN_CHILDREN_MAX). */
+const MAX_CHILDREN = 3;
 /** An externalId the rule refuses: longer than 255 characters. */
 const BAD_ID = 'x'.repeat(256);
 const PLAYER = { first_name: 'James', last_name: 'Wilson', email: 'james.wilson@example.com', country: 'GB', currency: 'GBP' };
@@ -81,7 +84,7 @@ describe('the OpenAPI document against the running API', () => {
   const base = () => t.url;
 
   beforeAll(async () => {
-    t = await startTestApp({ JWT_SECRET: SECRET });
+    t = await startTestApp({ JWT_SECRET: SECRET, OPERATOR_TOKEN_CHILDREN_MAX: String(MAX_CHILDREN) });
     contract = await contractOf(t.url);
   });
   afterAll(async () => t.close());
@@ -348,6 +351,98 @@ describe('the OpenAPI document against the running API', () => {
     });
   });
 
+  it('Operator tokens (seed 003): tokens, child keys, the quota and the tier', async () => {
+    const op = await igamingOperator(t);
+    const { key } = op;
+    const jwt = await session(op.operatorId);
+    const tokens = '/api/v1/operator-tokens';
+    await conforming(contract, base, async (send) => {
+      const minted = await send('POST', tokens, { key, body: { label: 'fleet', monthly_quota_submissions: 2, child_quota_pct: 100 } }, 201);
+      await send('POST', tokens, { key: jwt }, 201);
+      await send('POST', tokens, { key, body: { monthly_quota_submissions: 0 } }, 400, 'VALIDATION_FAILED');
+      await send('POST', tokens, { key, body: { colour: 'red' } }, 400, 'VALIDATION_FAILED');
+      await send('POST', tokens, { key, rawBody: '{' }, 400, 'INVALID_JSON');
+      await send('POST', tokens, { key, rawBody: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      await send('POST', tokens, { key, rawBody: manyEntries(1200) }, 413, 'PAYLOAD_TOO_LARGE');
+      await send('POST', tokens, {}, 401, 'UNAUTHORIZED');
+      const idem = { 'idempotency-key': 'contract-operator-token' };
+      await send('POST', tokens, { key, body: { label: 'A' }, headers: idem }, 201);
+      await send('POST', tokens, { key, body: { label: 'B' }, headers: idem }, 422, 'IDEMPOTENCY_KEY_REUSED');
+      for (let live = 3; live < 10; live++) await send('POST', tokens, { key }, 201);
+      await send('POST', tokens, { key }, 409, 'MAX_OPERATOR_TOKENS');
+
+      await send('GET', tokens, { key }, 200);
+      await send('GET', tokens, { key: jwt }, 200);
+      await send('GET', tokens, {}, 401, 'UNAUTHORIZED');
+
+      const token = minted.body.data.operator_token as string;
+      const id = minted.body.data.id as string;
+      const mintChild = `${tokens}/mint-child`;
+      const child = await send('POST', mintChild, { key: token, body: { display_name: 'edge-1' } }, 201);
+      await send('POST', mintChild, { key: token, body: { display_name: '' } }, 400, 'VALIDATION_FAILED');
+      await send('POST', mintChild, { key: token, rawBody: '{' }, 400, 'INVALID_JSON');
+      await send('POST', mintChild, { key: token, rawBody: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      await send('POST', mintChild, { key: token, rawBody: manyEntries(1200) }, 413, 'PAYLOAD_TOO_LARGE');
+      await send('POST', mintChild, {}, 401, 'MISSING_OPERATOR_TOKEN');
+      await send('POST', mintChild, { key }, 401, 'INVALID_OPERATOR_TOKEN_FORMAT');
+      await send('POST', mintChild, { key: `oh_op_${'0'.repeat(64)}` }, 401, 'INVALID_OPERATOR_TOKEN_FORMAT');
+      const childIdem = { 'idempotency-key': 'contract-child' };
+      await send('POST', mintChild, { key: token, body: { display_name: 'a' }, headers: childIdem }, 201);
+      await send('POST', mintChild, { key: token, body: { display_name: 'b' }, headers: childIdem }, 422, 'IDEMPOTENCY_KEY_REUSED');
+      const childKey = child.body.data.api_key as string;
+
+      // The quota: two submissions this month, then 429 QUOTA_EXCEEDED with Retry-After.
+      await send('POST', '/operator-data-api/entities', { key: childKey, body: { entityType: 'player', externalId: 'fleet-1', data: PLAYER } }, 201);
+      await send('POST', '/operator-data-api/events', { key: childKey, body: { externalId: 'fleet-1', eventType: 'deposit' } }, 201);
+      await send('POST', '/operator-data-api/events', { key: childKey, body: { externalId: 'fleet-1', eventType: 'deposit' } }, 429, 'QUOTA_EXCEEDED');
+      await send('POST', '/operator-data-api/entities', { key: childKey, body: { entityType: 'player', externalId: 'fleet-2', data: PLAYER } }, 429, 'QUOTA_EXCEEDED');
+      await send('DELETE', '/operator-data-api/entities/fleet-1', { key: childKey }, 429, 'QUOTA_EXCEEDED');
+
+      // A child key manages nothing: 403 TIER_FORBIDDEN on every key, token and settings route.
+      const forbidden: [string, string, unknown][] = [
+        ['POST', '/api-keys', { operatorId: op.operatorId }],
+        ['GET', '/api-keys', undefined],
+        ['PATCH', '/api-keys', { id: op.keyId, label: 'x' }],
+        ['DELETE', `/api-keys?id=${op.keyId}`, undefined],
+        ['GET', `/api-keys/${op.keyId}/history`, undefined],
+        ['PUT', '/operator-data-api/settings', { template: 'igaming' }],
+        ['GET', tokens, undefined],
+        ['POST', tokens, {}],
+        ['GET', `${tokens}/${id}`, undefined],
+        ['DELETE', `${tokens}/${id}`, undefined],
+      ];
+      for (const [method, path, body] of forbidden) await send(method, path, { key: childKey, body }, 403, 'TIER_FORBIDDEN');
+
+      await send('GET', `${tokens}/${id}`, { key }, 200);
+      await send('GET', `${tokens}/${id}?limit=1`, { key: jwt }, 200);
+      await send('GET', `${tokens}/${id}?limit=0`, { key }, 400, 'VALIDATION_FAILED');
+      await send('GET', `${tokens}/${UNKNOWN_UUID}`, { key }, 404, 'UNKNOWN_OPERATOR_TOKEN');
+      await send('GET', `${tokens}/%ff`, { key }, 400, 'BAD_REQUEST');
+      await send('GET', `${tokens}/${id}`, {}, 401, 'UNAUTHORIZED');
+
+      await send('DELETE', `${tokens}/${id}?cascade=maybe`, { key }, 400, 'VALIDATION_FAILED');
+      await send('DELETE', `${tokens}/${UNKNOWN_UUID}`, { key }, 404, 'UNKNOWN_OPERATOR_TOKEN');
+      await send('DELETE', `${tokens}/${id}`, { key, rawBody: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      await send('DELETE', `${tokens}/${id}`, {}, 401, 'UNAUTHORIZED');
+      await send('DELETE', `${tokens}/${id}`, { key }, 200);
+      await send('DELETE', `${tokens}/${id}?cascade=true`, { key: jwt }, 200);
+      await send('POST', mintChild, { key: token }, 401, 'OPERATOR_TOKEN_REVOKED');
+
+      // Another token, up to its cap of children; then its operator is suspended.
+      const small = await send('POST', tokens, { key }, 201);
+      const smallToken = small.body.data.operator_token as string;
+      for (let i = 0; i < MAX_CHILDREN; i++) await send('POST', mintChild, { key: smallToken }, 201);
+      await send('POST', mintChild, { key: smallToken }, 409, 'MAX_CHILD_KEYS');
+      await send('POST', mintChild, { key: generateSecret('oh_op_') }, 401, 'OPERATOR_TOKEN_NOT_FOUND');
+      await call(t.url, 'DELETE', `/platform-api/operators/${op.operatorId}`, { key: op.platformKey });
+      await send('POST', mintChild, { key: smallToken }, 401, 'OPERATOR_SUSPENDED');
+      await send('POST', mintChild, { key: `oh_op_${'a'.repeat(56)}` }, 401, 'INVALID_OPERATOR_TOKEN_FORMAT');
+
+      await send('PUT', tokens, { key, body: {} }, 405, 'METHOD_NOT_ALLOWED');
+      await send('PATCH', `${tokens}/${id}`, { key, body: {} }, 405, 'METHOD_NOT_ALLOWED');
+    });
+  });
+
   it('Operations: health, readiness, metrics; unknown paths and methods', async () => {
     await conforming(contract, base, async (send) => {
       await send('GET', '/health', {}, 200);
@@ -395,12 +490,15 @@ describe('the OpenAPI document against the running API', () => {
   it('answers 409 IDEMPOTENCY_IN_FLIGHT on every POST while the first request with its Idempotency-Key is in flight', async () => {
     const op = await igamingOperator(t);
     await call(t.url, 'POST', '/operator-data-api/entities', { key: op.key, body: { entityType: 'player', externalId: 'in-flight', data: PLAYER } });
+    const fleetToken = (await call(t.url, 'POST', '/api/v1/operator-tokens', { key: op.key })).body.data.operator_token as string;
     const bodies: Record<string, [string, unknown]> = {
       '/platform-api/operators': [op.platformKey, operatorInput({ name: 'In flight' })],
       '/platform-api/operators/{id}/api-keys': [op.platformKey, { label: 'In flight' }],
       '/api-keys': [op.key, { operatorId: op.operatorId }],
       '/operator-data-api/entities': [op.key, { entityType: 'player', externalId: 'in-flight-2', data: PLAYER }],
       '/operator-data-api/events': [op.key, { externalId: 'in-flight', eventType: 'deposit' }],
+      '/api/v1/operator-tokens': [op.key, { label: 'In flight' }],
+      '/api/v1/operator-tokens/mint-child': [fleetToken, { display_name: 'In flight' }],
     };
     await conforming(contract, base, async (send) => {
       for (const route of contract.routes.filter((r) => r.method === 'POST')) {
@@ -466,10 +564,15 @@ describe('the OpenAPI document against the running API', () => {
     const platform = await t.registerPlatform();
     const op = await operatorWithKey(t, platform.key);
     const issued = await call(t.url, 'POST', '/api-keys', { key: op.key, body: { operatorId: op.operatorId } });
+    const fleet = (await call(t.url, 'POST', '/api/v1/operator-tokens', { key: op.key })).body.data;
     const ids: Record<string, string> = { operatorId: op.operatorId };
-    const keyOf = (template: string) => (template.startsWith('/platform-api') ? platform.key : op.key);
+    const keyOf = (template: string) => {
+      if (template === '/api/v1/operator-tokens/mint-child') return fleet.operator_token as string;
+      return template.startsWith('/platform-api') ? platform.key : op.key;
+    };
     const pathOf = (template: string) =>
       template
+        .replace('/api/v1/operator-tokens/{id}', `/api/v1/operator-tokens/${fleet.id}`)
         .replace('/platform-api/operators/{id}', `/platform-api/operators/${op.operatorId}`)
         .replace('{keyId}', issued.body.data.id)
         .replace('/api-keys/{id}', `/api-keys/${issued.body.data.id}`)
@@ -508,17 +611,19 @@ describe('the OpenAPI document: 429 on every route that limits', () => {
 
   it('answers 429 RATE_LIMITED, as documented, on every operation a credential reaches, and to anonymous guessing', async () => {
     const op = await operatorWithKey(t); // two of the platform key's six requests
+    const fleet = (await call(t.url, 'POST', '/api/v1/operator-tokens', { key: op.key })).body.data; // one of the key's two
     await conforming(contract, () => t.url, async (send) => {
       // Spend the rest of each budget, then every operation of that credential is refused.
       for (let i = 0; i < 4; i++) await send('GET', '/platform-api/operators', { key: op.platformKey }, 200);
-      for (let i = 0; i < 2; i++) await send('GET', '/api-keys', { key: op.key }, 200);
+      for (let i = 0; i < 1; i++) await send('GET', '/api-keys', { key: op.key }, 200);
+      for (let i = 0; i < 2; i++) await send('POST', '/api/v1/operator-tokens/mint-child', { key: fleet.operator_token }, 201);
       const fill = (template: string) =>
         template
           .replace('{id}', template.startsWith('/api-keys') ? op.keyId : op.operatorId)
           .replace('{keyId}', op.keyId)
           .replace('{externalId}', 'player_12345');
       for (const route of contract.routes.filter((r) => (r.operation.security ?? []).length > 0)) {
-        const key = route.template.startsWith('/platform-api') ? op.platformKey : op.key;
+        const key = route.template.startsWith('/platform-api') ? op.platformKey : route.template.endsWith('/mint-child') ? fleet.operator_token : op.key;
         const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined;
         // Retry-After is a required header of the documented 429: the contract checks it.
         await send(route.method, fill(route.template), { key, body }, 429, 'RATE_LIMITED');
@@ -535,6 +640,7 @@ describe('the OpenAPI document: 503 CONSISTENCY_TIMEOUT on every command that wa
   let contract: OpenApiContract;
   let op: Awaited<ReturnType<typeof igamingOperator>>;
   let spare: string;
+  let fleet: { id: string; operator_token: string };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oh-openapi-'));
@@ -543,6 +649,7 @@ describe('the OpenAPI document: 503 CONSISTENCY_TIMEOUT on every command that wa
     op = await igamingOperator(setup);
     await call(setup.url, 'POST', '/operator-data-api/entities', { key: op.key, body: { entityType: 'player', externalId: 'p1', data: PLAYER } });
     spare = (await call(setup.url, 'POST', '/api-keys', { key: op.key, body: { operatorId: op.operatorId } })).body.data.id;
+    fleet = (await call(setup.url, 'POST', '/api/v1/operator-tokens', { key: op.key })).body.data;
     await setup.close();
     // ...then none does (PROJECTOR=external names one in another process): every command times out waiting.
     t = await startTestApp({ PROJECTOR: 'external', CONSISTENCY_TIMEOUT_MS: '200' }, dir);
@@ -568,6 +675,15 @@ describe('the OpenAPI document: 503 CONSISTENCY_TIMEOUT on every command that wa
       ];
       for (const [method, path, body] of commands) {
         await send(method, path, { key: op.key, body }, 503, 'CONSISTENCY_TIMEOUT');
+        await t.app.runtime.projector.catchUp();
+      }
+      const fleetCommands: [string, string, string, unknown][] = [
+        ['POST', '/api/v1/operator-tokens/mint-child', fleet.operator_token, {}],
+        ['POST', '/api/v1/operator-tokens', op.key, {}],
+        ['DELETE', `/api/v1/operator-tokens/${fleet.id}`, op.key, undefined],
+      ];
+      for (const [method, path, key, body] of fleetCommands) {
+        await send(method, path, { key, body }, 503, 'CONSISTENCY_TIMEOUT');
         await t.app.runtime.projector.catchUp();
       }
       const platform = `/platform-api/operators/${op.operatorId}`;

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { generateSecret } from '@onehazel/crypto';
 import { ROUTES, RouteRow } from '../src/routes.table';
 import { call, igamingOperator, Reply, startTestApp, TestApp } from './harness';
 
@@ -18,7 +19,18 @@ const player = (externalId: string, first_name: string) => ({
   data: { first_name, last_name: 'Owner', email: `${externalId}@example.com`, country: 'GB', currency: 'GBP' },
 });
 
-type Tenant = { platformKey: string; operatorId: string; key: string; keyId: string; spareKeyId: string; session: string };
+type Tenant = {
+  platformKey: string;
+  operatorId: string;
+  key: string;
+  keyId: string;
+  spareKeyId: string;
+  session: string;
+  /** An operator token of the tenant's, and a child key minted with it. */
+  token: string;
+  tokenId: string;
+  childKey: string;
+};
 
 /** One request of a route, aimed at tenant A's resources. */
 type Cell = { path: string; body?: unknown };
@@ -42,11 +54,24 @@ describe('Security, walked from the routes table', () => {
   let suspendedKey: string;
   let revokedOperatorKey: string;
   let revokedPlatformKey: string;
+  let suspendedToken: string;
+  let suspendedChildKey: string;
+  let revokedToken: string;
+  let revokedChildKey: string;
 
   const tenant = async (): Promise<Tenant> => {
     const operator = await igamingOperator(t);
     const spare = await call(t.url, 'POST', `/platform-api/operators/${operator.operatorId}/api-keys`, { key: operator.platformKey, body: { label: 'spare' } });
-    return { ...operator, spareKeyId: spare.body.data.id, session: await session(operator.operatorId) };
+    const { token, tokenId, childKey } = await tokenAndChild(operator.key);
+    return { ...operator, spareKeyId: spare.body.data.id, session: await session(operator.operatorId), token, tokenId, childKey };
+  };
+
+  const tokenAndChild = async (key: string) => {
+    const minted = await call(t.url, 'POST', '/api/v1/operator-tokens', { key, body: { label: 'fleet' } });
+    expect(minted.status).toBe(201);
+    const child = await call(t.url, 'POST', '/api/v1/operator-tokens/mint-child', { key: minted.body.data.operator_token, body: {} });
+    expect(child.status).toBe(201);
+    return { token: minted.body.data.operator_token as string, tokenId: minted.body.data.id as string, childKey: child.body.data.api_key as string, childKeyId: child.body.data.key_id as string };
   };
 
   beforeAll(async () => {
@@ -60,10 +85,17 @@ describe('Security, walked from the routes table', () => {
     }
     const suspended = await tenant();
     suspendedKey = suspended.key;
+    suspendedToken = suspended.token;
+    suspendedChildKey = suspended.childKey;
     expect((await call(t.url, 'DELETE', `/platform-api/operators/${suspended.operatorId}`, { key: suspended.platformKey })).status).toBe(200);
     const revoked = await call(t.url, 'POST', '/api-keys', { key: a.key, body: { operatorId: a.operatorId, label: 'to revoke' } });
     revokedOperatorKey = revoked.body.data.key;
     expect((await call(t.url, 'DELETE', `/api-keys?id=${revoked.body.data.id}`, { key: a.key })).status).toBe(200);
+    const toRevoke = await tokenAndChild(a.key);
+    revokedToken = toRevoke.token;
+    revokedChildKey = toRevoke.childKey;
+    expect((await call(t.url, 'DELETE', `/api-keys?id=${toRevoke.childKeyId}`, { key: a.key })).status).toBe(200);
+    expect((await call(t.url, 'DELETE', `/api/v1/operator-tokens/${toRevoke.tokenId}`, { key: a.key })).status).toBe(200);
     const platform = await t.registerPlatform('Revoked platform');
     await t.admin.revokeKey(platform.id, platform.keyId);
     revokedPlatformKey = platform.key;
@@ -90,6 +122,11 @@ describe('Security, walked from the routes table', () => {
       ['PATCH /api-keys', { cell: { path: '/api-keys', body: { id: a.spareKeyId, label: 'Taken over' } }, foreign: { status: 404, code: 'API_KEY_NOT_FOUND' } }],
       ['DELETE /api-keys', { cell: { path: `/api-keys?id=${a.spareKeyId}` }, foreign: { status: 404, code: 'API_KEY_NOT_FOUND' } }],
       ['GET /api-keys/:id/history', { cell: { path: `/api-keys/${a.spareKeyId}/history` }, foreign: { status: 404, code: 'API_KEY_NOT_FOUND' } }],
+      ['GET /api/v1/operator-tokens', { cell: { path: '/api/v1/operator-tokens' }, foreign: 'ownOnly' }],
+      ['POST /api/v1/operator-tokens', { cell: { path: '/api/v1/operator-tokens', body: { label: 'Taken over' } }, foreign: 'ownOnly' }],
+      ['POST /api/v1/operator-tokens/mint-child', { cell: { path: '/api/v1/operator-tokens/mint-child', body: { display_name: 'intruder' } }, foreign: 'ownOnly' }],
+      ['GET /api/v1/operator-tokens/:id', { cell: { path: `/api/v1/operator-tokens/${a.tokenId}` }, foreign: { status: 404, code: 'UNKNOWN_OPERATOR_TOKEN' } }],
+      ['DELETE /api/v1/operator-tokens/:id', { cell: { path: `/api/v1/operator-tokens/${a.tokenId}?cascade=true` }, foreign: { status: 404, code: 'UNKNOWN_OPERATOR_TOKEN' } }],
       ['PUT /operator-data-api/settings', { cell: { path: '/operator-data-api/settings', body: { template: 'igaming' } }, foreign: 'ownOnly' }],
       ['GET /operator-data-api/settings', { cell: { path: '/operator-data-api/settings' }, foreign: 'ownOnly' }],
       ['POST /operator-data-api/entities', { cell: { path: '/operator-data-api/entities', body: player('player_a', 'Mallory') }, foreign: 'ownOnly' }],
@@ -116,10 +153,16 @@ describe('Security, walked from the routes table', () => {
       call(t.url, 'GET', '/operator-data-api/entities/player_a', { key: a.key }),
       call(t.url, 'GET', '/operator-data-api/entities/player_a/events', { key: a.key }),
       call(t.url, 'GET', '/operator-data-api/entities/player_a/state', { key: a.key }),
+      call(t.url, 'GET', '/api/v1/operator-tokens', { key: a.key }),
+      call(t.url, 'GET', `/api/v1/operator-tokens/${a.tokenId}`, { key: a.key }),
+      call(t.url, 'GET', '/api-keys', { key: a.key }),
     ]);
     // lastUsedAt is not part of what a foreign call could change: the snapshot's own reads move it.
-    const withoutUse = (data: unknown) =>
-      Array.isArray(data) ? data.map((item: Record<string, unknown>) => ({ ...item, lastUsedAt: 'ignored' })) : data;
+    const withoutUse = (data: unknown): unknown => {
+      if (Array.isArray(data)) return data.map((item: Record<string, unknown>) => ({ ...item, lastUsedAt: 'ignored' }));
+      const children = (data as { children?: Record<string, unknown>[] } | undefined)?.children;
+      return children ? { ...(data as object), children: children.map((child) => ({ ...child, last_used_at: 'ignored' })) } : data;
+    };
     return reads.map((reply) => [reply.status, withoutUse(reply.body.data)]);
   };
 
@@ -134,31 +177,71 @@ describe('Security, walked from the routes table', () => {
       ['an empty bearer', ''],
       ['garbage', 'oh_live_<script>'],
       ['a well-formed key nobody has', `oh_live_${'0'.repeat(64)}`],
+      ['an operator token (it mints child keys, nothing else)', a.token],
     ];
-    const refused: Readonly<Record<RouteRow['audience'], [string, string | null][]>> = {
+    const refused: Readonly<Record<Exclude<RouteRow['audience'], 'operator-token'>, [string, string | null][]>> = {
       public: [],
-      platform: [...always, ['a revoked platform key', revokedPlatformKey], ["an operator's key", a.key], ["an operator's session", a.session]],
+      platform: [
+        ...always,
+        ['a revoked platform key', revokedPlatformKey],
+        ["an operator's key", a.key],
+        ["an operator's child key", a.childKey],
+        ["an operator's session", a.session],
+      ],
       'operator-key': [
         ...always,
         ['a revoked key', revokedOperatorKey],
+        ['a revoked child key', revokedChildKey],
         ["a suspended operator's key", suspendedKey],
+        ["a suspended operator's child key", suspendedChildKey],
         ['a platform key', a.platformKey],
         ["the operator's own session (key routes take keys only)", a.session],
       ],
-      'operator-key-or-session': [...always, ['a revoked key', revokedOperatorKey], ["a suspended operator's key", suspendedKey], ['a platform key', a.platformKey]],
+      'operator-key-or-session': [
+        ...always,
+        ['a revoked key', revokedOperatorKey],
+        ['a revoked child key', revokedChildKey],
+        ["a suspended operator's key", suspendedKey],
+        ["a suspended operator's child key", suspendedChildKey],
+        ['a platform key', a.platformKey],
+      ],
     };
+    // Seed 003's mint-child names each refusal (the token is its only credential).
+    const refusedTokens: [string, string | null, string][] = [
+      ['no credential', null, 'MISSING_OPERATOR_TOKEN'],
+      ['an empty bearer', '', 'MISSING_OPERATOR_TOKEN'],
+      ['garbage', 'oh_op_<script>', 'INVALID_OPERATOR_TOKEN_FORMAT'],
+      ['a well-formed token nobody has', generateSecret('oh_op_'), 'OPERATOR_TOKEN_NOT_FOUND'],
+      ['a revoked token', revokedToken, 'OPERATOR_TOKEN_REVOKED'],
+      ["a suspended operator's token", suspendedToken, 'OPERATOR_SUSPENDED'],
+      ["the operator's own key", a.key, 'INVALID_OPERATOR_TOKEN_FORMAT'],
+      ['a child key', a.childKey, 'INVALID_OPERATOR_TOKEN_FORMAT'],
+      ['a platform key', a.platformKey, 'INVALID_OPERATOR_TOKEN_FORMAT'],
+      ["the operator's session", a.session, 'INVALID_OPERATOR_TOKEN_FORMAT'],
+    ];
+    const expectations = (route: RouteRow): [string, string | null, { code: string; message: unknown }][] =>
+      route.audience === 'operator-token'
+        ? refusedTokens.map(([what, token, code]) => [what, token, { code, message: expect.any(String) }])
+        : refused[route.audience].map(([what, token]) => [what, token, { code: 'UNAUTHORIZED', message: 'Missing or invalid API key' }]);
     for (const route of guarded) {
       const { cell } = cells().get(rowOf(route))!;
-      for (const [what, token] of refused[route.audience]) {
+      for (const [what, token, error] of expectations(route)) {
         const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
         const reply = await call(t.url, route.method, cell.path, { body: cell.body, headers });
-        expect([rowOf(route), what, reply.status, reply.body]).toEqual([
-          rowOf(route),
-          what,
-          401,
-          { success: false, error: { code: 'UNAUTHORIZED', message: 'Missing or invalid API key' }, requestId: expect.any(String) },
-        ]);
+        expect([rowOf(route), what, reply.status, reply.body]).toEqual([rowOf(route), what, 401, { success: false, error, requestId: expect.any(String) }]);
       }
+    }
+    expect(await snapshotOfA()).toEqual(before);
+  });
+
+  it('answers a child key with 403 TIER_FORBIDDEN wherever keys, tokens or settings are managed, and changes nothing', async () => {
+    const before = await snapshotOfA();
+    const management = guarded.filter((route) => route.guard === 'OperatorKeyOrSessionGuard' || route.guard === 'OperatorOwnKeyGuard');
+    expect(management.length).toBeGreaterThan(5);
+    for (const route of management) {
+      const { cell } = cells().get(rowOf(route))!;
+      const reply = await call(t.url, route.method, cell.path, { body: cell.body, key: a.childKey });
+      expect([rowOf(route), reply.status, reply.body.error?.code]).toEqual([rowOf(route), 403, 'TIER_FORBIDDEN']);
     }
     expect(await snapshotOfA()).toEqual(before);
   });
@@ -168,17 +251,23 @@ describe('Security, walked from the routes table', () => {
     const foreignCredentials: Readonly<Record<RouteRow['audience'], [string, string][]>> = {
       public: [],
       platform: [["another platform's key", b.platformKey]],
-      'operator-key': [["another operator's key", b.key]],
+      'operator-key': [
+        ["another operator's key", b.key],
+        ["another operator's child key", b.childKey],
+      ],
       'operator-key-or-session': [
         ["another operator's key", b.key],
         ["another operator's session", b.session],
       ],
+      'operator-token': [["another operator's token", b.token]],
     };
     // The refusals first: B's own upsert of "player_a" (an externalId of B's own, then) comes after them.
     const refusalsFirst = [...guarded].sort((x, y) => Number(cells().get(rowOf(x))!.foreign === 'ownOnly') - Number(cells().get(rowOf(y))!.foreign === 'ownOnly'));
     for (const route of refusalsFirst) {
       const { cell, foreign } = cells().get(rowOf(route))!;
-      for (const [what, token] of foreignCredentials[route.audience]) {
+      // A child key cannot manage settings at all (403, its own spec above): not a foreign call there.
+      const credentials = foreignCredentials[route.audience].filter(([what]) => route.guard !== 'OperatorOwnKeyGuard' || !what.includes('child key'));
+      for (const [what, token] of credentials) {
         const reply: Reply = await call(t.url, route.method, cell.path, { body: cell.body, key: token });
         if (foreign === 'ownOnly') {
           expect([rowOf(route), what, reply.status < 300]).toEqual([rowOf(route), what, true]);

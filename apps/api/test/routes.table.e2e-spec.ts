@@ -4,12 +4,16 @@ import { GUARDS_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA 
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { IdempotencyInterceptor } from '../src/http/idempotency.interceptor';
+import { SubmissionQuotaInterceptor } from '../src/http/submission-quota.interceptor';
 import { DOCUMENT_ROUTES, ROUTES, RouteRow } from '../src/routes.table';
 import { call, startTestApp, TestApp } from './harness';
 
-type Registered = Pick<RouteRow, 'method' | 'path' | 'guard' | 'idempotent'>;
+type Registered = Pick<RouteRow, 'method' | 'path' | 'guard' | 'idempotent'> & {
+  /** Whether a child key's call counts against its token's quota, and inside the Idempotency-Key replay. */
+  submission: 'counted, inside replay' | 'counted, outside replay' | 'not counted';
+};
 
-const describeRoute = (route: Registered): string => `${route.method} ${route.path} guard=${route.guard ?? 'none'} idempotent=${route.idempotent}`;
+const describeRoute = (route: Pick<RouteRow, 'method' | 'path' | 'guard' | 'idempotent'>): string => `${route.method} ${route.path} guard=${route.guard ?? 'none'} idempotent=${route.idempotent}`;
 
 /** The routes the application's controllers register, read from Nest's metadata. */
 function registeredRoutes(t: TestApp): Registered[] {
@@ -33,6 +37,11 @@ function registeredRoutes(t: TestApp): Registered[] {
           path,
           guard: (guards.map((guard) => guard.name)[0] ?? null) as RouteRow['guard'],
           idempotent: interceptors.includes(IdempotencyInterceptor),
+          submission: !interceptors.includes(SubmissionQuotaInterceptor)
+            ? 'not counted'
+            : interceptors.indexOf(SubmissionQuotaInterceptor) > interceptors.indexOf(IdempotencyInterceptor)
+              ? 'counted, inside replay'
+              : 'counted, outside replay',
         });
       }
     }
@@ -49,6 +58,7 @@ const SECURITY: Readonly<Record<RouteRow['audience'], string[]>> = {
   platform: ['platformKey'],
   'operator-key': ['operatorKey'],
   'operator-key-or-session': ['operatorKey', 'operatorSession'],
+  'operator-token': ['operatorToken'],
 };
 
 describe('The routes table (apps/api/src/routes.table.ts)', () => {
@@ -64,6 +74,15 @@ describe('The routes table (apps/api/src/routes.table.ts)', () => {
     const tabled = ROUTES.map(describeRoute).sort();
     expect(registered).toEqual(tabled);
     expect(new Set(tabled).size).toBe(tabled.length);
+  });
+
+  it("counts every write of the operator data API as a child key's submission, inside the Idempotency-Key replay, and nothing else", () => {
+    const counted = registeredRoutes(t).map((route) => `${route.method} ${route.path} ${route.submission}`).sort();
+    const writes = ROUTES.map((route) => {
+      const write = route.path.startsWith('/operator-data-api/') && (route.method === 'POST' || route.method === 'DELETE');
+      return `${route.method} ${route.path} ${write ? 'counted, inside replay' : 'not counted'}`;
+    }).sort();
+    expect(counted).toEqual(writes);
   });
 
   it('is consistent: every POST replays, every guarded route is limited per credential, every public one is not', () => {
@@ -107,7 +126,7 @@ describe('The routes table (apps/api/src/routes.table.ts)', () => {
 
   it('is the route list of the README', () => {
     const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-    const listed = [...readme.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) ([^`]+)` \| (public|platform|operator-key|operator-key-or-session) \|/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
+    const listed = [...readme.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) ([^`]+)` \| (public|platform|operator-key|operator-key-or-session|operator-token) \|/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
     expect(listed).toEqual(ROUTES.map((route) => `${route.method} ${route.path} ${route.audience}`).sort());
   });
 });

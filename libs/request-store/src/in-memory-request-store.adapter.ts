@@ -1,6 +1,12 @@
-import type { ClaimRequest, IdempotencyClaim, RequestStore, WindowCount } from './request-store.port';
+import { assertConsumable, assertReadable } from './quota-arguments';
+import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, WindowCount } from './request-store.port';
 
 type RateWindow = { hits: number; expiresAt: number };
+
+type QuotaCounter = { used: number; expiresAt: number };
+
+/** A use counted and not refunded: the buckets it raised, to lower on a refund. */
+type QuotaUse = Readonly<{ buckets: readonly string[]; expiresAt: number }>;
 
 type IdempotencyRecord = Readonly<{
   fingerprint: string;
@@ -27,17 +33,20 @@ function inner<K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> {
 
 /**
  * The request store in memory, for handler specs: the same port and contract as the SQLite request store,
- * decision for decision (the same claim, take-over, completion, release, purge and sweep rules). Windows
- * by bucket then window start, records by scope then key: nested Maps, so no two names can be joined
- * alike. Times are the caller's (`now`); nothing expires by itself, only `claim` (which ignores an expired
- * record) and `sweep` (which deletes it) look at them. No timers.
+ * decision for decision (the same claim, take-over, completion, release, purge, quota and sweep rules).
+ * Windows by bucket then window start, records by scope then key: nested Maps, so no two names can be
+ * joined alike; quota counters by bucket, quota uses by id. Times are the caller's (`now`, `expiresAt`);
+ * nothing expires by itself, only `claim` (which ignores an expired record) and `sweep` (which deletes
+ * it) look at them. No timers.
  *
- * Every operation runs to completion in one turn of the event loop: concurrent claims and hits are
- * serialised as the SQLite adapter's transactions are.
+ * Every operation runs to completion in one turn of the event loop: concurrent claims, hits and quota
+ * uses are serialised as the SQLite adapter's transactions are.
  */
 export class InMemoryRequestStore implements RequestStore {
   private readonly windows = new Map<string, Map<number, RateWindow>>();
   private readonly records = new Map<string, Map<string, IdempotencyRecord>>();
+  private readonly counters = new Map<string, QuotaCounter>();
+  private readonly uses = new Map<string, QuotaUse>();
   private closed = false;
 
   async hit(bucket: string, windowMs: number, now: number): Promise<WindowCount> {
@@ -111,9 +120,54 @@ export class InMemoryRequestStore implements RequestStore {
     return purged;
   }
 
+  async consume(id: string, limits: readonly QuotaLimit[], expiresAt: number): Promise<QuotaOutcome> {
+    this.assertOpen();
+    assertConsumable(id, limits, expiresAt);
+    const used = () => limits.map(({ bucket }) => this.counters.get(bucket)?.used ?? 0);
+    if (this.uses.has(id)) return { outcome: 'already', used: used() };
+    const refusedBy = limits.findIndex(({ bucket, limit }) => (this.counters.get(bucket)?.used ?? 0) >= limit);
+    if (refusedBy >= 0) return { outcome: 'refused', refusedBy, used: used() };
+    for (const { bucket } of limits) {
+      const counter = this.counters.get(bucket);
+      if (counter) {
+        counter.used += 1;
+        counter.expiresAt = Math.max(counter.expiresAt, expiresAt);
+      } else {
+        this.counters.set(bucket, { used: 1, expiresAt });
+      }
+    }
+    this.uses.set(id, { buckets: limits.map(({ bucket }) => bucket), expiresAt });
+    return { outcome: 'counted', used: used() };
+  }
+
+  async refund(id: string): Promise<void> {
+    this.assertOpen();
+    const use = this.uses.get(id);
+    if (!use) return;
+    this.uses.delete(id);
+    for (const bucket of use.buckets) {
+      const counter = this.counters.get(bucket);
+      if (counter && counter.used > 0) counter.used -= 1;
+    }
+  }
+
+  async usage(buckets: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    this.assertOpen();
+    assertReadable(buckets);
+    return new Map(buckets.map((bucket) => [bucket, this.counters.get(bucket)?.used ?? 0]));
+  }
+
   async sweep(now: number): Promise<number> {
     this.assertOpen();
     let swept = 0;
+    for (const entries of [this.counters, this.uses] as Map<string, { expiresAt: number }>[]) {
+      for (const [key, entry] of entries) {
+        if (entry.expiresAt < now) {
+          entries.delete(key);
+          swept += 1;
+        }
+      }
+    }
     for (const outer of [this.records, this.windows] as Map<string, Map<unknown, { expiresAt: number }>>[]) {
       for (const [name, entries] of outer) {
         for (const [key, entry] of entries) {

@@ -1,6 +1,7 @@
 import { mongoClient } from '@onehazel/storage';
 import { MongoClient, type Collection, type Db, type Filter } from 'mongodb';
-import type { ClaimRequest, IdempotencyClaim, RequestStore, WindowCount } from './request-store.port';
+import { assertConsumable, assertReadable } from './quota-arguments';
+import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, WindowCount } from './request-store.port';
 
 /** One fixed window of one bucket: `_id` = `${bucket}|${windowStart}` (the start is digits, so the last `|` splits it). */
 type StoredWindow = { _id: string; hits: number; expiresAt: Date };
@@ -26,8 +27,16 @@ type StoredRecord = {
   expiresAt: Date;
 };
 
+/** One quota counter: `_id` = its bucket. Lives as long as the latest use that raised it. */
+type StoredCounter = { _id: string; used: number; expiresAt: Date };
+
+/** One quota use counted and not refunded: `_id` = its id; the counters it raised, to lower on a refund. */
+type StoredUse = { _id: string; buckets: string[]; expiresAt: Date };
+
 const WINDOWS = 'rate_windows';
 const RECORDS = 'idempotency';
+const COUNTERS = 'quota_counters';
+const USES = 'quota_uses';
 const DUPLICATE_KEY = 11000;
 
 /** How often an operation that lost a race to another instance looks again before giving up. */
@@ -47,6 +56,12 @@ function recordId(scope: string, key: string): string {
  * the caller's `now` and `sweep` deletes what has expired by then. Every operation is a single-document
  * atomic write (insert, conditional update, upsert), so instances never need a transaction; writes are
  * majority-acknowledged and journaled, reads are majority reads, as in MongoKeyStore.
+ *
+ * Quota uses go to `quota_counters` (one per bucket) and `quota_uses` (one per id), both with a TTL
+ * index on `expiresAt`. A use is counted without a multi-document transaction: each counter in turn by a
+ * conditional increment (never past its limit, whatever runs concurrently), the ones raised lowered again
+ * (compensation) if a later one refuses, and then the use recorded. See `consume` for what a crash
+ * between the steps leaves.
  */
 export class MongoRequestStore implements RequestStore {
   private readonly client: MongoClient;
@@ -75,12 +90,22 @@ export class MongoRequestStore implements RequestStore {
     return this.collection<StoredRecord>(RECORDS);
   }
 
+  private get counters(): Collection<StoredCounter> {
+    return this.collection<StoredCounter>(COUNTERS);
+  }
+
+  private get uses(): Collection<StoredUse> {
+    return this.collection<StoredUse>(USES);
+  }
+
   /** The TTL indexes and the subject index; created on first use, retried if that failed. */
   private ensureIndexes(): Promise<void> {
     this.indexes ??= Promise.all([
       this.windows.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 }),
       this.records.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 }),
       this.records.createIndex({ scope: 1, subject: 1 }, { name: 'scope_subject' }),
+      this.counters.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 }),
+      this.uses.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 }),
     ])
       .then(() => undefined)
       .catch((error: unknown) => {
@@ -178,10 +203,130 @@ export class MongoRequestStore implements RequestStore {
     return (await this.records.deleteMany({ scope, subject })).deletedCount;
   }
 
+  /**
+   * Three steps, each a single-document atomic write: (1) a use record already there for `id` is
+   * 'already', nothing counted; (2) each counter in the order of the limits goes up by one only if it is
+   * below its limit, so that concurrent uses never take it past; the first that refuses makes this use
+   * 'refused', and the counters raised before it are lowered again; (3) the use is recorded, and if a
+   * concurrent use of the same id recorded it first, this one lowers its counters again: 'already'.
+   *
+   * A crash (or a lost connection) between the steps leaves counters raised with no use record to refund
+   * them: the month then counts a use too many. That is conservative (uses are refused early, never let
+   * past a limit), and so is the window in which a use about to be refused, or a concurrent retry of the
+   * same id, holds a count it will give back. An error in step 2 lowers what it knows it raised and is
+   * thrown; one in step 3 is thrown as it is (the record may have been written: lowering the counters
+   * then would let a refund lower them twice).
+   */
+  async consume(id: string, limits: readonly QuotaLimit[], expiresAt: number): Promise<QuotaOutcome> {
+    assertConsumable(id, limits, expiresAt);
+    await this.ensureIndexes();
+    const buckets = limits.map(({ bucket }) => bucket);
+    const expiry = new Date(expiresAt);
+    if (await this.uses.findOne({ _id: id }, { projection: { _id: 1 } })) return { outcome: 'already', used: await this.used(buckets) };
+
+    const raised: string[] = [];
+    const used: number[] = [];
+    try {
+      for (const [index, { bucket, limit }] of limits.entries()) {
+        const after = await this.countOne(bucket, limit, expiry);
+        if (after === undefined) {
+          await this.uncount(raised);
+          // A concurrent use of the same id may be what filled the counter: then this one is that use.
+          const counted = await this.uses.findOne({ _id: id }, { projection: { _id: 1 } });
+          return counted
+            ? { outcome: 'already', used: await this.used(buckets) }
+            : { outcome: 'refused', refusedBy: index, used: await this.used(buckets) };
+        }
+        raised.push(bucket);
+        used.push(after);
+      }
+    } catch (error) {
+      // What was raised for certain is lowered; the counter that failed may stay raised (conservative).
+      await this.uncount(raised).catch(() => undefined);
+      throw error;
+    }
+
+    try {
+      await this.uses.insertOne({ _id: id, buckets, expiresAt: expiry });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.uncount(buckets);
+      return { outcome: 'already', used: await this.used(buckets) };
+    }
+    return { outcome: 'counted', used };
+  }
+
+  /**
+   * The use record goes first (one atomic delete: of two concurrent refunds, one finds it), then each of
+   * its counters goes down by one. A crash in between leaves them raised: conservative, as in `consume`.
+   */
+  async refund(id: string): Promise<void> {
+    await this.ensureIndexes();
+    const use = await this.uses.findOneAndDelete({ _id: id });
+    if (use) await this.uncount(use.buckets);
+  }
+
+  async usage(buckets: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    assertReadable(buckets);
+    await this.ensureIndexes();
+    const found = new Map<string, number>();
+    if (buckets.length > 0) {
+      const counters = await this.counters.find({ _id: { $in: [...buckets] } }, { projection: { used: 1 } }).toArray();
+      for (const counter of counters) found.set(counter._id, counter.used);
+    }
+    return new Map(buckets.map((bucket) => [bucket, found.get(bucket) ?? 0]));
+  }
+
+  /**
+   * Raises `bucket`'s counter by one if it is below `limit` (making it at 1 if there is none, with its
+   * expiry, or extending that expiry to this use's): its value after, or undefined if it is at its limit.
+   */
+  private async countOne(bucket: string, limit: number, expiresAt: Date): Promise<number | undefined> {
+    // The upsert below would make a missing counter at 1: past a limit of 0.
+    if (limit === 0) return undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const counter = await this.counters.findOneAndUpdate(
+          { _id: bucket, used: { $lt: limit } },
+          { $inc: { used: 1 }, $max: { expiresAt } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        if (!counter) throw new Error('the request store answered no quota counter after an upsert');
+        return counter.used;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      // The filter missed a counter that exists, so the upsert tried to make it again. Either it is at its
+      // limit, or a concurrent first use made it after this one looked (the server retries such an upsert
+      // only when its filter is equalities alone); then it is counted again. Reads are majority reads: one
+      // that shows a counter not yet majority-committed, or one that looks below its limit, tries again.
+      const counter = await this.counters.findOne({ _id: bucket });
+      if (counter && counter.used >= limit) return undefined;
+      if (attempt >= ATTEMPTS) throw new Error('the request store could not count a quota use: too many concurrent changes');
+      await sleep(10 * attempt);
+    }
+  }
+
+  /** Lowers each counter by one (never below 0): what a use raised, given back. */
+  private async uncount(buckets: readonly string[]): Promise<void> {
+    await Promise.all(buckets.map((bucket) => this.counters.updateOne({ _id: bucket, used: { $gt: 0 } }, { $inc: { used: -1 } })));
+  }
+
+  /** The counters of `buckets`, in their order. */
+  private async used(buckets: readonly string[]): Promise<number[]> {
+    const usage = await this.usage(buckets);
+    return buckets.map((bucket) => usage.get(bucket) ?? 0);
+  }
+
   async sweep(now: number): Promise<number> {
     const before = { expiresAt: { $lt: new Date(now) } };
-    const [records, windows] = await Promise.all([this.records.deleteMany(before), this.windows.deleteMany(before)]);
-    return records.deletedCount + windows.deletedCount;
+    const swept = await Promise.all([
+      this.records.deleteMany(before),
+      this.windows.deleteMany(before),
+      this.counters.deleteMany(before),
+      this.uses.deleteMany(before),
+    ]);
+    return swept.reduce((total, { deletedCount }) => total + deletedCount, 0);
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClaimRequest, RequestStore } from './request-store.port';
+import { ClaimRequest, MAX_QUOTA_BUCKETS, QuotaLimit, RequestStore } from './request-store.port';
 
 export type OpenRequestStore = () => Promise<{ store: RequestStore; cleanup: () => Promise<void> }>;
 
@@ -19,6 +19,9 @@ const COMMAND = 'cmd_a';
 const OWNER = 'owner_a';
 const claimed = (commandId = COMMAND) => ({ outcome: 'claimed', commandId });
 const inFlight = (owner = OWNER) => ({ outcome: 'in_flight', owner });
+const counted = (...used: number[]) => ({ outcome: 'counted', used });
+const refused = (refusedBy: number, ...used: number[]) => ({ outcome: 'refused', refusedBy, used });
+const already = (...used: number[]) => ({ outcome: 'already', used });
 
 export function requestStoreContract(adapter: string, open: OpenRequestStore): void {
   describe(`RequestStore contract: ${adapter}`, () => {
@@ -52,6 +55,157 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         ttlMs: DAY,
         ...fields,
       });
+
+    describe('quota counters', () => {
+      /** Quota use ids are store-wide: unique per test, as buckets are. */
+      const use = (name: string) => `use_${name}_${unique}`;
+      const limit = (name: string, most: number): QuotaLimit => ({ bucket: bucket(name), limit: most });
+      /** A month's counters expire in a month or so: none of them is swept by the sweep tests (t0 + 1 h). */
+      const month = () => t0 + 31 * DAY;
+      const consume = (id: string, limits: QuotaLimit[], expiresAt = month()) => store.consume(use(id), limits, expiresAt);
+      /** The counters of `limits`, in their order. */
+      const used = async (...limits: QuotaLimit[]) => {
+        const usage = await store.usage(limits.map(({ bucket }) => bucket));
+        return limits.map(({ bucket }) => usage.get(bucket));
+      };
+
+      it('counts uses up to each limit, then refuses naming the first limit at it', async () => {
+        const pool = limit('pool', 3);
+        const child = limit('child', 2);
+        const sibling = limit('sibling', 2);
+        expect(await consume('1', [pool, child])).toEqual(counted(1, 1));
+        expect(await consume('2', [pool, child])).toEqual(counted(2, 2));
+        // The child at its share, the pool not: refused by limits[1].
+        expect(await consume('3', [pool, child])).toEqual(refused(1, 2, 2));
+        expect(await consume('4', [pool, sibling])).toEqual(counted(3, 1));
+        // The pool at its limit: refused by limits[0], the first at it, whether the child is at its share or not.
+        expect(await consume('5', [pool, sibling])).toEqual(refused(0, 3, 1));
+        expect(await consume('6', [pool, child])).toEqual(refused(0, 3, 2));
+        expect(await consume('7', [sibling, pool])).toEqual(refused(1, 1, 3));
+        // A limit lowered under its counter refuses, and so does a limit of 0, on a counter never counted.
+        expect(await consume('8', [{ ...child, limit: 1 }])).toEqual(refused(0, 2));
+        expect(await consume('9', [limit('none', 0)])).toEqual(refused(0, 0));
+        expect(await used(pool, child, sibling, limit('none', 0))).toEqual([3, 2, 1, 0]);
+      });
+
+      it('counts all or none: a limit that refuses leaves the counters before and after it as they were', async () => {
+        const pool = limit('pool', 10);
+        const child = limit('child', 1);
+        const other = limit('other', 10);
+        expect(await consume('1', [pool, other])).toEqual(counted(1, 1));
+        expect(await consume('2', [child])).toEqual(counted(1));
+        expect(await consume('3', [pool, child, other])).toEqual(refused(1, 1, 1, 1));
+        expect(await used(pool, child, other)).toEqual([1, 1, 1]);
+        // The refused use was not recorded: once there is room it is counted.
+        await store.refund(use('2'));
+        expect(await consume('3', [pool, child, other])).toEqual(counted(2, 1, 2));
+        expect(await used(pool, child, other)).toEqual([2, 1, 2]);
+      });
+
+      it('answers already to a use counted before under its id, counting nothing, even at the limit', async () => {
+        const pool = limit('pool', 2);
+        const child = limit('child', 5);
+        expect(await consume('1', [pool, child])).toEqual(counted(1, 1));
+        expect(await consume('1', [pool, child])).toEqual(already(1, 1));
+        expect(await consume('2', [pool, child])).toEqual(counted(2, 2));
+        // The counters as they stand now, and 'already' rather than 'refused' at the limit.
+        expect(await consume('1', [pool, child])).toEqual(already(2, 2));
+        expect(await used(pool, child)).toEqual([2, 2]);
+      });
+
+      it('answers counted to exactly one of concurrent uses under one id', async () => {
+        const pool = limit('pool', 40);
+        const outcomes = await Promise.all(Array.from({ length: 10 }, () => consume('1', [pool])));
+        // Which one is counted, and the values they answer, may vary (MongoDB counts them all, then gives back the duplicates' counts).
+        expect(outcomes.filter((o) => o.outcome === 'counted')).toHaveLength(1);
+        expect(outcomes.filter((o) => o.outcome === 'already')).toHaveLength(9);
+        expect(await used(pool)).toEqual([1]);
+      });
+
+      it('refunds a use once: each counter it raised goes down by one, and the id may be counted again', async () => {
+        const pool = limit('pool', 10);
+        const child = limit('child', 1);
+        expect(await consume('1', [pool, child])).toEqual(counted(1, 1));
+        expect(await consume('2', [pool])).toEqual(counted(2));
+        await store.refund(use('1'));
+        expect(await used(pool, child)).toEqual([1, 0]);
+        await store.refund(use('1'));
+        await Promise.all([store.refund(use('2')), store.refund(use('2'))]);
+        expect(await used(pool, child)).toEqual([0, 0]);
+        // An id never counted (or counted against other buckets) changes nothing.
+        await store.refund(use('never'));
+        expect(await consume('3', [pool])).toEqual(counted(1));
+        await store.refund(use('never'));
+        expect(await used(pool, child)).toEqual([1, 0]);
+        // The refund made room under the child's limit, and the id is counted anew.
+        expect(await consume('1', [pool, child])).toEqual(counted(2, 1));
+        expect(await consume('1', [pool, child])).toEqual(already(2, 1));
+      });
+
+      it('answers usage by bucket, 0 for a bucket never counted, and at most 100 buckets at once', async () => {
+        const buckets = Array.from({ length: MAX_QUOTA_BUCKETS }, (_, i) => bucket(`b${i}`));
+        expect(MAX_QUOTA_BUCKETS).toBe(100);
+        expect(await consume('1', [{ bucket: buckets[7]!, limit: 5 }, { bucket: buckets[99]!, limit: 5 }])).toEqual(counted(1, 1));
+        expect(await consume('2', [{ bucket: buckets[7]!, limit: 5 }])).toEqual(counted(2));
+        const usage = await store.usage(buckets);
+        expect(usage).toBeInstanceOf(Map);
+        expect(usage).toEqual(new Map(buckets.map((name, i) => [name, i === 7 ? 2 : i === 99 ? 1 : 0])));
+        expect(await store.usage([])).toEqual(new Map());
+        await expect(store.usage([...buckets, bucket('b100')])).rejects.toThrow(/at most 100/);
+      });
+
+      it('refuses limits it cannot count all or none, counting nothing', async () => {
+        const pool = limit('pool', 5);
+        await expect(store.consume(use('1'), [], month())).rejects.toThrow(RangeError);
+        await expect(store.consume(use('1'), [pool, limit('child', 5), pool], month())).rejects.toThrow(/twice/);
+        await expect(store.consume(use('1'), [pool, limit('child', -1)], month())).rejects.toThrow(RangeError);
+        await expect(store.consume(use('1'), [pool, limit('child', 1.5)], month())).rejects.toThrow(RangeError);
+        const many = Array.from({ length: MAX_QUOTA_BUCKETS + 1 }, (_, i) => limit(`b${i}`, 5));
+        await expect(store.consume(use('1'), many, month())).rejects.toThrow(RangeError);
+        await expect(store.consume('', [pool], month())).rejects.toThrow(RangeError);
+        expect(await used(pool, limit('child', 5), many[100]!)).toEqual([0, 0, 0]);
+        expect(await consume('1', [pool])).toEqual(counted(1));
+      });
+
+      it('sweeps expired counters and uses, keeping a counter as long as its latest use', async () => {
+        const short = limit('short', 5);
+        const shared = limit('shared', 5);
+        const long = limit('long', 5);
+        expect(await consume('short', [short, shared], t0 + HOUR)).toEqual(counted(1, 1));
+        expect(await consume('long', [long, shared], t0 + DAY)).toEqual(counted(1, 2));
+
+        const now = t0 + HOUR + 1;
+        // At least the short counter and the short use; on a shared server, maybe more.
+        expect(await store.sweep(now)).toBeGreaterThanOrEqual(2);
+        expect(await store.sweep(now)).toBe(0);
+        // The shared counter keeps the expiry of its latest use, and its count.
+        expect(await used(short, shared, long)).toEqual([0, 2, 1]);
+        // The swept use is gone (the id counts again, on a counter made anew; a refund of it did nothing), the kept one stays.
+        await store.refund(use('short'));
+        expect(await used(shared)).toEqual([2]);
+        expect(await consume('short', [short], t0 + 2 * HOUR)).toEqual(counted(1));
+        expect(await consume('long', [long, shared], t0 + DAY)).toEqual(already(1, 2));
+
+        expect(await store.sweep(t0 + DAY + 1)).toBeGreaterThanOrEqual(4);
+        expect(await used(short, shared, long)).toEqual([0, 0, 0]);
+      });
+
+      it('counts exactly up to the limit under concurrent uses', async () => {
+        const pool = limit('pool', 40);
+        const children = Array.from({ length: 50 }, (_, i) => limit(`child${i}`, 1));
+        const outcomes = await Promise.all(children.map((child, i) => consume(`${i}`, [pool, child])));
+        const countedOnes = outcomes.filter((o) => o.outcome === 'counted');
+        expect(countedOnes).toHaveLength(40);
+        // Each counted use saw its own value of the pool: 1 to 40, none twice.
+        expect(countedOnes.map((o) => o.used[0]).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        expect(countedOnes.every((o) => o.used[1] === 1)).toBe(true);
+        expect(outcomes.filter((o) => o.outcome === 'refused')).toEqual(Array.from({ length: 10 }, () => refused(0, 40, 0)));
+        expect(await used(pool)).toEqual([40]);
+        // Exactly the children of the counted uses were counted.
+        const childUsage = await used(...children);
+        expect(childUsage).toEqual(outcomes.map((o) => (o.outcome === 'counted' ? 1 : 0)));
+      });
+    });
 
     describe('rate windows', () => {
       it('counts hits within a window, ending at the window end, and restarts in the next window', async () => {

@@ -1,6 +1,7 @@
 /**
- * The request store port (DESIGN.md §2): rate-limit counters and idempotency records, shared by every
- * API instance on the same backend. Adapters: SQLite (DATA_DIR/requests.db) and MongoDB (TTL indexes).
+ * The request store port (DESIGN.md §2): rate-limit counters, idempotency records and quota counters,
+ * shared by every API instance on the same backend. Adapters: SQLite (DATA_DIR/requests.db) and MongoDB
+ * (TTL indexes).
  */
 
 export type WindowCount = Readonly<{ hits: number; resetAt: number }>;
@@ -43,6 +44,25 @@ export type ClaimRequest = Readonly<{
   ttlMs: number;
 }>;
 
+/** Most buckets one `consume` counts against, or one `usage` reads. */
+export const MAX_QUOTA_BUCKETS = 100;
+
+/**
+ * One counter a use is counted against, and the most it may reach: e.g. an operator token's pool for a
+ * month and a child key's share of it. `bucket` names the counter and its period (the month is part of
+ * the name: a new month is a new counter). `limit` is a whole number, 0 or more; a counter already at or
+ * over it (the limit was lowered) refuses.
+ */
+export type QuotaLimit = Readonly<{ bucket: string; limit: number }>;
+
+export type QuotaOutcome =
+  /** Counted against every limit: `used` is each counter after it, in the order of the limits. */
+  | Readonly<{ outcome: 'counted'; used: readonly number[] }>
+  /** Refused by limits[`refusedBy`] (the first one at its limit); nothing was counted; `used` as it stands. */
+  | Readonly<{ outcome: 'refused'; refusedBy: number; used: readonly number[] }>
+  /** This id was counted before (a retry of the same request): nothing counted again. */
+  | Readonly<{ outcome: 'already'; used: readonly number[] }>;
+
 export interface RequestStore {
   /** Adds a hit to the fixed window of `windowMs` that holds `now`; answers the window's count after it. */
   hit(bucket: string, windowMs: number, now: number): Promise<WindowCount>;
@@ -61,7 +81,27 @@ export interface RequestStore {
   release(scope: string, key: string, token: string): Promise<void>;
   /** Deletes the stored answers about a subject (an erased entity), so they do not outlive it. */
   purgeSubject(scope: string, subject: string): Promise<number>;
-  /** Deletes expired records and past windows; answers how many. */
+  /**
+   * Counts one use under `id` (the request's) against every limit, all or none, atomically across
+   * processes and instances: it is counted only if no counter is at its limit, and then each goes up by
+   * one; concurrent uses never take a counter past its limit. A use already counted under `id`, and not
+   * refunded, is not counted again ('already'). The counters and the use record expire at `expiresAt`
+   * (epoch ms; swept after): a counter lives as long as the latest use that raised it. `used` in every
+   * answer is the limits' counters in their order. Throws, counting nothing, on no limits, more than
+   * MAX_QUOTA_BUCKETS, a bucket given twice or a limit that is not a whole number of 0 or more.
+   */
+  consume(id: string, limits: readonly QuotaLimit[], expiresAt: number): Promise<QuotaOutcome>;
+  /**
+   * Undoes `id`'s use (its request failed): each counter it raised goes down by one, once; an unknown or
+   * already refunded id changes nothing. The id may then be counted again.
+   */
+  refund(id: string): Promise<void>;
+  /**
+   * The counters' values (0 for a bucket never counted, or swept), as a Map keyed by bucket. At most
+   * MAX_QUOTA_BUCKETS buckets per call (throws on more).
+   */
+  usage(buckets: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** Deletes expired records, past windows, and expired quota counters and uses; answers how many. */
   sweep(now: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;

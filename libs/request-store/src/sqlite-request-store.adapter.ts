@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { GroupCommit, openSqlite } from '@onehazel/storage';
-import type { ClaimRequest, IdempotencyClaim, RequestStore, WindowCount } from './request-store.port';
+import { assertConsumable, assertReadable } from './quota-arguments';
+import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, WindowCount } from './request-store.port';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rate_windows (
@@ -27,7 +28,19 @@ CREATE TABLE IF NOT EXISTS idempotency (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idempotency_subject ON idempotency (scope, subject);
 CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
-CREATE INDEX IF NOT EXISTS rate_windows_expiry ON rate_windows (expires_at);`;
+CREATE INDEX IF NOT EXISTS rate_windows_expiry ON rate_windows (expires_at);
+CREATE TABLE IF NOT EXISTS quota_counters (
+  bucket     TEXT    PRIMARY KEY,
+  used       INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quota_uses (
+  id         TEXT    PRIMARY KEY,
+  buckets    TEXT    NOT NULL, -- a JSON array: the counters the use raised, lowered again by a refund
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS quota_counters_expiry ON quota_counters (expires_at);
+CREATE INDEX IF NOT EXISTS quota_uses_expiry ON quota_uses (expires_at);`;
 
 /** Columns added since the first layout, for files made before them. */
 const ADDED_COLUMNS = {
@@ -49,7 +62,9 @@ type Row = {
 /**
  * The embedded request store: its own SQLite file, so that counting requests never waits on the
  * projector's writes. Every operation is one short IMMEDIATE transaction, atomic across processes;
- * rate-limit hits asked for together are group-committed in one.
+ * rate-limit hits asked for together are group-committed in one. A quota use reads its counters and
+ * raises them in one IMMEDIATE transaction: it holds the file's write lock from its first read, so no
+ * other connection or process counts in between, and a check always sees the counters it raises.
  */
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
@@ -86,6 +101,22 @@ export class SqliteRequestStore implements RequestStore {
       purge: this.db.prepare('DELETE FROM idempotency WHERE scope = ? AND subject = ?'),
       sweepRecords: this.db.prepare('DELETE FROM idempotency WHERE expires_at < ?'),
       sweepWindows: this.db.prepare('DELETE FROM rate_windows WHERE expires_at < ?'),
+      quotaUsed: this.db.prepare<[string], { used: number }>('SELECT used FROM quota_counters WHERE bucket = ?'),
+      quotaUsage: this.db.prepare<[string], { bucket: string; used: number }>(
+        'SELECT bucket, used FROM quota_counters WHERE bucket IN (SELECT value FROM json_each(?))',
+      ),
+      // A counter lives as long as the latest use that raised it: no use record outlives its counter, so a
+      // refund never lowers a counter made anew after a sweep.
+      quotaCount: this.db.prepare<[string, number], { used: number }>(
+        `INSERT INTO quota_counters (bucket, used, expires_at) VALUES (?, 1, ?)
+         ON CONFLICT (bucket) DO UPDATE SET used = used + 1, expires_at = MAX(expires_at, excluded.expires_at) RETURNING used`,
+      ),
+      quotaUncount: this.db.prepare<[string]>('UPDATE quota_counters SET used = used - 1 WHERE bucket = ? AND used > 0'),
+      quotaFindUse: this.db.prepare<[string], { id: string }>('SELECT id FROM quota_uses WHERE id = ?'),
+      quotaRecordUse: this.db.prepare<[string, string, number]>('INSERT INTO quota_uses (id, buckets, expires_at) VALUES (?, ?, ?)'),
+      quotaTakeUse: this.db.prepare<[string], { buckets: string }>('DELETE FROM quota_uses WHERE id = ? RETURNING buckets'),
+      sweepQuotaCounters: this.db.prepare('DELETE FROM quota_counters WHERE expires_at < ?'),
+      sweepQuotaUses: this.db.prepare('DELETE FROM quota_uses WHERE expires_at < ?'),
       ping: this.db.prepare('SELECT 1'),
     };
     this.hits = new GroupCommit(this.db);
@@ -138,8 +169,43 @@ export class SqliteRequestStore implements RequestStore {
     return this.statements.purge.run(scope, subject).changes;
   }
 
+  async consume(id: string, limits: readonly QuotaLimit[], expiresAt: number): Promise<QuotaOutcome> {
+    assertConsumable(id, limits, expiresAt);
+    const { quotaUsed, quotaFindUse, quotaCount, quotaRecordUse } = this.statements;
+    const run = this.db.transaction((): QuotaOutcome => {
+      const used = limits.map(({ bucket }) => quotaUsed.get(bucket)?.used ?? 0);
+      if (quotaFindUse.get(id)) return { outcome: 'already', used };
+      const refusedBy = limits.findIndex(({ limit }, index) => used[index] >= limit);
+      if (refusedBy >= 0) return { outcome: 'refused', refusedBy, used };
+      const after = limits.map(({ bucket }) => quotaCount.get(bucket, expiresAt)!.used);
+      quotaRecordUse.run(id, JSON.stringify(limits.map(({ bucket }) => bucket)), expiresAt);
+      return { outcome: 'counted', used: after };
+    });
+    // IMMEDIATE: the write lock is taken before the first read, not at the first write.
+    return run.immediate();
+  }
+
+  async refund(id: string): Promise<void> {
+    const { quotaTakeUse, quotaUncount } = this.statements;
+    const run = this.db.transaction(() => {
+      const use = quotaTakeUse.get(id);
+      if (!use) return;
+      for (const bucket of JSON.parse(use.buckets) as string[]) quotaUncount.run(bucket);
+    });
+    run.immediate();
+  }
+
+  async usage(buckets: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    assertReadable(buckets);
+    const found = new Map(this.statements.quotaUsage.all(JSON.stringify(buckets)).map(({ bucket, used }) => [bucket, used]));
+    return new Map(buckets.map((bucket) => [bucket, found.get(bucket) ?? 0]));
+  }
+
   async sweep(now: number): Promise<number> {
-    return this.db.transaction(() => this.statements.sweepRecords.run(now).changes + this.statements.sweepWindows.run(now).changes)();
+    const { sweepRecords, sweepWindows, sweepQuotaCounters, sweepQuotaUses } = this.statements;
+    return this.db.transaction(
+      () => sweepRecords.run(now).changes + sweepWindows.run(now).changes + sweepQuotaCounters.run(now).changes + sweepQuotaUses.run(now).changes,
+    )();
   }
 
   async ping(): Promise<void> {

@@ -30,7 +30,11 @@ export type Config = Readonly<{
    * proxy-addr's names (loopback, linklocal, uniquelocal).
    */
   trustProxy: boolean | number | string;
+  operatorTokens: OperatorTokenLimits;
 }>;
+
+/** Seed 003's caps (OPERATOR_TOKENS_MAX, OPERATOR_TOKEN_CHILDREN_MAX): live tokens per operator, live child keys per token. */
+export type OperatorTokenLimits = Readonly<{ maxTokens: number; maxChildren: number }>;
 
 /** Requests per window per key: by the operator's plan, and for platform keys. */
 export type RateLimits = Readonly<{
@@ -121,6 +125,11 @@ export function loadConfig(env: Env = process.env): Config {
       anonymous: integer(env, 'RATE_LIMIT_ANONYMOUS', 300, 1, 1_000_000),
     },
     idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
+    operatorTokens: {
+      // At most 100: listing an operator's tokens is one page.
+      maxTokens: integer(env, 'OPERATOR_TOKENS_MAX', 10, 1, 100),
+      maxChildren: integer(env, 'OPERATOR_TOKEN_CHILDREN_MAX', 1000, 1, 10_000),
+    },
     trustProxy: loadTrustProxy(env),
   };
 }

@@ -23,7 +23,12 @@ export type RuntimeOptions = Readonly<{
   stores?: Stores;
   /** The projections to run; default: all of them. */
   projections?: readonly Projection[];
+  /** Epoch milliseconds: the time commands and monthly quotas go by (tests drive it); default the real clock. */
+  clock?: Clock;
 }>;
+
+/** Epoch milliseconds now. */
+export type Clock = () => number;
 
 /** Everything a process of the product shares, built once: stores, keyring, executor, projector. */
 export type Runtime = Readonly<{
@@ -39,6 +44,7 @@ export type Runtime = Readonly<{
   keyring: EntityKeyring;
   /** The administrator's use cases (platforms and their keys). */
   admin: PlatformAdmin;
+  clock: Clock;
   close(): Promise<void>;
 }>;
 
@@ -81,6 +87,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       masterKeys,
       keyring,
       admin: new PlatformAdmin(executor, stores.read, projector),
+      clock: options.clock ?? Date.now,
       async close() {
         clearInterval(sweeper);
         await projector.stop();

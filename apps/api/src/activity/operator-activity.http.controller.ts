@@ -7,6 +7,7 @@ import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/pri
 import { Ok, ok, Page, page } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
+import { CountsAsSubmission } from '../http/submission-quota.interceptor';
 import { ApiExternalIdParam, ExternalIdPipe, KeepParsedBody, ParsedBodyField, requireObject } from '../http/names.validation';
 import { ApiEnvelope, ApiErrors } from '../http/openapi';
 import { ActivityResponse, EventTypeTotals, RecordedActivityResponse, StateResponse } from './activity.response';
@@ -29,12 +30,13 @@ export class OperatorActivityHttpController {
   ) {}
 
   @Post('events')
+  @CountsAsSubmission()
   @Idempotent()
   @HttpCode(201)
   @FailureMessage('Failed to record event')
   @ApiOperation({ summary: 'Record an activity event for an entity (deposit, bet, login...)' })
   @ApiEnvelope(RecordedActivityResponse, { status: 201, description: 'Recorded' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'ENTITY_NOT_FOUND', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'ENTITY_NOT_FOUND', 'CONSISTENCY_TIMEOUT', 'QUOTA_EXCEEDED')
   async record(
     @Body() body: RecordActivityRequest,
     @ParsedBodyField('data') parsedData: unknown,

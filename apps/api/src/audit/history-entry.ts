@@ -4,18 +4,18 @@ import type { RecordedEvent } from '@onehazel/event-store';
 export type HistoryEntry = {
   type: string;
   at: string;
-  actor: { kind: string; id: string };
+  actor: { kind: string; id: string; keyId?: string; tokenId?: string };
   requestId: string;
   keyId: string | null;
   data: Record<string, unknown>;
 };
 
 /** Fields never shown in a history, whatever the event. */
-const HIDDEN = new Set(['keyHash']);
+const HIDDEN = new Set(['keyHash', 'tokenHash']);
 
 /** An event of the log as a history entry (DESIGN.md: audit history is a replay of the log, not a read model). */
 export function toHistoryEntry(event: RecordedEvent): HistoryEntry {
-  const metadata = event.metadata as { at?: string; actor?: { kind: string; id: string }; requestId?: string };
+  const metadata = event.metadata as { at?: string; actor?: HistoryEntry['actor']; requestId?: string };
   const data = Object.fromEntries(Object.entries(event.data).filter(([name]) => !HIDDEN.has(name)));
   return {
     type: event.type,

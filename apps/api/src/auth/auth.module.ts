@@ -6,13 +6,14 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { RequestStore } from '@onehazel/request-store';
 import { limitFor, RateLimitGuard, SharedThrottlerStorage } from '../http/rate-limit.guard';
 import { LastUsedRecorder } from './last-used';
-import { OperatorAuthenticator, OperatorKeyGuard, OperatorKeyOrSessionGuard } from './operator-auth.guard';
+import { OperatorAuthenticator, OperatorKeyGuard, OperatorKeyOrSessionGuard, OperatorOwnKeyGuard } from './operator-auth.guard';
+import { OperatorTokenAuthenticator, OperatorTokenGuard } from './operator-token.guard';
 import { PlatformAuthGuard } from './platform-auth.guard';
 import { SessionVerifier } from './session-verifier';
 
-const guards = [PlatformAuthGuard, OperatorKeyGuard, OperatorKeyOrSessionGuard];
+const guards = [PlatformAuthGuard, OperatorKeyGuard, OperatorKeyOrSessionGuard, OperatorOwnKeyGuard, OperatorTokenGuard];
 
-/** Credentials: platform keys, operator keys, operator sessions. */
+/** Credentials: platform keys, operator keys (child keys included), operator sessions, operator tokens. */
 @Global()
 @Module({
   imports: [
@@ -34,9 +35,10 @@ const guards = [PlatformAuthGuard, OperatorKeyGuard, OperatorKeyOrSessionGuard];
       inject: [READ_STORE, CONFIG, LOGGER],
     },
     OperatorAuthenticator,
+    OperatorTokenAuthenticator,
     RateLimitGuard,
     ...guards,
   ],
-  exports: [OperatorAuthenticator, RateLimitGuard, ...guards],
+  exports: [OperatorAuthenticator, OperatorTokenAuthenticator, RateLimitGuard, ...guards],
 })
 export class AuthModule {}

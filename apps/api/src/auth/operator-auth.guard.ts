@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { hashSecret, isWellFormedSecret } from '@onehazel/crypto';
+import { DomainError } from '@onehazel/domain';
 import { ApiKeyView, Collections, OperatorView } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../infrastructure/tokens';
@@ -42,7 +43,10 @@ export class OperatorAuthenticator {
       key.operatorStatus && key.operatorPlan ? { status: key.operatorStatus, plan: key.operatorPlan } : await this.activeOperator(key.operatorId);
     if (status !== 'active') throw unauthorized();
     this.lastUsed.touch(key.id);
-    return { kind: 'operator', via: 'key', operatorId: key.operatorId, plan, keyId: key.id, tier: key.tier };
+    const principal = { kind: 'operator', via: 'key', operatorId: key.operatorId, plan, keyId: key.id } as const;
+    if (key.tier !== 'operator_child') return { ...principal, tier: key.tier };
+    if (!key.agentId || !key.tokenId) throw new Error(`child key ${key.id} has no agent`);
+    return { ...principal, tier: key.tier, agent: { agentId: key.agentId, tokenId: key.tokenId } };
   }
 
   private async bySession(token: string): Promise<OperatorPrincipal> {
@@ -59,10 +63,19 @@ export class OperatorAuthenticator {
   }
 }
 
+/** Refuses a child key (tier operator_child) where it may not go: key, token and settings management. */
+export function refuseChildKeys(principal: OperatorPrincipal | undefined): void {
+  if (principal?.via === 'key' && principal.tier === 'operator_child') {
+    throw new DomainError('TIER_FORBIDDEN', 'A child key (tier operator_child) may use the operator data API only, not manage keys, tokens or settings');
+  }
+}
+
 /** Authenticates an operator, with or without sessions, then applies the caller's rate limit. */
 @Injectable()
 abstract class OperatorGuard implements CanActivate {
   protected abstract readonly allowSessions: boolean;
+  /** Whether child keys may pass (the data API), else 403 TIER_FORBIDDEN once authenticated and counted. */
+  protected readonly allowChildKeys: boolean = true;
 
   constructor(
     private readonly authenticator: OperatorAuthenticator,
@@ -71,7 +84,9 @@ abstract class OperatorGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    return this.rateLimit.authenticateThenLimit(context, () => this.authenticator.authenticate(request, this.allowSessions));
+    const allowed = await this.rateLimit.authenticateThenLimit(context, () => this.authenticator.authenticate(request, this.allowSessions));
+    if (!this.allowChildKeys) refuseChildKeys(request.principal as OperatorPrincipal);
+    return allowed;
   }
 }
 
@@ -81,8 +96,19 @@ export class OperatorKeyGuard extends OperatorGuard {
   protected readonly allowSessions = false;
 }
 
-/** `Bearer oh_live_...` or an operator session JWT (seed 002: "API key auth or JWT"); then the rate limit. */
+/**
+ * `Bearer oh_live_...` or an operator session JWT (seed 002: "API key auth or JWT"); then the rate limit.
+ * Key and token management: child keys are refused (403 TIER_FORBIDDEN).
+ */
 @Injectable()
 export class OperatorKeyOrSessionGuard extends OperatorGuard {
   protected readonly allowSessions = true;
+  protected override readonly allowChildKeys = false;
+}
+
+/** `Bearer oh_live_...` but not a child key (403 TIER_FORBIDDEN): an operator's settings. */
+@Injectable()
+export class OperatorOwnKeyGuard extends OperatorGuard {
+  protected readonly allowSessions = false;
+  protected override readonly allowChildKeys = false;
 }

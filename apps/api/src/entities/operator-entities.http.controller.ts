@@ -8,6 +8,7 @@ import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/pri
 import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
+import { CountsAsSubmission } from '../http/submission-quota.interceptor';
 import { ApiExternalIdParam, ExternalIdPipe, KeepParsedBody, ParsedBodyField, requireObject } from '../http/names.validation';
 import { ApiEnvelope, ApiErrors, ApiMessage } from '../http/openapi';
 import { DEFAULT_PAGE_SIZE } from '../http/pagination';
@@ -32,12 +33,13 @@ export class OperatorEntitiesHttpController {
   ) {}
 
   @Post()
+  @CountsAsSubmission()
   @Idempotent()
   @FailureMessage('Failed to save entity')
   @ApiOperation({ summary: 'Create or update an entity by externalId (201 created, 200 updated)' })
   @ApiEnvelope(UpsertedEntityResponse, { status: 201, description: 'Created: action "created"' })
   @ApiEnvelope(UpsertedEntityResponse, { status: 200, description: 'It existed and was updated: action "updated"' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TEMPLATE_NOT_CONFIGURED', 'CONFLICT', 'CONSISTENCY_TIMEOUT', 'QUOTA_EXCEEDED')
   async upsert(
     @Body() body: UpsertEntityRequest,
     @ParsedBodyField('data') data: unknown,
@@ -78,11 +80,12 @@ export class OperatorEntitiesHttpController {
   }
 
   @Delete(':externalId')
+  @CountsAsSubmission()
   @FailureMessage('Failed to delete entity')
   @ApiOperation({ summary: 'GDPR erasure: the entity’s key is destroyed; its data is replaced by a deletion marker' })
   @ApiExternalIdParam()
   @ApiMessage(['Entity deleted and data anonymized'], { description: 'Erased' })
-  @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT', 'QUOTA_EXCEEDED')
   async erase(
     @Param('externalId', ExternalIdPipe) externalId: string,
     @CurrentPrincipal() principal: OperatorPrincipal,

@@ -52,7 +52,14 @@ function scopeOf(principal: Principal): string {
 /** The caller within the tenant: one key's Idempotency-Keys never replay another key's answers. */
 function callerOf(principal: Principal): string {
   if (principal.kind === 'platform') return `platform-key:${principal.keyId}`;
-  return principal.via === 'key' ? `key:${principal.keyId}` : `session:${principal.subject}`;
+  switch (principal.via) {
+    case 'key':
+      return `key:${principal.keyId}`;
+    case 'session':
+      return `session:${principal.subject}`;
+    case 'operator-token':
+      return `operator-token:${principal.tokenId}`;
+  }
 }
 
 /**

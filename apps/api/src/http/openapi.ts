@@ -48,6 +48,12 @@ const MEANING: Readonly<Record<ErrorCode, string>> = {
   MAX_CHILD_KEYS: 'the operator token already minted the most active child keys allowed (details: { max })',
   UNKNOWN_OPERATOR_TOKEN: 'no such operator token of yours',
   OPERATOR_TOKEN_REVOKED: 'the operator token was revoked',
+  MISSING_OPERATOR_TOKEN: 'no `Authorization: Bearer oh_op_...` header',
+  INVALID_OPERATOR_TOKEN_FORMAT: 'the bearer is not an operator token (`oh_op_` and 64 hex characters with a valid checksum)',
+  OPERATOR_TOKEN_NOT_FOUND: 'no operator token has this secret',
+  OPERATOR_SUSPENDED: "the token's operator is suspended: it works again when the operator is reactivated",
+  TIER_FORBIDDEN: 'a child key (tier operator_child) may use the data API only: it cannot manage keys, tokens or settings',
+  QUOTA_EXCEEDED: "the operator token's monthly pool, or this child key's share of it, is used up (details: { limit, quota, used, resets_at }); retry after Retry-After seconds",
 };
 
 /** The codes whose `details` list field problems; every other code's `details`, when there are any, is an object. */
@@ -183,6 +189,17 @@ export function ApiErrors(...codes: ErrorCode[]) {
 /** Whether the operation takes a credential (its guard authenticates, then rate-limits the caller). */
 const isGuarded = (operation: OperationObject): boolean => (operation.security ?? []).some((requirement) => Object.keys(requirement).length > 0);
 
+/** Whether the operation takes an operator token (seed 003's mint-child), which answers each refusal with its own code. */
+const takesOperatorToken = (operation: OperationObject): boolean => (operation.security ?? []).some((requirement) => 'operatorToken' in requirement);
+
+const OPERATOR_TOKEN_REFUSALS: ErrorCode[] = [
+  'MISSING_OPERATOR_TOKEN',
+  'INVALID_OPERATOR_TOKEN_FORMAT',
+  'OPERATOR_TOKEN_NOT_FOUND',
+  'OPERATOR_TOKEN_REVOKED',
+  'OPERATOR_SUSPENDED',
+];
+
 /** Methods whose body Fastify parses (DELETE too, when a body is sent): the JSON parser's refusals. */
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
@@ -196,7 +213,7 @@ export function frameworkErrors(method: string, operation: OperationObject): Err
   const codes: ErrorCode[] = ['METHOD_NOT_ALLOWED', 'URI_TOO_LONG', 'INTERNAL_ERROR'];
   if (BODY_METHODS.has(method)) codes.push('INVALID_JSON', 'NESTING_TOO_DEEP', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
   if (method === 'post') codes.push('VALIDATION_FAILED', 'IDEMPOTENCY_IN_FLIGHT', 'IDEMPOTENCY_KEY_REUSED');
-  if (isGuarded(operation)) codes.push('UNAUTHORIZED', 'RATE_LIMITED');
+  if (isGuarded(operation)) codes.push(...(takesOperatorToken(operation) ? OPERATOR_TOKEN_REFUSALS : ['UNAUTHORIZED' as const]), 'RATE_LIMITED');
   if ((operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'path')) codes.push('BAD_REQUEST');
   return codes;
 }

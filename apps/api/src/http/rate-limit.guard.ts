@@ -15,6 +15,7 @@ import type { Config } from '@onehazel/runtime';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest, Principal } from '../auth/principal';
 import { CONFIG } from '../infrastructure/tokens';
+import { ERROR_STATUS } from './error-status';
 
 /** @nestjs/throttler's storage on the request store, so that every instance counts the same window. */
 export class SharedThrottlerStorage implements ThrottlerStorage {
@@ -79,7 +80,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       request.principal = await authenticate();
     } catch (refused) {
       // Only a refusal counts: a store that failed says nothing about the caller.
-      if (!(refused instanceof DomainError && refused.code === 'UNAUTHORIZED')) throw refused;
+      if (!(refused instanceof DomainError && ERROR_STATUS[refused.code] === 401)) throw refused;
       request.principal = undefined;
       await this.canActivate(context);
       throw refused;
@@ -106,7 +107,14 @@ export class RateLimitGuard extends ThrottlerGuard {
     // request.ip follows TRUST_PROXY: X-Forwarded-For counts only from a trusted proxy.
     if (!principal) return `address:${(request as unknown as AuthenticatedRequest).ip}`;
     if (principal.kind === 'platform') return `platform-key:${principal.keyId}`;
-    return principal.via === 'key' ? `key:${principal.keyId}` : `session:${principal.operatorId}:${principal.subject}`;
+    switch (principal.via) {
+      case 'key':
+        return `key:${principal.keyId}`;
+      case 'session':
+        return `session:${principal.operatorId}:${principal.subject}`;
+      case 'operator-token':
+        return `operator-token:${principal.tokenId}`;
+    }
   }
 
   /** One counter per caller for the whole API, not one per route. */

@@ -7,3 +7,5 @@ export const PROJECTOR = Symbol('PROJECTOR');
 export const KEYRING = Symbol('KEYRING');
 export const REQUEST_STORE = Symbol('REQUEST_STORE');
 export const MASTER_KEYS = Symbol('MASTER_KEYS');
+/** The runtime's Clock (epoch ms): what commands stamp and monthly quotas go by. */
+export const CLOCK = Symbol('CLOCK');

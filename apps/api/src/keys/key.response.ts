@@ -19,6 +19,10 @@ export class KeyResponse {
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) lastUsedAt!: string | null;
   @ApiProperty() revoked!: boolean;
+  @ApiProperty({ enum: ['verified', 'operator_child'], description: 'operator_child: minted by a fleet daemon from an operator token (seed 003)' })
+  tier!: 'verified' | 'operator_child';
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'A child key’s operator token' }) operatorTokenId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'A child key’s agent: the identity it acts as' }) agentId!: string | null;
 }
 
 /** A key as the operator's platform lists it (seed 000): masked. */
@@ -34,8 +38,8 @@ export class MaskedKeyResponse {
 }
 
 export function toKeyResponse(view: KeyWithUsage): KeyResponse {
-  const { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked } = view;
-  return { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked };
+  const { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked, tier } = view;
+  return { id, operatorId, keyHash, label, createdAt, lastUsedAt, revoked, tier, operatorTokenId: view.tokenId ?? null, agentId: view.agentId ?? null };
 }
 
 export function toMaskedKeyResponse(view: KeyWithUsage): MaskedKeyResponse {

@@ -43,7 +43,7 @@ export class OperatorApiKeysHttpController {
   @FailureMessage('Failed to create key')
   @ApiOperation({ summary: 'Create a key; the plaintext is returned once' })
   @ApiEnvelope(IssuedKeyResponse, { status: 201, description: 'The key, with its plaintext (shown once)' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TIER_FORBIDDEN', 'OPERATOR_NOT_FOUND', 'KEY_SECRET_UNRECOVERABLE', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async create(
     @Body() body: CreateKeyRequest,
     @CurrentPrincipal() principal: OperatorPrincipal,
@@ -58,7 +58,7 @@ export class OperatorApiKeysHttpController {
   @FailureMessage('Failed to list keys')
   @ApiOperation({ summary: 'Your keys, with their SHA-256 hashes (never the keys)' })
   @ApiEnvelope(KeyResponse, { page: true, description: 'A page of your keys, revoked ones included' })
-  @ApiErrors('VALIDATION_FAILED')
+  @ApiErrors('VALIDATION_FAILED', 'TIER_FORBIDDEN')
   async list(@Query() query: PageQuery, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Page<KeyResponse>> {
     const limit = query.limit ?? KEYS_PAGE_DEFAULT;
     const { items, nextCursor } = await this.queries.execute(new ListKeysQuery(principal.operatorId, limit, query.cursor));
@@ -69,7 +69,7 @@ export class OperatorApiKeysHttpController {
   @FailureMessage('Failed to rename key')
   @ApiOperation({ summary: 'Rename a key' })
   @ApiMessage(['Key renamed'], { description: 'Renamed' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'API_KEY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TIER_FORBIDDEN', 'API_KEY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async rename(
     @Body() body: RenameKeyRequest,
     @CurrentPrincipal() principal: OperatorPrincipal,
@@ -86,7 +86,7 @@ export class OperatorApiKeysHttpController {
   )
   @ApiOperation({ summary: 'Revoke a key (?id=), or remove a revoked key for good (?id=&hard=true)' })
   @ApiMessage(['Key revoked', 'Key deleted'], { description: 'Revoked (idempotent), or deleted with hard=true' })
-  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'LAST_ACTIVE_KEY', 'KEY_NOT_REVOKED', 'API_KEY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('MISSING_FIELDS', 'VALIDATION_FAILED', 'TIER_FORBIDDEN', 'LAST_ACTIVE_KEY', 'KEY_NOT_REVOKED', 'API_KEY_NOT_FOUND', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async revokeOrDelete(
     @Query() query: DeleteKeyQuery,
     @CurrentPrincipal() principal: OperatorPrincipal,
@@ -106,7 +106,7 @@ export class OperatorApiKeysHttpController {
   @FailureMessage('Failed to read key history')
   @ApiOperation({ summary: 'What happened to one of your keys, replayed from the log' })
   @ApiEnvelope(HistoryEntryResponse, { page: true, description: 'A page of the key’s history entries, oldest first' })
-  @ApiErrors('VALIDATION_FAILED', 'API_KEY_NOT_FOUND')
+  @ApiErrors('VALIDATION_FAILED', 'TIER_FORBIDDEN', 'API_KEY_NOT_FOUND')
   async history(
     @Param('id', KeyIdPipe) keyId: string,
     @Query() query: PageQuery,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Put, UseGuards, UseInterceptors } from '@nestjs/
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError, resolveTemplate, Template } from '@onehazel/domain';
-import { OperatorKeyGuard } from '../auth/operator-auth.guard';
+import { OperatorKeyGuard, OperatorOwnKeyGuard } from '../auth/operator-auth.guard';
 import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/principal';
 import { Ok, ok } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
@@ -17,7 +17,6 @@ import { EntityTypeSchema, SettingsResponse, TemplateFieldSchema, TemplateSchema
 @ApiTags('Operator data API')
 @ApiBearerAuth('operatorKey')
 @ApiExtraModels(TemplateSchema, EntityTypeSchema, TemplateFieldSchema)
-@UseGuards(OperatorKeyGuard)
 @UseInterceptors(KeepParsedBody)
 @Controller('operator-data-api/settings')
 export class OperatorSettingsHttpController {
@@ -27,6 +26,7 @@ export class OperatorSettingsHttpController {
   ) {}
 
   @Put()
+  @UseGuards(OperatorOwnKeyGuard)
   @FailureMessage('Failed to save settings')
   @ApiOperation({ summary: 'Choose a built-in template or supply your own' })
   @ApiBody({
@@ -53,7 +53,7 @@ export class OperatorSettingsHttpController {
     },
   })
   @ApiEnvelope(SettingsResponse, { description: 'The template now in force' })
-  @ApiErrors('VALIDATION_FAILED', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
+  @ApiErrors('VALIDATION_FAILED', 'TIER_FORBIDDEN', 'CONFLICT', 'CONSISTENCY_TIMEOUT')
   async configure(
     @Body() _body: ConfigureTemplateRequest,
     @ParsedBodyField('template') requested: unknown,
@@ -68,6 +68,7 @@ export class OperatorSettingsHttpController {
   }
 
   @Get()
+  @UseGuards(OperatorKeyGuard)
   @FailureMessage('Failed to read settings')
   @ApiOperation({ summary: 'Your template' })
   @ApiEnvelope(SettingsResponse, { description: 'The template in force' })

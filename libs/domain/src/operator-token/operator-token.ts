@@ -97,10 +97,11 @@ export type MintChildKey = Readonly<{
 export type RevokeChildKey = Readonly<{ type: 'RevokeChildKey'; operatorId: string; keyId: string; at: string }>;
 export type OperatorTokenCommand = MintOperatorToken | RevokeOperatorToken | MintChildKey | RevokeChildKey;
 
-type TokenState = Readonly<{ revoked: boolean; monthlyQuotaSubmissions: number; childQuotaPct: number; children: ReadonlySet<string> }>;
+type TokenState = Readonly<{ revoked: boolean; revokedAt: string | null; monthlyQuotaSubmissions: number; childQuotaPct: number; children: ReadonlySet<string> }>;
 type ChildState = Readonly<{ tokenId: string; revoked: boolean }>;
 
 /** An operator's tokens and their child keys (ids are the product's, never user input: Maps all the same). */
+export type OperatorTokenState = TokenState;
 export type OperatorTokens = Readonly<{
   tokens: ReadonlyMap<string, TokenState>;
   children: ReadonlyMap<string, ChildState>;
@@ -184,13 +185,13 @@ function evolve(state: OperatorTokens, event: OperatorTokenEvent): OperatorToken
     case 'OperatorTokenMinted': {
       const tokens = new Map(state.tokens);
       const { monthlyQuotaSubmissions, childQuotaPct } = event.data;
-      tokens.set(event.data.tokenId, { revoked: false, monthlyQuotaSubmissions, childQuotaPct, children: new Set() });
+      tokens.set(event.data.tokenId, { revoked: false, revokedAt: null, monthlyQuotaSubmissions, childQuotaPct, children: new Set() });
       return { ...state, tokens };
     }
     case 'OperatorTokenRevoked': {
       const token = state.tokens.get(event.data.tokenId);
       if (!token) return state;
-      return { ...state, tokens: new Map(state.tokens).set(event.data.tokenId, { ...token, revoked: true }) };
+      return { ...state, tokens: new Map(state.tokens).set(event.data.tokenId, { ...token, revoked: true, revokedAt: event.data.revokedAt }) };
     }
     case 'ChildKeyMinted': {
       const token = state.tokens.get(event.data.tokenId);

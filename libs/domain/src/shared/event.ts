@@ -6,10 +6,13 @@ export type Event<Type extends string, Data extends Record<string, unknown>> = R
 
 export type AnyEvent = Event<string, Record<string, unknown>>;
 
-export type ActorKind = 'admin' | 'platform' | 'key' | 'session' | 'agent';
+export type ActorKind = 'admin' | 'platform' | 'key' | 'session' | 'agent' | 'operator-token';
 
-/** Who caused a change. Never a secret: ids only. */
-export type Actor = Readonly<{ kind: ActorKind; id: string }>;
+/**
+ * Who caused a change. Never a secret: ids only. An agent (a fleet daemon, by its child key) also names
+ * its key and the operator token that minted it.
+ */
+export type Actor = Readonly<{ kind: ActorKind; id: string; keyId?: string; tokenId?: string }>;
 
 /** Metadata stored on every event (DESIGN.md §5). */
 export type EventMetadata = Readonly<{

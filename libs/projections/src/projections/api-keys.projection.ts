@@ -27,6 +27,8 @@ export const apiKeysProjection: Projection = {
   indexes: [
     { collection: Collections.apiKeys, fields: ['keyHash'] },
     { collection: Collections.apiKeys, fields: ['operatorId', 'createdPosition'] },
+    // An operator token's child keys, in minting order.
+    { collection: Collections.apiKeys, fields: ['tokenId', 'createdPosition'] },
   ],
   async apply(recorded: RecordedEvent, writer: ReadModelWriter): Promise<void> {
     if (recorded.type.startsWith('Operator')) {

@@ -25,7 +25,7 @@ describe('DeleteKeyHandler', () => {
     handler = new DeleteKeyHandler(rt.commands);
     operator = await operatorWithKey(rt);
     revokedKeyId = (await issueKey(rt, operator.operatorId, { label: 'old' })).id;
-    await new RevokeKeyHandler(rt.commands).execute(new RevokeKeyCommand(operator.operatorId, revokedKeyId, 'operator', contextOf(keyActor(operator.keyId))));
+    await new RevokeKeyHandler(rt.commands, rt.stores.read).execute(new RevokeKeyCommand(operator.operatorId, revokedKeyId, 'operator', contextOf(keyActor(operator.keyId))));
   });
   afterEach(() => rt.close());
 

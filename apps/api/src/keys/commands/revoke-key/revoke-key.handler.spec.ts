@@ -21,7 +21,7 @@ describe('RevokeKeyHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new RevokeKeyHandler(rt.commands);
+    handler = new RevokeKeyHandler(rt.commands, rt.stores.read);
     operator = await operatorWithKey(rt);
   });
   afterEach(() => rt.close());

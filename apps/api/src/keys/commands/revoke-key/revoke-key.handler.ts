@@ -1,19 +1,37 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { keyRingDecider, keyRingStream } from '@onehazel/domain';
 import { ConsistentCommands } from '@onehazel/commands';
+import { keyRingDecider, keyRingStream, operatorTokensDecider, operatorTokensStream } from '@onehazel/domain';
+import { ApiKeyView, Collections } from '@onehazel/projections';
+import type { ReadStore } from '@onehazel/read-store';
+import { READ_STORE } from '../../../infrastructure/tokens';
+import { TOKEN_STREAM_ATTEMPTS } from '../../../operator-tokens/commands/mint-operator-token/mint-operator-token.handler';
 import { RevokeKeyCommand } from './revoke-key.command';
 
-/** Returns only once authentication (the read model) refuses the key. */
+/**
+ * Returns only once authentication (the read model) refuses the key. A child key (minted from an
+ * operator token) lives in its operator's token stream: the read model resolves which stream the id
+ * is in, and the decider of that stream decides. Child keys never count for the last-active-key guard.
+ */
 @CommandHandler(RevokeKeyCommand)
 export class RevokeKeyHandler implements ICommandHandler<RevokeKeyCommand> {
-  constructor(private readonly commands: ConsistentCommands) {}
+  constructor(
+    private readonly commands: ConsistentCommands,
+    @Inject(READ_STORE) private readonly read: ReadStore,
+  ) {}
 
   async execute({ operatorId, keyId, by, context }: RevokeKeyCommand): Promise<void> {
-    await this.commands.execute(
-      keyRingDecider,
-      keyRingStream(operatorId),
-      { type: 'RevokeApiKey', operatorId, keyId, by, at: context.at },
-      context,
-    );
+    const key = (await this.read.get(Collections.apiKeys, keyId)) as ApiKeyView | null;
+    if (key?.operatorId === operatorId && key.tier === 'operator_child') {
+      await this.commands.execute(
+        operatorTokensDecider,
+        operatorTokensStream(operatorId),
+        { type: 'RevokeChildKey', operatorId, keyId, at: context.at },
+        context,
+        { attempts: TOKEN_STREAM_ATTEMPTS },
+      );
+      return;
+    }
+    await this.commands.execute(keyRingDecider, keyRingStream(operatorId), { type: 'RevokeApiKey', operatorId, keyId, by, at: context.at }, context);
   }
 }

@@ -37,7 +37,7 @@ describe('GetKeyHistoryHandler', () => {
     await rename(keyId, 'ci-1');
     await issueKey(rt, other.operatorId, { label: 'foreign' });
     await rename(keyId, 'ci-2');
-    await new RevokeKeyHandler(rt.commands).execute(new RevokeKeyCommand(operator.operatorId, keyId, 'operator', contextOf(keyActor(operator.keyId), 'req-revoke')));
+    await new RevokeKeyHandler(rt.commands, rt.stores.read).execute(new RevokeKeyCommand(operator.operatorId, keyId, 'operator', contextOf(keyActor(operator.keyId), 'req-revoke')));
   });
   afterEach(() => rt.close());
 

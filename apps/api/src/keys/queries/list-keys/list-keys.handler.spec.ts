@@ -48,7 +48,7 @@ describe('ListKeysHandler', () => {
   });
 
   it('keeps revoked keys in the list, marked revoked', async () => {
-    await new RevokeKeyHandler(rt.commands).execute(new RevokeKeyCommand(operator.operatorId, keys[2]!, 'operator', contextOf(keyActor(operator.keyId))));
+    await new RevokeKeyHandler(rt.commands, rt.stores.read).execute(new RevokeKeyCommand(operator.operatorId, keys[2]!, 'operator', contextOf(keyActor(operator.keyId))));
 
     const listed = (await allPages(10)).flat();
     expect(listed.map((key) => [key.id, key.revoked])).toEqual(keys.map((id, index) => [id, index === 2]));
