@@ -127,6 +127,23 @@ describe('query plans of the embedded backend', () => {
     // A miss by the keyed hash reads again by the legacy lookup (entities of schemaVersion 1): both indexed.
     expect((await as('GET', '/operator-data-api/entities/p1')).status).toBe(404);
 
+    // Seed 003: tokens, child keys, the quota (counted, refused, given back), revocations.
+    const minted = await as('POST', '/api/v1/operator-tokens', { monthly_quota_submissions: 2 });
+    const tokenId = minted.body.data.id;
+    const child = await call(t.url, 'POST', '/api/v1/operator-tokens/mint-child', { key: minted.body.data.operator_token, body: {} });
+    const childKey = child.body.data.api_key;
+    await call(t.url, 'POST', '/api/v1/operator-tokens/mint-child', { key: minted.body.data.operator_token, body: {} });
+    await call(t.url, 'POST', '/operator-data-api/entities', { key: childKey, body: player('p3') });
+    await call(t.url, 'POST', '/operator-data-api/entities', { key: childKey, body: { entityType: 'player' } });
+    await call(t.url, 'POST', '/operator-data-api/events', { key: childKey, body: { externalId: 'p3', eventType: 'deposit' } });
+    expect((await call(t.url, 'POST', '/operator-data-api/events', { key: childKey, body: { externalId: 'p3', eventType: 'deposit' } })).status).toBe(429);
+    await as('GET', '/api/v1/operator-tokens');
+    const detail = await as('GET', `/api/v1/operator-tokens/${tokenId}?limit=1`);
+    await as('GET', `/api/v1/operator-tokens/${tokenId}?limit=1&cursor=${detail.body.data.children_next_cursor}`);
+    await as('GET', `/api-keys/${child.body.data.key_id}/history`);
+    await as('DELETE', `/api-keys?id=${child.body.data.key_id}`);
+    await as('DELETE', `/api/v1/operator-tokens/${tokenId}?cascade=true`);
+
     await asPlatform('DELETE', `/platform-api/operators/${operatorId}`);
     await asPlatform('PUT', `/platform-api/operators/${operatorId}`, { status: 'active' });
     await call(t.url, 'GET', '/ready');
