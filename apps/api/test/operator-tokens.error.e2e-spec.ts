@@ -141,6 +141,38 @@ describe('Operator tokens (seed 003): bad input and limits', () => {
     expect(await tokenCount()).toBe(1);
   });
 
+  it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'])(
+    'refuses a field named %s (a name every object inherits) in bodies and queries, and changes nothing',
+    async (name) => {
+      const token = await mintToken(t, operator.key);
+      const field = JSON.parse(`{"${name}": "x"}`);
+
+      const replies = [
+        await call(t.url, 'POST', '/api/v1/operator-tokens', { key: operator.key, body: field }),
+        await call(t.url, 'POST', '/api/v1/operator-tokens/mint-child', { key: token.token, body: field }),
+        await call(t.url, 'DELETE', `/api/v1/operator-tokens/${token.id}?${name}=1`, { key: operator.key }),
+        await call(t.url, 'GET', `/api/v1/operator-tokens/${token.id}?${name}=1`, { key: operator.key }),
+        await call(t.url, 'PATCH', '/api-keys', { key: operator.key, body: { id: operator.keyId, label: 'renamed', ...field } }),
+      ];
+
+      expect(replies.map((reply) => [reply.status, reply.body.error?.code, problemFields(reply.body)])).toEqual(Array(5).fill([400, 'VALIDATION_FAILED', [name]]));
+      const listed = (await call(t.url, 'GET', '/api/v1/operator-tokens', { key: operator.key })).body.data.tokens;
+      expect(listed.map((listedToken: { id: string; children_count: number }) => [listedToken.id, listedToken.children_count])).toEqual([[token.id, 0]]);
+    },
+  );
+
+  it.each([
+    ['two spaces', (token: string) => `Bearer  ${token}`],
+    ['a trailing word', (token: string) => `Bearer ${token} x`],
+    ['another scheme', (token: string) => `Basic ${token}`],
+  ])('answers a malformed Authorization header (%s) on mint-child with INVALID_OPERATOR_TOKEN_FORMAT', async (_what, header) => {
+    const token = await mintToken(t, operator.key);
+
+    const reply = await call(t.url, 'POST', '/api/v1/operator-tokens/mint-child', { headers: { authorization: header(token.token) }, body: {} });
+
+    expect([reply.status, reply.body.error.code]).toEqual([401, 'INVALID_OPERATOR_TOKEN_FORMAT']);
+  });
+
   it('pages the children of a token: limit and cursor, oldest first', async () => {
     const token = await mintToken(t, operator.key);
     const first = await mintChild(t, token.token);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RequestStore } from '@onehazel/request-store';
 import { call, igamingOperator, startTestApp, TestApp } from './harness';
 import { deposit, mintChild, mintToken, player } from './fleet';
@@ -153,5 +156,35 @@ describe('Operator tokens (seed 003): the monthly quota, exact', () => {
     expect((await usage(token.id)).usage_this_month).toBe(40);
     const events = await call(t.url, 'GET', '/operator-data-api/entities/player_1/events?limit=100', { key: operator.key });
     expect(events.body.data).toHaveLength(40);
+  });
+});
+
+describe('Operator tokens (seed 003): a write that was recorded stays counted', () => {
+  it('keeps the count of a write answered 503 CONSISTENCY_TIMEOUT (recorded, not yet projected), and its replay adds nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-quota-timeout-'));
+    try {
+      const setup = await startTestApp({}, dir);
+      const operator = await igamingOperator(setup);
+      expect((await call(setup.url, 'POST', '/operator-data-api/entities', { key: operator.key, body: player() })).status).toBe(201);
+      const token = await mintToken(setup, operator.key, { monthly_quota_submissions: 5 });
+      const child = await mintChild(setup, token.token);
+      await setup.close();
+      // No projector in this process (PROJECTOR=external): every command times out waiting for the read model.
+      const t = await startTestApp({ PROJECTOR: 'external', CONSISTENCY_TIMEOUT_MS: '100' }, dir);
+      try {
+        const idem = { 'idempotency-key': 'timed-out-deposit' };
+        const timedOut = await deposit(t, child.key, 'player_1', idem);
+        expect([timedOut.status, timedOut.body.error.code]).toEqual([503, 'CONSISTENCY_TIMEOUT']);
+        await t.app.runtime.projector.catchUp();
+        expect((await deposit(t, child.key, 'player_1', idem)).status).toBe(503);
+        await t.app.runtime.projector.catchUp();
+        const detail = await call(t.url, 'GET', `/api/v1/operator-tokens/${token.id}`, { key: operator.key });
+        expect(detail.body.data.usage_this_month).toBe(1);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

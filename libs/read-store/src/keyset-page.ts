@@ -64,6 +64,6 @@ function decodeCursor(cursor: string): CursorPosition {
 
 function invalidCursor(): DomainError {
   return new DomainError('VALIDATION_FAILED', 'The cursor is not valid', [
-    { field: 'cursor', problems: ['cursor must be a value returned as pagination.nextCursor'] },
+    { field: 'cursor', problems: ['cursor must be a value a previous page returned as its next cursor (pagination.nextCursor, or children_next_cursor)'] },
   ]);
 }

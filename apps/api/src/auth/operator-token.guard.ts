@@ -22,7 +22,11 @@ export class OperatorTokenAuthenticator {
 
   async authenticate(request: AuthenticatedRequest): Promise<OperatorPrincipal> {
     const secret = bearerToken(request);
-    if (!secret) throw new DomainError('MISSING_OPERATOR_TOKEN', 'An operator token is required: Authorization: Bearer oh_op_...');
+    if (!secret) {
+      const sent = typeof request.headers.authorization === 'string' && request.headers.authorization.trim() !== '' && !/^Bearer\s*$/i.test(request.headers.authorization.trim());
+      if (sent) throw new DomainError('INVALID_OPERATOR_TOKEN_FORMAT', 'The Authorization header must be: Bearer oh_op_...');
+      throw new DomainError('MISSING_OPERATOR_TOKEN', 'An operator token is required: Authorization: Bearer oh_op_...');
+    }
     if (!isWellFormedSecret(PREFIX, secret)) {
       throw new DomainError('INVALID_OPERATOR_TOKEN_FORMAT', 'The bearer is not an operator token (oh_op_ and 64 hex characters); API keys cannot mint child keys');
     }

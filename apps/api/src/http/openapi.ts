@@ -33,7 +33,7 @@ const MEANING: Readonly<Record<ErrorCode, string>> = {
   REQUEST_TIMEOUT: 'the request was not received in time',
   CONFLICT: 'concurrent requests changed the resource: retry the request',
   IDEMPOTENCY_IN_FLIGHT: 'a request with this Idempotency-Key is still being processed: retry shortly',
-  KEY_SECRET_UNRECOVERABLE: 'an earlier attempt issued the key but its answer was lost: revoke it (details: { keyId })',
+  KEY_SECRET_UNRECOVERABLE: 'an earlier attempt issued the key or token but its answer was lost: revoke it (details: { keyId } for a key, { id } for an operator token, { keyId, agentId } for a child key)',
   IDEMPOTENCY_KEY_REUSED: 'this Idempotency-Key was already used for a different request',
   PAYLOAD_TOO_LARGE: 'the body is larger than the limit, or holds too many members and elements (details: { limit, max })',
   URI_TOO_LONG: 'the request URI (or a path segment) is too long',
@@ -53,7 +53,7 @@ const MEANING: Readonly<Record<ErrorCode, string>> = {
   OPERATOR_TOKEN_NOT_FOUND: 'no operator token has this secret',
   OPERATOR_SUSPENDED: "the token's operator is suspended: it works again when the operator is reactivated",
   TIER_FORBIDDEN: 'a child key (tier operator_child) may use the data API only: it cannot manage keys, tokens or settings',
-  QUOTA_EXCEEDED: "the operator token's monthly pool, or this child key's share of it, is used up (details: { limit, quota, used, resets_at }); retry after Retry-After seconds",
+  QUOTA_EXCEEDED: "the operator token's monthly pool, or this child key's share of it, is used up (details: { limit, quota, used, resets_at, retry_after_seconds }); retry after Retry-After seconds",
 };
 
 /** The codes whose `details` list field problems; every other code's `details`, when there are any, is an object. */

@@ -4,16 +4,29 @@ import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/principal';
+import { ERROR_STATUS } from './error-status';
 import { SubmissionQuota } from '../operator-tokens/submission-quota';
 
 /**
  * Counts a write of the operator data API made with a child key as one submission of its operator
  * token's quota (seed 003), before the request does any work; 429 QUOTA_EXCEEDED with Retry-After to
  * the reset past either limit. It runs inside the Idempotency-Key interceptor, so a replayed answer is
- * not counted, and before validation: a request that fails (validation, a missing entity) is given
- * back. One that timed out waiting for the read model (503 CONSISTENCY_TIMEOUT) was recorded, and stays
- * counted. A retry of one request (same Idempotency-Key claim) is counted once.
+ * not counted, and before validation: a request refused as invalid or about nothing is given back
+ * (`refusedUnchanged`). A retry of one request (same Idempotency-Key claim) is counted once.
  */
+/**
+ * Whether a failed request surely changed nothing, so that its submission is given back: refused as
+ * invalid (400) or about nothing (404), before any command appended. Every other failure stays counted,
+ * so the count never falls below what was written: a 503 CONSISTENCY_TIMEOUT was recorded, and a 409 or
+ * a 500 may have come after an append (an erasure whose last step failed). A refund that itself fails
+ * leaves the count too.
+ */
+function refusedUnchanged(failure: unknown): boolean {
+  if (!(failure instanceof DomainError)) return false;
+  const status = ERROR_STATUS[failure.code];
+  return status === 400 || status === 404;
+}
+
 @Injectable()
 export class SubmissionQuotaInterceptor implements NestInterceptor {
   constructor(private readonly quota: SubmissionQuota) {}
@@ -35,8 +48,8 @@ export class SubmissionQuotaInterceptor implements NestInterceptor {
       mergeMap((counted) =>
         next.handle().pipe(
           catchError((failure: unknown) => {
-            const recorded = failure instanceof DomainError && failure.code === 'CONSISTENCY_TIMEOUT';
-            return from(recorded ? Promise.resolve() : this.quota.refund(counted)).pipe(mergeMap(() => throwError(() => failure)));
+            const refund = refusedUnchanged(failure) ? this.quota.refund(counted).catch(() => undefined) : Promise.resolve();
+            return from(refund).pipe(mergeMap(() => throwError(() => failure)));
           }),
         ),
       ),

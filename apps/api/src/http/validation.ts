@@ -22,8 +22,26 @@ class ObjectBodyValidationPipe extends ValidationPipe {
         { field: 'body', problems: ['body must be a JSON object'] },
       ]);
     }
+    if ((metadata.type === 'body' || metadata.type === 'query') && value !== null && typeof value === 'object') refuseInheritedNames(value);
     return super.transform(value, metadata);
   }
+}
+
+/** Names every object inherits (`toString`, `constructor`, `__proto__`...): no fixed body or query declares one. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * class-transformer leaves a field named after an inherited member off the DTO, so the whitelist never
+ * sees it: it would be dropped in silence. Refused here as the unknown field it is.
+ */
+function refuseInheritedNames(value: object): void {
+  const inherited = Object.keys(value).filter((name) => INHERITED.has(name));
+  if (inherited.length === 0) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    'The request is not valid',
+    inherited.map((field) => ({ field, problems: [`property ${field} should not exist`] })),
+  );
 }
 
 /** Decimal digits only: `Number()` would also read `1e2`, `0x10`, ` 7` and `` as numbers. */

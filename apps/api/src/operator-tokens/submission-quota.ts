@@ -47,6 +47,11 @@ export class SubmissionQuota {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The clock's reading (epoch ms): read once per answer that names a month. */
+  now(): number {
+    return this.clock();
+  }
+
   month(now = this.clock()): QuotaMonth {
     return quotaMonthOf(now);
   }

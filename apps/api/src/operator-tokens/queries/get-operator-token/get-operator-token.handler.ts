@@ -19,13 +19,15 @@ export class GetOperatorTokenHandler implements IQueryHandler<GetOperatorTokenQu
   async execute({ operatorId, tokenId, limit, cursor }: GetOperatorTokenQuery): Promise<OperatorTokenDetail> {
     const token = (await this.read.get(Collections.operatorTokens, tokenId)) as OperatorTokenView | null;
     if (!token || token.operatorId !== operatorId) throw new DomainError('UNKNOWN_OPERATOR_TOKEN', 'Operator token not found');
-    const month = this.quota.month();
+    // One reading of the clock for the whole answer: usage and reset of the same month, even at 00:00 UTC on the 1st.
+    const now = this.quota.now();
+    const month = this.quota.month(now);
     // One indexed range of child keys, one point read of their uses, one read of their counters.
     const children = await findPage<ApiKeyView>(this.read, Collections.apiKeys, { where: { tokenId }, orderBy: 'createdPosition', limit, cursor });
     const ids = children.items.map((key) => key.id);
     const [[tokenUsed], childUsed, uses] = await Promise.all([
-      this.quota.tokenUsage([tokenId]).then((usage) => [...usage.values()]),
-      this.quota.childUsage(ids),
+      this.quota.tokenUsage([tokenId], now).then((usage) => [...usage.values()]),
+      this.quota.childUsage(ids, now),
       this.read.getMany(Collections.apiKeyUsage, ids) as Promise<ApiKeyUsageView[]>,
     ]);
     const lastUsed = new Map(uses.map((use) => [use.id, use.lastUsedAt]));
