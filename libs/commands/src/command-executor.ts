@@ -1,5 +1,5 @@
 import { deterministicUuid, randomUuid } from '@onehazel/crypto';
-import { AnyEvent, CommandContext, Decider, DomainError } from '@onehazel/domain';
+import { AnyEvent, CommandContext, Decider, DomainError, foldStream } from '@onehazel/domain';
 import { EventStore, ExpectedRevision, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@onehazel/event-store';
 
 export type Executed<State, E> = Readonly<{
@@ -82,7 +82,7 @@ export class CommandExecutor {
    * seal) asks first, so that a retry does none of it.
    */
   earlierAttempt<S, E extends AnyEvent>(
-    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>,
+    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>,
     stream: string,
     commandType: string,
     context: CommandContext,
@@ -93,14 +93,14 @@ export class CommandExecutor {
   }
 
   /** The stream's current state, folded from its events (for handlers that decide in steps). */
-  async load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<S> {
+  async load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>, stream: string): Promise<S> {
     return (await this.read(decider, stream)).state;
   }
 
   /** The stream's state and revision: a handler that looks before it decides passes it to `execute`, which then does not read again. */
-  async read<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, stream: string): Promise<Loaded<S>> {
+  async read<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>, stream: string): Promise<Loaded<S>> {
     const recorded = await this.events.readStream(stream);
-    const state = recorded.reduce((s, event) => decider.evolve(s, event as unknown as E), decider.initialState());
+    const state = foldStream(decider, recorded as unknown as E[]);
     const last = recorded[recorded.length - 1];
     return { state, expected: last ? last.revision : 'no_stream', position: last?.position ?? null, recorded };
   }
@@ -184,7 +184,7 @@ const asDecided = <E extends AnyEvent>(recorded: readonly RecordedEvent[]): E[] 
  * produced, not the stream's state now.
  */
 function replayOf<S, E extends AnyEvent>(
-  decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>,
+  decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>,
   recorded: readonly RecordedEvent[],
   idAt: (index: number) => string,
 ): Executed<S, E> | null {
@@ -192,6 +192,6 @@ function replayOf<S, E extends AnyEvent>(
   if (start < 0) return null;
   let end = start + 1;
   while (end < recorded.length && recorded[end]!.id === idAt(end - start)) end++;
-  const state = recorded.slice(0, end).reduce((s, event) => decider.evolve(s, event as unknown as E), decider.initialState());
+  const state = foldStream(decider, recorded.slice(0, end) as unknown as E[]);
   return { events: asDecided<E>(recorded.slice(start, end)), state, position: recorded[end - 1]!.position, replayed: true };
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { given } from '../shared/given-when-then.spec-helper';
 import {
   ChildKeyMinted,
@@ -5,6 +6,7 @@ import {
   childShare,
   MintChildKey,
   MintOperatorToken,
+  OperatorTokenCommand,
   OperatorTokenMinted,
   operatorTokensDecider,
   OperatorTokenRevoked,
@@ -122,5 +124,101 @@ describe('operator tokens decider', () => {
     expect(childShare(40, 5)).toBe(2);
     expect(childShare(3, 10)).toBe(1);
     expect(childShare(1, 1)).toBe(1);
+  });
+});
+
+describe('operator tokens: the fold of a stream', () => {
+  type Step = { kind: 'mint' | 'revoke' | 'cascade' | 'child' | 'revokeChild' | 'rename' | 'delete'; token: number; child: number };
+  const step = fc.record({
+    kind: fc.constantFrom<Step['kind']>('mint', 'revoke', 'cascade', 'child', 'child', 'revokeChild', 'rename', 'delete'),
+    token: fc.integer({ min: 0, max: 3 }),
+    child: fc.integer({ min: 0, max: 11 }),
+  });
+
+  const childCommand = (kind: 'revokeChild' | 'rename' | 'delete', keyId: string): OperatorTokenCommand =>
+    kind === 'revokeChild'
+      ? { type: 'RevokeChildKey', operatorId: 'op_1', keyId, at }
+      : kind === 'rename'
+        ? { type: 'RenameChildKey', operatorId: 'op_1', keyId, label: 'renamed', at }
+        : { type: 'DeleteChildKey', operatorId: 'op_1', keyId, at };
+
+  /** Events as the decider makes them from a random run of commands (refused commands add none). */
+  function eventsOf(steps: Step[]) {
+    const { decide, evolve, initialState } = operatorTokensDecider;
+    let state = initialState();
+    const events = [];
+    for (const [i, { kind, token, child }] of steps.entries()) {
+      const tokenId = `t${token}`;
+      const keyId = `k${token}-${child}`;
+      const command =
+        kind === 'mint'
+          ? mint(tokenId, { maxTokens: 3 })
+          : kind === 'child'
+            ? mintChild(tokenId, `${keyId}-${i}`, { maxChildren: 3 })
+            : kind === 'revokeChild' || kind === 'rename' || kind === 'delete'
+              ? childCommand(kind, [...state.children.keys()][child % Math.max(1, state.children.size)] ?? keyId)
+              : { type: 'RevokeOperatorToken' as const, operatorId: 'op_1', tokenId, cascade: kind === 'cascade', at };
+      try {
+        const decided = decide(command, state);
+        state = decided.reduce(evolve, state);
+        events.push(...decided);
+      } catch {
+        // A refused command (a cap, an unknown token) records nothing.
+      }
+    }
+    return { events, reduced: state };
+  }
+
+  it('equals the reduce of the same events with evolve, whatever the commands were', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const { events, reduced } = eventsOf(steps);
+        expect(operatorTokensDecider.fold!(events)).toEqual(reduced);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves the state evolve is given untouched, after a fold built it in place', () => {
+    const folded = operatorTokensDecider.fold!([minted('t1'), childMinted('t1', 'k1')]);
+    const snapshot = structuredClone(folded);
+
+    operatorTokensDecider.evolve(folded, childRevoked('t1', 'k1'));
+    operatorTokensDecider.evolve(folded, childMinted('t1', 'k2'));
+    operatorTokensDecider.evolve(folded, revoked('t1'));
+
+    expect(folded).toEqual(snapshot);
+  });
+});
+
+describe('operator tokens: child keys renamed and deleted through the key routes', () => {
+  const rename = (keyId: string) => ({ type: 'RenameChildKey' as const, operatorId: 'op_1', keyId, label: 'edge-2', at });
+  const remove = (keyId: string) => ({ type: 'DeleteChildKey' as const, operatorId: 'op_1', keyId, at });
+  const deleted = (tokenId: string, keyId: string) => ({ type: 'ChildKeyDeleted' as const, data: { operatorId: 'op_1', tokenId, keyId, deletedAt: at } });
+
+  it('renames a child key, naming its token', () => {
+    given(operatorTokensDecider, [minted('t1'), childMinted('t1', 'k1')])
+      .when(rename('k1'))
+      .then([{ type: 'ChildKeyRenamed', data: { operatorId: 'op_1', tokenId: 't1', keyId: 'k1', label: 'edge-2', renamedAt: at } }]);
+  });
+
+  it('refuses to delete a live child key: KEY_NOT_REVOKED', () => {
+    given(operatorTokensDecider, [minted('t1'), childMinted('t1', 'k1')]).when(remove('k1')).thenFails('KEY_NOT_REVOKED');
+  });
+
+  it('deletes a revoked child key', () => {
+    given(operatorTokensDecider, [minted('t1'), childMinted('t1', 'k1'), childRevoked('t1', 'k1')]).when(remove('k1')).then([deleted('t1', 'k1')]);
+  });
+
+  it.each([
+    ['rename', rename('k1')],
+    ['delete', remove('k1')],
+    ['revoke', { type: 'RevokeChildKey' as const, operatorId: 'op_1', keyId: 'k1', at }],
+  ])('knows a deleted child key no more (%s: API_KEY_NOT_FOUND)', (_what, command) => {
+    given(operatorTokensDecider, [minted('t1'), childMinted('t1', 'k1'), childRevoked('t1', 'k1'), deleted('t1', 'k1')]).when(command).thenFails('API_KEY_NOT_FOUND');
+  });
+
+  it('refuses a key that is no child key: API_KEY_NOT_FOUND', () => {
+    given(operatorTokensDecider, [minted('t1')]).when(rename('k9')).thenFails('API_KEY_NOT_FOUND');
   });
 });

@@ -65,7 +65,11 @@ export type ChildKeyRevoked = Event<
   'ChildKeyRevoked',
   { operatorId: string; tokenId: string; keyId: string; cascadeOf: string | null; revokedAt: string }
 >;
-export type OperatorTokenEvent = OperatorTokenMinted | OperatorTokenRevoked | ChildKeyMinted | ChildKeyRevoked;
+/** A child key renamed through the key routes (its display name is its label). */
+export type ChildKeyRenamed = Event<'ChildKeyRenamed', { operatorId: string; tokenId: string; keyId: string; label: string; renamedAt: string }>;
+/** A revoked child key removed for good through the key routes (the log keeps its hash-only history). */
+export type ChildKeyDeleted = Event<'ChildKeyDeleted', { operatorId: string; tokenId: string; keyId: string; deletedAt: string }>;
+export type OperatorTokenEvent = OperatorTokenMinted | OperatorTokenRevoked | ChildKeyMinted | ChildKeyRevoked | ChildKeyRenamed | ChildKeyDeleted;
 
 export type MintOperatorToken = Readonly<{
   type: 'MintOperatorToken';
@@ -95,7 +99,9 @@ export type MintChildKey = Readonly<{
   at: string;
 }>;
 export type RevokeChildKey = Readonly<{ type: 'RevokeChildKey'; operatorId: string; keyId: string; at: string }>;
-export type OperatorTokenCommand = MintOperatorToken | RevokeOperatorToken | MintChildKey | RevokeChildKey;
+export type RenameChildKey = Readonly<{ type: 'RenameChildKey'; operatorId: string; keyId: string; label: string; at: string }>;
+export type DeleteChildKey = Readonly<{ type: 'DeleteChildKey'; operatorId: string; keyId: string; at: string }>;
+export type OperatorTokenCommand = MintOperatorToken | RevokeOperatorToken | MintChildKey | RevokeChildKey | RenameChildKey | DeleteChildKey;
 
 type TokenState = Readonly<{ revoked: boolean; revokedAt: string | null; monthlyQuotaSubmissions: number; childQuotaPct: number; children: ReadonlySet<string> }>;
 type ChildState = Readonly<{ tokenId: string; revoked: boolean }>;
@@ -117,6 +123,10 @@ function decide(command: OperatorTokenCommand, state: OperatorTokens): OperatorT
       return mintChild(command, state);
     case 'RevokeChildKey':
       return revokeChild(command, state);
+    case 'RenameChildKey':
+      return renameChild(command, state);
+    case 'DeleteChildKey':
+      return deleteChild(command, state);
     default:
       return assertNever(command, 'operator token command');
   }
@@ -172,9 +182,28 @@ function mintChild(command: MintChildKey, state: OperatorTokens): OperatorTokenE
   return [{ type: 'ChildKeyMinted', data: { operatorId, tokenId, keyId, agentId, keyHash, lastFour, displayName, tier: 'operator_child', mintedAt: at } }];
 }
 
-function revokeChild(command: RevokeChildKey, state: OperatorTokens): OperatorTokenEvent[] {
-  const child = state.children.get(command.keyId);
+function existingChild(state: OperatorTokens, keyId: string): ChildState {
+  const child = state.children.get(keyId);
   if (!child) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+  return child;
+}
+
+function renameChild(command: RenameChildKey, state: OperatorTokens): OperatorTokenEvent[] {
+  const { tokenId } = existingChild(state, command.keyId);
+  const { operatorId, keyId, label, at } = command;
+  return [{ type: 'ChildKeyRenamed', data: { operatorId, tokenId, keyId, label, renamedAt: at } }];
+}
+
+/** As for the operator's own keys: only a revoked child key may be removed. */
+function deleteChild(command: DeleteChildKey, state: OperatorTokens): OperatorTokenEvent[] {
+  const child = existingChild(state, command.keyId);
+  if (!child.revoked) throw new DomainError('KEY_NOT_REVOKED', 'Cannot delete an active key — revoke it first');
+  const { operatorId, keyId, at } = command;
+  return [{ type: 'ChildKeyDeleted', data: { operatorId, tokenId: child.tokenId, keyId, deletedAt: at } }];
+}
+
+function revokeChild(command: RevokeChildKey, state: OperatorTokens): OperatorTokenEvent[] {
+  const child = existingChild(state, command.keyId);
   if (child.revoked) return [];
   const { operatorId, keyId, at } = command;
   return [{ type: 'ChildKeyRevoked', data: { operatorId, tokenId: child.tokenId, keyId, cascadeOf: null, revokedAt: at } }];
@@ -204,13 +233,72 @@ function evolve(state: OperatorTokens, event: OperatorTokenEvent): OperatorToken
       if (!child) return state;
       return { ...state, children: new Map(state.children).set(event.data.keyId, { ...child, revoked: true }) };
     }
+    case 'ChildKeyRenamed':
+      return state;
+    case 'ChildKeyDeleted': {
+      const token = state.tokens.get(event.data.tokenId);
+      const children = new Map(state.children);
+      children.delete(event.data.keyId);
+      if (!token) return { ...state, children };
+      const kept = new Set(token.children);
+      kept.delete(event.data.keyId);
+      return { tokens: new Map(state.tokens).set(event.data.tokenId, { ...token, children: kept }), children };
+    }
     default:
       return assertNever(event, 'operator token event');
   }
+}
+
+type MutableToken = { revoked: boolean; revokedAt: string | null; monthlyQuotaSubmissions: number; childQuotaPct: number; children: Set<string> };
+
+/**
+ * `evolve` copies the maps it changes (a state is a value), so reducing a stream of N events with it
+ * costs N²: 10,000 child keys, the default caps, would be 50 million copies per command. The fold builds
+ * one state in place instead (it owns it), with the same result (a spec holds the two equal).
+ */
+function fold(events: readonly OperatorTokenEvent[]): OperatorTokens {
+  const tokens = new Map<string, MutableToken>();
+  const children = new Map<string, { tokenId: string; revoked: boolean }>();
+  for (const event of events) {
+    switch (event.type) {
+      case 'OperatorTokenMinted': {
+        const { monthlyQuotaSubmissions, childQuotaPct } = event.data;
+        tokens.set(event.data.tokenId, { revoked: false, revokedAt: null, monthlyQuotaSubmissions, childQuotaPct, children: new Set() });
+        break;
+      }
+      case 'OperatorTokenRevoked': {
+        const token = tokens.get(event.data.tokenId);
+        if (token) Object.assign(token, { revoked: true, revokedAt: event.data.revokedAt });
+        break;
+      }
+      case 'ChildKeyMinted': {
+        const token = tokens.get(event.data.tokenId);
+        if (!token) break;
+        token.children.add(event.data.keyId);
+        children.set(event.data.keyId, { tokenId: event.data.tokenId, revoked: false });
+        break;
+      }
+      case 'ChildKeyRevoked': {
+        const child = children.get(event.data.keyId);
+        if (child) child.revoked = true;
+        break;
+      }
+      case 'ChildKeyRenamed':
+        break;
+      case 'ChildKeyDeleted':
+        children.delete(event.data.keyId);
+        tokens.get(event.data.tokenId)?.children.delete(event.data.keyId);
+        break;
+      default:
+        assertNever(event, 'operator token event');
+    }
+  }
+  return { tokens, children };
 }
 
 export const operatorTokensDecider: Decider<OperatorTokenCommand, OperatorTokens, OperatorTokenEvent> = {
   decide,
   evolve,
   initialState: () => ({ tokens: new Map(), children: new Map() }),
+  fold,
 };
