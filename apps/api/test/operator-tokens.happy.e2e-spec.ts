@@ -215,6 +215,33 @@ describe('Operator tokens (seed 003): minting, child keys, revocation', () => {
     expect(history.body.data.map((entry: { type: string }) => entry.type)).toEqual(['ChildKeyMinted', 'ChildKeyRevoked']);
   });
 
+  it('renames a child key and, once revoked, deletes it for good through the key routes, as the operator’s own keys', async () => {
+    const token = await mintToken(t, operator.key);
+    const child = await mintChild(t, token.token, { display_name: 'edge-1' });
+
+    const renamed = await call(t.url, 'PATCH', '/api-keys', { key: operator.key, body: { id: child.keyId, label: 'edge-1-renamed' } });
+    const activeDelete = await call(t.url, 'DELETE', `/api-keys?id=${child.keyId}&hard=true`, { key: operator.key });
+
+    expect([renamed.status, renamed.body.message]).toEqual([200, 'Key renamed']);
+    expect([activeDelete.status, activeDelete.body.error.code]).toEqual([400, 'KEY_NOT_REVOKED']);
+    const keyOf = async () => (await call(t.url, 'GET', '/api-keys', { key: operator.key })).body.data.find((key: { id: string }) => key.id === child.keyId);
+    expect(await keyOf()).toMatchObject({ label: 'edge-1-renamed', revoked: false });
+    expect((await call(t.url, 'GET', `/api/v1/operator-tokens/${token.id}`, { key: operator.key })).body.data.children).toEqual([
+      expect.objectContaining({ key_id: child.keyId, display_name: 'edge-1-renamed' }),
+    ]);
+
+    expect((await call(t.url, 'DELETE', `/api-keys?id=${child.keyId}`, { key: operator.key })).status).toBe(200);
+    const deleted = await call(t.url, 'DELETE', `/api-keys?id=${child.keyId}&hard=true`, { key: operator.key });
+
+    expect([deleted.status, deleted.body.message]).toEqual([200, 'Key deleted']);
+    expect(await keyOf()).toBeUndefined();
+    expect((await call(t.url, 'GET', `/api/v1/operator-tokens/${token.id}`, { key: operator.key })).body.data).toMatchObject({ children_count: 0, children: [] });
+    const again = await call(t.url, 'PATCH', '/api-keys', { key: operator.key, body: { id: child.keyId, label: 'x' } });
+    expect([again.status, again.body.error.code]).toEqual([404, 'API_KEY_NOT_FOUND']);
+    const history = await call(t.url, 'GET', `/api-keys/${child.keyId}/history`, { key: operator.key });
+    expect(history.body.data.map((entry: { type: string }) => entry.type)).toEqual(['ChildKeyMinted', 'ChildKeyRenamed', 'ChildKeyRevoked', 'ChildKeyDeleted']);
+  });
+
   it('refuses a suspended operator’s tokens and child keys on the next request, and restores them on reactivation (a revoked token stays revoked)', async () => {
     const token = await mintToken(t, operator.key);
     const child = await mintChild(t, token.token);

@@ -37,7 +37,7 @@ export const apiKeysProjection: Projection = {
       if (change) writer.patchWhere(Collections.apiKeys, { operatorId: event.data.operatorId }, change);
       return;
     }
-    if (recorded.type === 'ChildKeyMinted' || recorded.type === 'ChildKeyRevoked') return applyChildKey(recorded, writer);
+    if (CHILD_KEY_EVENTS.has(recorded.type)) return applyChildKey(recorded, writer);
     const event = recorded as unknown as KeyRingEvent;
     if (!event.type.startsWith('ApiKey')) return;
     if (event.type === 'ApiKeyIssued') {
@@ -64,9 +64,11 @@ export const apiKeysProjection: Projection = {
   },
 };
 
-/** A child key minted from an operator token is an API key like the others (tier operator_child), and so is its revocation. */
+const CHILD_KEY_EVENTS: ReadonlySet<string> = new Set(['ChildKeyMinted', 'ChildKeyRevoked', 'ChildKeyRenamed', 'ChildKeyDeleted']);
+
+/** A child key minted from an operator token is an API key like the others (tier operator_child): revoked, renamed and deleted alike. */
 async function applyChildKey(recorded: RecordedEvent, writer: ReadModelWriter): Promise<void> {
-  const event = recorded as unknown as Extract<OperatorTokenEvent, { type: 'ChildKeyMinted' | 'ChildKeyRevoked' }>;
+  const event = recorded as unknown as Extract<OperatorTokenEvent, { type: 'ChildKeyMinted' | 'ChildKeyRevoked' | 'ChildKeyRenamed' | 'ChildKeyDeleted' }>;
   if (event.type === 'ChildKeyMinted') {
     const { keyId, operatorId, tokenId, agentId, keyHash, lastFour, displayName, tier, mintedAt } = event.data;
     const issued = { id: keyId, operatorId, keyHash, lastFour, label: displayName, tier, issuedBy: 'operator-token' as const, createdAt: mintedAt };
@@ -74,7 +76,19 @@ async function applyChildKey(recorded: RecordedEvent, writer: ReadModelWriter): 
     return;
   }
   const key = await writer.get<ApiKeyView>(Collections.apiKeys, event.data.keyId);
-  if (key && !key.revoked) writer.put(Collections.apiKeys, { ...key, revoked: true, revokedAt: event.data.revokedAt });
+  if (!key) return;
+  switch (event.type) {
+    case 'ChildKeyRevoked':
+      if (!key.revoked) writer.put(Collections.apiKeys, { ...key, revoked: true, revokedAt: event.data.revokedAt });
+      return;
+    case 'ChildKeyRenamed':
+      writer.put(Collections.apiKeys, { ...key, label: event.data.label });
+      return;
+    case 'ChildKeyDeleted':
+      writer.delete(Collections.apiKeys, key.id);
+      writer.delete(Collections.apiKeyUsage, key.id);
+      return;
+  }
 }
 
 type NewKey = Omit<ApiKeyView, 'revoked' | 'revokedAt' | 'createdPosition' | 'operatorStatus' | 'operatorPlan'>;

@@ -100,4 +100,15 @@ describe('operator tokens projection', () => {
     ]);
     expect(await token('tok_1')).toMatchObject({ revoked: true, childrenCount: 0 });
   });
+
+  it('renames a child key, and deletes it (and its uses) for good, leaving its token’s count alone', async () => {
+    await spec.given(minted('tok_1'), childMinted('tok_1', 'key_1'), childRevoked('tok_1', 'key_1'));
+    await spec.given({ type: 'ChildKeyRenamed', data: { operatorId: 'op_1', tokenId: 'tok_1', keyId: 'key_1', label: 'edge-9', renamedAt: at(8) } });
+    expect(await key('key_1')).toMatchObject({ label: 'edge-9', revoked: true });
+
+    await spec.given({ type: 'ChildKeyDeleted', data: { operatorId: 'op_1', tokenId: 'tok_1', keyId: 'key_1', deletedAt: at(9) } });
+
+    expect(await key('key_1')).toBeNull();
+    expect(await token('tok_1')).toMatchObject({ childrenCount: 0 });
+  });
 });

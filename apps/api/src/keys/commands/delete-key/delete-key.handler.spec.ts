@@ -22,7 +22,7 @@ describe('DeleteKeyHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new DeleteKeyHandler(rt.commands);
+    handler = new DeleteKeyHandler(rt.commands, rt.stores.read);
     operator = await operatorWithKey(rt);
     revokedKeyId = (await issueKey(rt, operator.operatorId, { label: 'old' })).id;
     await new RevokeKeyHandler(rt.commands, rt.stores.read).execute(new RevokeKeyCommand(operator.operatorId, revokedKeyId, 'operator', contextOf(keyActor(operator.keyId))));

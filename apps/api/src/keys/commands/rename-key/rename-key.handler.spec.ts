@@ -11,7 +11,7 @@ describe('RenameKeyHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new RenameKeyHandler(rt.commands);
+    handler = new RenameKeyHandler(rt.commands, rt.stores.read);
     operator = await operatorWithKey(rt);
   });
   afterEach(() => rt.close());

@@ -2,16 +2,15 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConsistentCommands } from '@onehazel/commands';
 import { keyRingDecider, keyRingStream, operatorTokensDecider, operatorTokensStream } from '@onehazel/domain';
-import { ApiKeyView, Collections } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
 import { READ_STORE } from '../../../infrastructure/tokens';
+import { isChildKeyOf } from '../../child-key';
 import { TOKEN_STREAM_ATTEMPTS } from '../../../operator-tokens/commands/mint-operator-token/mint-operator-token.handler';
 import { RevokeKeyCommand } from './revoke-key.command';
 
 /**
- * Returns only once authentication (the read model) refuses the key. A child key (minted from an
- * operator token) lives in its operator's token stream: the read model resolves which stream the id
- * is in, and the decider of that stream decides. Child keys never count for the last-active-key guard.
+ * Returns only once authentication (the read model) refuses the key. A child key is revoked in its
+ * operator's token stream (isChildKeyOf); child keys never count for the last-active-key guard.
  */
 @CommandHandler(RevokeKeyCommand)
 export class RevokeKeyHandler implements ICommandHandler<RevokeKeyCommand> {
@@ -21,8 +20,7 @@ export class RevokeKeyHandler implements ICommandHandler<RevokeKeyCommand> {
   ) {}
 
   async execute({ operatorId, keyId, by, context }: RevokeKeyCommand): Promise<void> {
-    const key = (await this.read.get(Collections.apiKeys, keyId)) as ApiKeyView | null;
-    if (key?.operatorId === operatorId && key.tier === 'operator_child') {
+    if (await isChildKeyOf(this.read, operatorId, keyId)) {
       await this.commands.execute(
         operatorTokensDecider,
         operatorTokensStream(operatorId),

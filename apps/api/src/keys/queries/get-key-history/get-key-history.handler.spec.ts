@@ -30,7 +30,7 @@ describe('GetKeyHistoryHandler', () => {
     operator = await operatorWithKey(rt);
     other = await operatorWithKey(rt);
     const rename = (id: string, label: string) =>
-      new RenameKeyHandler(rt.commands).execute(new RenameKeyCommand(operator.operatorId, id, label, contextOf(keyActor(operator.keyId), `req-${label}`)));
+      new RenameKeyHandler(rt.commands, rt.stores.read).execute(new RenameKeyCommand(operator.operatorId, id, label, contextOf(keyActor(operator.keyId), `req-${label}`)));
     // The key's events, with the operator's other key's and another operator's in between.
     keyId = (await issueKey(rt, operator.operatorId, { label: 'ci', actor: platformActor(operator.platformId) })).id;
     await rename(operator.keyId, 'first-renamed');

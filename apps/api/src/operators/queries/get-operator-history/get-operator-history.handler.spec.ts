@@ -39,7 +39,7 @@ describe('GetOperatorHistoryHandler', () => {
     await issueKey(rt, other.operatorId, { label: 'foreign' });
     await new UpdateOperatorHandler(rt.commands, rt.cipher).execute(new UpdateOperatorCommand(platformId, operatorId, { name: 'Renamed' }, undefined, asPlatform()));
     const second = await issueKey(rt, operatorId, { label: 'two', actor: platformActor(platformId) });
-    await new RenameKeyHandler(rt.commands).execute(new RenameKeyCommand(operatorId, keyId, 'first', contextOf(keyActor(keyId), 'req-rename')));
+    await new RenameKeyHandler(rt.commands, rt.stores.read).execute(new RenameKeyCommand(operatorId, keyId, 'first', contextOf(keyActor(keyId), 'req-rename')));
     await new UpdateOperatorHandler(rt.commands, rt.cipher).execute(new UpdateOperatorCommand(other.platformId, other.operatorId, { name: 'Foreign' }, undefined, asPlatform()));
     await new RevokeKeyHandler(rt.commands, rt.stores.read).execute(new RevokeKeyCommand(operatorId, second.id, 'platform', asPlatform()));
     await new SuspendOperatorHandler(rt.commands).execute(new SuspendOperatorCommand(platformId, operatorId, asPlatform()));
