@@ -7,7 +7,8 @@
  * the peer are loaded up to the size (the product through its command handlers, in this process, with
  * its server stopped), started as child processes on a copy of their data, and loaded with autocannon
  * from this process, one server at a time.
- * Then the projections are rebuilt over the product's largest log. Prints markdown tables on stdout,
+ * Then the projections are rebuilt over the product's largest log, and the fleet figures (seed 003:
+ * mint-child as an operator's token stream grows to the default caps, counted writes) are taken. Prints markdown tables on stdout,
  * progress on stderr, and writes bench/results.json. It measures and reports; it asserts nothing.
  *
  * Env: BENCH_SIZES, BENCH_DURATION_S (measured seconds per row, default 10), BENCH_WARMUP_S (default 2),
@@ -24,6 +25,7 @@ import { PeerTenant, seedPeer } from './peer/seed';
 import { player, playerId, upsertBody } from './players';
 import { ProductTenant, seedProduct } from './product-seed';
 import { note, progress } from './progress';
+import { measureFleet } from './fleet';
 import { measureRebuild } from './rebuild';
 import { machine, markdown, Results, RunRecord, SeedRecord, Server, StartupRecord, withRatios, writeResults } from './report';
 
@@ -279,6 +281,8 @@ async function main(): Promise<void> {
     note('');
     const largest = config.sizes[config.sizes.length - 1]!;
     const rebuild = { size: largest, ...(await measureRebuild(bench.productEventsFile, scratch)) };
+    note('');
+    const fleet = await measureFleet(join(scratch, 'fleet'), PRODUCT_MAIN, config.productNodeFlags, config);
     const { runs, startups, seeding } = bench.collected;
     const results: Results = {
       date: new Date().toISOString(),
@@ -288,6 +292,7 @@ async function main(): Promise<void> {
       startups: [...startups].sort((a, b) => a.size - b.size || SERVER_ORDER.indexOf(a.server) - SERVER_ORDER.indexOf(b.server)),
       seeding,
       rebuild,
+      fleet,
       wallSeconds: Math.round((performance.now() - started) / 100) / 10,
     };
     writeResults(RESULTS_FILE, results);

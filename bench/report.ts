@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import type { LoadFigures } from './load';
+import type { FleetFigures } from './fleet';
 import type { RebuildFigures } from './rebuild';
 
 /** Every figure of one bench run: what results.json holds and the tables are made of. */
@@ -34,6 +35,8 @@ export type Results = {
   startups: StartupRecord[];
   seeding: SeedRecord[];
   rebuild: (RebuildFigures & { size: number }) | null;
+  /** Seed 003: mint-child as the token stream grows, and counted writes beside uncounted ones. */
+  fleet: FleetFigures | null;
   wallSeconds: number;
 };
 
@@ -101,6 +104,22 @@ export function markdown(results: Results): string {
     lines.push(
       '',
       `Projection rebuild over the product's log at the largest size (${count(r.size)} entities): ${count(r.events)} events in ${fixed(r.seconds, 2)} s, ${count(Math.round(r.eventsPerSecond))} events/s.`,
+    );
+  }
+  if (results.fleet) {
+    const f = results.fleet;
+    lines.push(
+      '',
+      `Fleet daemons (seed 003), one operator with ${count(f.children)} child keys in 10 tokens (the default caps):`,
+      '',
+      '| live children in the stream | stream events | mint-child mean ms | p99 ms |',
+      '| ---: | ---: | ---: | ---: |',
+      ...f.mintChild.map((c) => `| ${count(c.children)} | ${count(c.streamEvents)} | ${fixed(c.meanMs, 2)} | ${fixed(c.p99Ms, 2)} |`),
+      '',
+      '| write (`POST /operator-data-api/events`) | req/s | p50 ms | p99 ms | errors / non-2xx |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      `| by 50 child keys, each counted against the pool and its share | ${count(f.childWrite.reqPerSec)} | ${fixed(f.childWrite.p50Ms, 2)} | ${fixed(f.childWrite.p99Ms, 2)} | ${f.childWrite.errors} / ${f.childWrite.non2xx} |`,
+      `| by the operator's own key (not counted) | ${count(f.keyWrite.reqPerSec)} | ${fixed(f.keyWrite.p50Ms, 2)} | ${fixed(f.keyWrite.p99Ms, 2)} | ${f.keyWrite.errors} / ${f.keyWrite.non2xx} |`,
     );
   }
   lines.push('', `Wall time of the whole run: ${fixed(results.wallSeconds / 60)} min.`);
