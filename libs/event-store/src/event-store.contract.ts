@@ -5,6 +5,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
   comparePositions,
+  formatPosition,
 } from './event-store.port';
 
 export type OpenEventStore = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
@@ -57,6 +58,71 @@ export function eventStoreContract(adapter: string, open: OpenEventStore): void 
 
     it('reads an unknown stream as empty', async () => {
       await expect(store.readStream(stream)).resolves.toEqual([]);
+    });
+
+    describe('reading from a revision', () => {
+      /** Five events over three appends, with another stream's events between them: those are left out. */
+      async function fiveEvents(): Promise<RecordedEvent[]> {
+        const other = `${stream}-other`;
+        await store.append(other, [newEvent('O0')], 'no_stream');
+        await store.append(stream, [newEvent('E0', { n: 0 }), newEvent('E1', { n: 1 })], 'no_stream');
+        await store.append(other, [newEvent('O1')], 0n);
+        await store.append(stream, [newEvent('E2', { n: 2 })], 1n);
+        await store.append(stream, [newEvent('E3', { n: 3 }), newEvent('E4', { n: 4 })], 2n);
+        await store.append(other, [newEvent('O2')], 1n);
+        const all = await store.readStream(stream);
+        expect(all.map((e) => [e.type, e.revision])).toEqual([0, 1, 2, 3, 4].map((n) => [`E${n}`, BigInt(n)]));
+        return all;
+      }
+      const described = (events: RecordedEvent[]) => events.map((e) => [e.id, e.type, e.revision, e.data, formatPosition(e.position)]);
+
+      it('reads the whole stream from revision 0', async () => {
+        const all = await fiveEvents();
+        expect(described(await store.readStream(stream, { fromRevision: 0n }))).toEqual(described(all));
+        expect(described(await store.readStream(stream, {}))).toEqual(described(all));
+      });
+
+      it('reads from the middle: the event at the revision and those after it, in order', async () => {
+        const all = await fiveEvents();
+        expect(described(await store.readStream(stream, { fromRevision: 2n }))).toEqual(described(all.slice(2)));
+        expect(described(await store.readStream(stream, { fromRevision: 1n }))).toEqual(described(all.slice(1)));
+      });
+
+      it('reads only the last event from the last revision', async () => {
+        const all = await fiveEvents();
+        const last = await store.readStream(stream, { fromRevision: 4n });
+        expect(described(last)).toEqual(described(all.slice(4)));
+        expect(last[0]!.metadata).toEqual({ schemaVersion: 1, requestId: 'req-test' });
+      });
+
+      it('reads nothing from past the end, however far', async () => {
+        await fiveEvents();
+        for (const fromRevision of [5n, 6n, 1_000n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n]) {
+          await expect(store.readStream(stream, { fromRevision })).resolves.toEqual([]);
+        }
+      });
+
+      it('reads an unknown stream as empty from any revision', async () => {
+        for (const fromRevision of [0n, 1n, 100n]) {
+          await expect(store.readStream(stream, { fromRevision })).resolves.toEqual([]);
+        }
+      });
+
+      it('refuses a negative revision', async () => {
+        await fiveEvents();
+        await expect(store.readStream(stream, { fromRevision: -1n })).rejects.toThrow(RangeError);
+        await expect(store.readStream(`${stream}-none`, { fromRevision: -1n })).rejects.toThrow(RangeError);
+      });
+
+      it('reads events appended after an earlier read from its next revision', async () => {
+        const all = await fiveEvents();
+        const next = all[all.length - 1]!.revision + 1n;
+        await expect(store.readStream(stream, { fromRevision: next })).resolves.toEqual([]);
+        await store.append(stream, [newEvent('E5', { n: 5 })], 4n);
+        expect((await store.readStream(stream, { fromRevision: next })).map((e) => [e.type, e.revision, e.data])).toEqual([
+          ['E5', 5n, { n: 5 }],
+        ]);
+      });
     });
 
     it('appends at the expected revision and reports the next one', async () => {

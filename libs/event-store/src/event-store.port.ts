@@ -61,6 +61,22 @@ export type AppendResult = Readonly<{
   position: Position;
 }>;
 
+export type ReadStreamOptions = Readonly<{
+  /** Only the events at this revision (0-based) and after; the whole stream when absent. */
+  fromRevision?: bigint;
+}>;
+
+/**
+ * The first revision a stream read asks for: 0 when none is given. Throws a RangeError on a negative
+ * revision and a TypeError on one that is not a bigint (a revision past the end reads as nothing).
+ */
+export function fromRevisionOf(options: ReadStreamOptions = {}): bigint {
+  const { fromRevision = 0n } = options;
+  if (typeof fromRevision !== 'bigint') throw new TypeError(`fromRevision must be a bigint, not ${typeof fromRevision}`);
+  if (fromRevision < 0n) throw new RangeError(`fromRevision must be 0 or more, not ${fromRevision}`);
+  return fromRevision;
+}
+
 export type SubscribeOptions = Readonly<{
   /** Deliver events strictly after this position; from the start of the log when absent. */
   after?: Position | null;
@@ -86,8 +102,12 @@ export interface EventStore {
    * same stream (a retry) appends nothing and answers the original result.
    */
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
-  /** Every event of the stream in revision order; empty when the stream does not exist. */
-  readStream(stream: string): Promise<RecordedEvent[]>;
+  /**
+   * Every event of the stream in revision order, or those from `options.fromRevision` on (a command that
+   * starts from a snapshot of the stream's state reads only what came after it); empty when the stream
+   * does not exist or the revision is past its end. Throws a RangeError on a negative revision.
+   */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
    * Those of the given event ids that the stream holds, in revision order (a command's retry asks whether
    * its derived ids were already appended). Point reads by id on SQLite; a backward read of the stream

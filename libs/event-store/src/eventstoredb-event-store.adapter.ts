@@ -23,10 +23,12 @@ import {
   ExpectedRevision,
   NewEvent,
   Position,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   WrongExpectedRevisionError,
   comparePositions,
+  fromRevisionOf,
 } from './event-store.port';
 
 /** Stream reads on servers before 22.6 carry no log position; such events read as position 0/0. */
@@ -34,6 +36,8 @@ const UNKNOWN_POSITION: Position = { commit: 0n, prepare: 0n };
 /** Old servers report "no position" as the unsigned form of -1. */
 const MAX_VALID_POSITION = 2n ** 63n - 1n;
 const PING_DEADLINE_MS = 5_000;
+/** Stream revisions are unsigned 64-bit: the client refuses to read from past this one. */
+const MAX_REVISION = 2n ** 64n - 1n;
 
 type DbRecordedEvent = NonNullable<ResolvedEvent['event']>;
 
@@ -108,10 +112,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const from = fromRevisionOf(options);
+    if (from > MAX_REVISION) return [];
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(stream, { direction: FORWARDS, fromRevision: START })) {
+      const read = this.client.readStream(stream, { direction: FORWARDS, fromRevision: from === 0n ? START : from });
+      for await (const resolved of read) {
         if (resolved.event) events.push(toRecorded(resolved.event));
       }
     } catch (error) {

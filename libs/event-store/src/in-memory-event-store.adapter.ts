@@ -4,9 +4,11 @@ import {
   ExpectedRevision,
   NewEvent,
   Position,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   WrongExpectedRevisionError,
+  fromRevisionOf,
 } from './event-store.port';
 
 export type InMemoryEventStoreOptions = Readonly<{
@@ -110,9 +112,13 @@ export class InMemoryEventStore implements EventStore {
     return { nextRevision: BigInt(last.revision), position: at(last.position) };
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return (this.streams.get(stream) ?? []).map((index) => toRecorded(this.log[index]!));
+    const from = fromRevisionOf(options);
+    const indexes = this.streams.get(stream) ?? [];
+    // An event's revision is its place in the stream's list.
+    if (from >= BigInt(indexes.length)) return [];
+    return indexes.slice(Number(from)).map((index) => toRecorded(this.log[index]!));
   }
 
   async readEventsById(stream: string, ids: readonly string[]): Promise<RecordedEvent[]> {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { eventStoreContract } from './event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store.adapter';
 
@@ -57,5 +58,24 @@ describe('SQLite event store durability', () => {
     await a.close();
     await b.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a stream, whole or from a revision, as a range of the (stream, revision) index: no scan, no sort', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-es-'));
+    const file = join(dir, 'events.db');
+    const prepare = jest.spyOn(Database.prototype, 'prepare');
+    const store = new SqliteEventStore(file);
+    const reads = prepare.mock.calls.map(([sql]) => sql).filter((sql) => /FROM events WHERE stream = \?/.test(sql));
+    prepare.mockRestore();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(reads).toHaveLength(1);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${reads[0]!}`).all('x', 3n) as { detail: string }[]).map(({ detail }) => detail);
+      expect(plan).toEqual([expect.stringMatching(/^SEARCH events USING INDEX \w+ \(stream=\? AND revision>\?\)$/)]);
+    } finally {
+      db.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,11 +8,16 @@ import {
   ExpectedRevision,
   NewEvent,
   Position,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   WrongExpectedRevisionError,
+  fromRevisionOf,
 } from './event-store.port';
 import { at, EventRow, EVENTS_SCHEMA } from './sqlite-event-log.program';
+
+/** The largest revision SQLite's INTEGER holds: a read from past it reads nothing. */
+const MAX_REVISION = 2n ** 63n - 1n;
 
 export type SqliteEventStoreOptions = Readonly<{
   /** How often a waiting subscription looks for events appended by other processes. */
@@ -55,7 +60,10 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(EVENTS_SCHEMA);
     this.appended.setMaxListeners(0);
     this.statements = {
-      readStream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
+      // A range of the unique (stream, revision) index, in its order: the whole stream is the range from 0.
+      readStream: this.db.prepare<[string, bigint], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision',
+      ),
       readAfter: this.db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
@@ -78,8 +86,10 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return this.statements.readStream.all(stream).map(toRecorded);
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const from = fromRevisionOf(options);
+    if (from > MAX_REVISION) return [];
+    return this.statements.readStream.all(stream, from).map(toRecorded);
   }
 
   async readEventsById(stream: string, ids: readonly string[]): Promise<RecordedEvent[]> {

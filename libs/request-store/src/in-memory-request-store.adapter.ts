@@ -1,5 +1,6 @@
 import { assertConsumable, assertReadable } from './quota-arguments';
-import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, WindowCount } from './request-store.port';
+import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
+import { assertSnapshot } from './snapshot-arguments';
 
 type RateWindow = { hits: number; expiresAt: number };
 
@@ -35,7 +36,7 @@ function inner<K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> {
  * The request store in memory, for handler specs: the same port and contract as the SQLite request store,
  * decision for decision (the same claim, take-over, completion, release, purge, quota and sweep rules).
  * Windows by bucket then window start, records by scope then key: nested Maps, so no two names can be
- * joined alike; quota counters by bucket, quota uses by id. Times are the caller's (`now`, `expiresAt`);
+ * joined alike; quota counters by bucket, quota uses by id; snapshots by stream (never swept). Times are the caller's (`now`, `expiresAt`);
  * nothing expires by itself, only `claim` (which ignores an expired record) and `sweep` (which deletes
  * it) look at them. No timers.
  *
@@ -47,6 +48,7 @@ export class InMemoryRequestStore implements RequestStore {
   private readonly records = new Map<string, Map<string, IdempotencyRecord>>();
   private readonly counters = new Map<string, QuotaCounter>();
   private readonly uses = new Map<string, QuotaUse>();
+  private readonly snapshots = new Map<string, StreamSnapshot>();
   private closed = false;
 
   async hit(bucket: string, windowMs: number, now: number): Promise<WindowCount> {
@@ -155,6 +157,20 @@ export class InMemoryRequestStore implements RequestStore {
     this.assertOpen();
     assertReadable(buckets);
     return new Map(buckets.map((bucket) => [bucket, this.counters.get(bucket)?.used ?? 0]));
+  }
+
+  async loadSnapshot(stream: string): Promise<StreamSnapshot | null> {
+    this.assertOpen();
+    return this.snapshots.get(stream) ?? null;
+  }
+
+  async saveSnapshot(snapshot: StreamSnapshot): Promise<void> {
+    this.assertOpen();
+    assertSnapshot(snapshot);
+    const { stream, revision, position, state } = snapshot;
+    const kept = this.snapshots.get(stream);
+    // A copy of the fields alone (all immutable values): the caller's object is not kept.
+    if (!kept || revision > kept.revision) this.snapshots.set(stream, Object.freeze({ stream, revision, position, state }));
   }
 
   async sweep(now: number): Promise<number> {

@@ -1,7 +1,8 @@
 import { mongoClient } from '@onehazel/storage';
-import { MongoClient, type Collection, type Db, type Filter } from 'mongodb';
+import { Long, MongoClient, type Collection, type Db, type Filter } from 'mongodb';
 import { assertConsumable, assertReadable } from './quota-arguments';
-import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, WindowCount } from './request-store.port';
+import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
+import { assertSnapshot } from './snapshot-arguments';
 
 /** One fixed window of one bucket: `_id` = `${bucket}|${windowStart}` (the start is digits, so the last `|` splits it). */
 type StoredWindow = { _id: string; hits: number; expiresAt: Date };
@@ -33,10 +34,23 @@ type StoredCounter = { _id: string; used: number; expiresAt: Date };
 /** One quota use counted and not refunded: `_id` = its id; the counters it raised, to lower on a refund. */
 type StoredUse = { _id: string; buckets: string[]; expiresAt: Date };
 
+/**
+ * One stream's latest snapshot: `_id` = the stream. The revision is a Long (int64), so that the server
+ * compares revisions as numbers. No TTL: snapshots never expire.
+ */
+type StoredSnapshot = { _id: string; revision: Long; position: string; state: string };
+
 const WINDOWS = 'rate_windows';
 const RECORDS = 'idempotency';
 const COUNTERS = 'quota_counters';
 const USES = 'quota_uses';
+const SNAPSHOTS = 'stream_snapshots';
+/**
+ * A MongoDB document holds at most 16 MiB of BSON. A snapshot whose stream, position and state come to
+ * more than this (UTF-8 bytes) is not kept: saveSnapshot skips it, silently, and the stream is read from
+ * an older snapshot or from its start, as if the snapshot had been lost.
+ */
+const MAX_SNAPSHOT_BYTES = 15 * 1024 * 1024;
 const DUPLICATE_KEY = 11000;
 
 /** How often an operation that lost a race to another instance looks again before giving up. */
@@ -62,6 +76,9 @@ function recordId(scope: string, key: string): string {
  * conditional increment (never past its limit, whatever runs concurrently), the ones raised lowered again
  * (compensation) if a later one refuses, and then the use recorded. See `consume` for what a crash
  * between the steps leaves.
+ *
+ * Stream snapshots go to `stream_snapshots`, one document per stream, replaced only by a higher
+ * revision (see `saveSnapshot`); one over 15 MiB is skipped (MongoDB's 16 MiB document limit).
  */
 export class MongoRequestStore implements RequestStore {
   private readonly client: MongoClient;
@@ -96,6 +113,10 @@ export class MongoRequestStore implements RequestStore {
 
   private get uses(): Collection<StoredUse> {
     return this.collection<StoredUse>(USES);
+  }
+
+  private get snapshots(): Collection<StoredSnapshot> {
+    return this.collection<StoredSnapshot>(SNAPSHOTS);
   }
 
   /** The TTL indexes and the subject index; created on first use, retried if that failed. */
@@ -318,6 +339,35 @@ export class MongoRequestStore implements RequestStore {
     return buckets.map((bucket) => usage.get(bucket) ?? 0);
   }
 
+  async loadSnapshot(stream: string): Promise<StreamSnapshot | null> {
+    const found = await this.snapshots.findOne({ _id: stream }, { useBigInt64: true });
+    return found ? { stream, revision: toBigInt(found.revision), position: found.position, state: found.state } : null;
+  }
+
+  /**
+   * One conditional upsert: the document is replaced if its revision is lower, made if there is none.
+   * When the filter misses, the server tries to insert and fails on the duplicate `_id`. Either the kept
+   * snapshot is at an equal or higher revision (nothing to do), or a concurrent first save of the stream
+   * inserted it since this one looked (the server does not retry such an upsert: its filter is not
+   * equalities alone), and it may be older: the same conditional update, without the upsert, settles it.
+   * Snapshots are never deleted, so the document is there for it.
+   */
+  async saveSnapshot(snapshot: StreamSnapshot): Promise<void> {
+    assertSnapshot(snapshot);
+    const { stream, revision, position, state } = snapshot;
+    const bytes = Buffer.byteLength(stream) + Buffer.byteLength(position) + Buffer.byteLength(state);
+    if (bytes > MAX_SNAPSHOT_BYTES) return;
+    const at = Long.fromBigInt(revision);
+    const older: Filter<StoredSnapshot> = { _id: stream, revision: { $lt: at } };
+    const replace = { $set: { revision: at, position, state } };
+    try {
+      await this.snapshots.updateOne(older, replace, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.snapshots.updateOne(older, replace);
+    }
+  }
+
   async sweep(now: number): Promise<number> {
     const before = { expiresAt: { $lt: new Date(now) } };
     const swept = await Promise.all([
@@ -342,4 +392,11 @@ export class MongoRequestStore implements RequestStore {
 function sameRecord(record: StoredRecord): Filter<StoredRecord> {
   const { _id, fingerprint, token, state, status, response, subject, lockedUntil, expiresAt } = record;
   return { _id, fingerprint, token, state, status, response, subject, lockedUntil, expiresAt, owner: record.owner ?? { $exists: false } };
+}
+
+/** A stored revision: a bigint as read with `useBigInt64`, a Long or a number as the driver's other options read one. */
+function toBigInt(revision: Long | bigint | number): bigint {
+  if (typeof revision === 'bigint') return revision;
+  if (typeof revision === 'number') return BigInt(revision);
+  return revision.toBigInt();
 }

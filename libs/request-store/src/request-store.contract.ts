@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClaimRequest, MAX_QUOTA_BUCKETS, QuotaLimit, RequestStore } from './request-store.port';
+import { ClaimRequest, MAX_QUOTA_BUCKETS, MAX_SNAPSHOT_REVISION, QuotaLimit, RequestStore, StreamSnapshot } from './request-store.port';
 
 export type OpenRequestStore = () => Promise<{ store: RequestStore; cleanup: () => Promise<void> }>;
 
@@ -204,6 +204,109 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         // Exactly the children of the counted uses were counted.
         const childUsage = await used(...children);
         expect(childUsage).toEqual(outcomes.map((o) => (o.outcome === 'counted' ? 1 : 0)));
+      });
+    });
+
+    describe('stream snapshots', () => {
+      /** Stream names are store-wide: unique per test, as buckets are. */
+      const stream = (name = 'optokens') => `${name}-${unique}`;
+      const snapshot = (revision: bigint, fields: Partial<StreamSnapshot> = {}): StreamSnapshot => ({
+        stream: stream(),
+        revision,
+        position: `${revision + 100n}/${revision + 100n}`,
+        state: JSON.stringify({ status: 'active', revision: String(revision) }),
+        ...fields,
+      });
+
+      it('answers null for a stream never snapshotted', async () => {
+        await expect(store.loadSnapshot(stream())).resolves.toBeNull();
+      });
+
+      it('answers the snapshot saved: stream, revision as a bigint, position and state as given', async () => {
+        await store.saveSnapshot(snapshot(41n));
+        const loaded = await store.loadSnapshot(stream());
+        expect(loaded).toEqual(snapshot(41n));
+        expect(typeof loaded!.revision).toBe('bigint');
+        // Another stream, even one whose name starts alike, has none.
+        await expect(store.loadSnapshot(stream('optokens-x'))).resolves.toBeNull();
+        await expect(store.loadSnapshot(`${stream()}-`)).resolves.toBeNull();
+      });
+
+      it('replaces the kept snapshot with a newer one, position and state too', async () => {
+        await store.saveSnapshot(snapshot(0n, { state: '{"v":0}' }));
+        await store.saveSnapshot(snapshot(1n, { state: '{"v":1}' }));
+        expect(await store.loadSnapshot(stream())).toEqual(snapshot(1n, { state: '{"v":1}' }));
+        await store.saveSnapshot(snapshot(10_000n, { state: '{"v":10000}' }));
+        expect(await store.loadSnapshot(stream())).toEqual(snapshot(10_000n, { state: '{"v":10000}' }));
+      });
+
+      it('keeps the kept snapshot when an older one or one at the same revision is saved', async () => {
+        await store.saveSnapshot(snapshot(10n, { state: '{"v":"kept"}' }));
+        await store.saveSnapshot(snapshot(9n, { state: '{"v":"older"}' }));
+        await store.saveSnapshot(snapshot(0n, { state: '{"v":"oldest"}' }));
+        await store.saveSnapshot(snapshot(10n, { position: '1/1', state: '{"v":"same revision"}' }));
+        // 9 < 10 as numbers, though not as text: "9" > "10".
+        expect(await store.loadSnapshot(stream())).toEqual(snapshot(10n, { state: '{"v":"kept"}' }));
+      });
+
+      it('keeps the highest of concurrent saves, whatever the order they come in', async () => {
+        const revisions = [7n, 3n, 12n, 0n, 11n, 2n, 9n, 12n, 5n, 1n];
+        await Promise.all(revisions.map((revision) => store.saveSnapshot(snapshot(revision, { state: `{"v":${revision}}` }))));
+        expect(await store.loadSnapshot(stream())).toEqual(snapshot(12n, { state: '{"v":12}' }));
+        // On a stream never snapshotted too, where the first saves race to make it.
+        const fresh = stream('fresh');
+        await Promise.all(revisions.map((revision) => store.saveSnapshot(snapshot(revision, { stream: fresh }))));
+        expect(await store.loadSnapshot(fresh)).toEqual(snapshot(12n, { stream: fresh }));
+      });
+
+      it('keeps streams apart', async () => {
+        await store.saveSnapshot(snapshot(5n, { stream: stream('a') }));
+        await store.saveSnapshot(snapshot(3n, { stream: stream('b') }));
+        await store.saveSnapshot(snapshot(1n, { stream: stream('a') }));
+        expect(await store.loadSnapshot(stream('a'))).toEqual(snapshot(5n, { stream: stream('a') }));
+        expect(await store.loadSnapshot(stream('b'))).toEqual(snapshot(3n, { stream: stream('b') }));
+      });
+
+      it('keeps revisions past 2^53 exactly, up to 2^63 - 1', async () => {
+        await store.saveSnapshot(snapshot(2n ** 53n));
+        await store.saveSnapshot(snapshot(2n ** 53n + 1n));
+        expect((await store.loadSnapshot(stream()))?.revision).toBe(2n ** 53n + 1n);
+        await store.saveSnapshot(snapshot(MAX_SNAPSHOT_REVISION));
+        await store.saveSnapshot(snapshot(MAX_SNAPSHOT_REVISION - 1n));
+        expect(await store.loadSnapshot(stream())).toEqual(snapshot(MAX_SNAPSHOT_REVISION));
+      });
+
+      it('refuses a snapshot it cannot keep, keeping nothing of it', async () => {
+        await store.saveSnapshot(snapshot(5n));
+        await expect(store.saveSnapshot(snapshot(-1n))).rejects.toThrow(RangeError);
+        await expect(store.saveSnapshot(snapshot(MAX_SNAPSHOT_REVISION + 1n))).rejects.toThrow(RangeError);
+        await expect(store.saveSnapshot(snapshot(6n, { revision: 6 as unknown as bigint }))).rejects.toThrow(RangeError);
+        await expect(store.saveSnapshot(snapshot(6n, { state: undefined as unknown as string }))).rejects.toThrow(RangeError);
+        await expect(store.saveSnapshot(snapshot(6n, { position: null as unknown as string }))).rejects.toThrow(RangeError);
+        await expect(store.saveSnapshot(snapshot(6n, { stream: '' }))).rejects.toThrow(RangeError);
+        expect(await store.loadSnapshot(stream())).toEqual(snapshot(5n));
+        await expect(store.loadSnapshot('')).resolves.toBeNull();
+      });
+
+      it('keeps snapshots through a sweep: they never expire', async () => {
+        await store.saveSnapshot(snapshot(3n));
+        await claim({ key: 'expiring', ttlMs: HOUR });
+        await store.sweep(t0 + 3650 * DAY);
+        expect(await store.loadSnapshot(stream())).toEqual(snapshot(3n));
+      });
+
+      it('keeps a large state (1 MiB of JSON, not all ASCII) exactly', async () => {
+        const children = [];
+        let state = '';
+        for (let i = 0; state.length < 1024 * 1024; i += 1000) {
+          for (let j = i; j < i + 1000; j++) children.push({ id: `key_${j}`, label: `clé n°${j} 🔑`, quota: j % 7 });
+          state = JSON.stringify({ status: 'active', children });
+        }
+        await store.saveSnapshot(snapshot(10_000n, { state }));
+        const loaded = await store.loadSnapshot(stream());
+        expect(loaded?.state.length).toBe(state.length);
+        expect(loaded?.state === state).toBe(true);
+        expect(loaded?.revision).toBe(10_000n);
       });
     });
 

@@ -1,7 +1,7 @@
 /**
- * The request store port (DESIGN.md §2): rate-limit counters, idempotency records and quota counters,
- * shared by every API instance on the same backend. Adapters: SQLite (DATA_DIR/requests.db) and MongoDB
- * (TTL indexes).
+ * The request store port (DESIGN.md §2): rate-limit counters, idempotency records, quota counters and
+ * stream snapshots, shared by every API instance on the same backend. Adapters: SQLite
+ * (DATA_DIR/requests.db) and MongoDB (TTL indexes).
  */
 
 export type WindowCount = Readonly<{ hits: number; resetAt: number }>;
@@ -63,6 +63,16 @@ export type QuotaOutcome =
   /** This id was counted before (a retry of the same request): nothing counted again. */
   | Readonly<{ outcome: 'already'; used: readonly number[] }>;
 
+/**
+ * A stream's folded state at a revision, as its decider encoded it (JSON text), and the log position of
+ * that revision's event. A cache of what the stream's events fold to: a command may start from it and read
+ * only the events after `revision`; one lost (the store is loseable) or skipped costs a longer read.
+ */
+export type StreamSnapshot = Readonly<{ stream: string; revision: bigint; position: string; state: string }>;
+
+/** The highest revision a snapshot may be at (SQLite's INTEGER, MongoDB's Long): 2^63 - 1. */
+export const MAX_SNAPSHOT_REVISION = 2n ** 63n - 1n;
+
 export interface RequestStore {
   /** Adds a hit to the fixed window of `windowMs` that holds `now`; answers the window's count after it. */
   hit(bucket: string, windowMs: number, now: number): Promise<WindowCount>;
@@ -101,7 +111,20 @@ export interface RequestStore {
    * MAX_QUOTA_BUCKETS buckets per call (throws on more).
    */
   usage(buckets: readonly string[]): Promise<ReadonlyMap<string, number>>;
-  /** Deletes expired records, past windows, and expired quota counters and uses; answers how many. */
+  /** The stream's latest snapshot, or null. */
+  loadSnapshot(stream: string): Promise<StreamSnapshot | null>;
+  /**
+   * Keeps the snapshot if it is newer (higher revision) than the one kept; an older or equal one changes
+   * nothing. Atomic across processes: of concurrent saves, the highest revision is the one kept. Snapshots
+   * never expire. Throws, keeping nothing, on an empty stream name, a revision that is not a bigint from 0
+   * to MAX_SNAPSHOT_REVISION, or a position or state that is not a string. An adapter may skip, silently,
+   * a snapshot too large for it to keep (MongoDB: over 15 MiB).
+   */
+  saveSnapshot(snapshot: StreamSnapshot): Promise<void>;
+  /**
+   * Deletes expired records, past windows, and expired quota counters and uses; answers how many.
+   * Snapshots are left.
+   */
   sweep(now: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;

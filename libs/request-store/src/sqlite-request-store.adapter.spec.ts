@@ -133,6 +133,35 @@ describe('SqliteRequestStore files', () => {
     expect(await b.sweep(t0 + 60 * MINUTE + 1)).toBe(1);
   });
 
+  it('keeps the newest stream snapshot across two connections to one file (two processes), and across a reopen', async () => {
+    const a = openStore();
+    const b = openStore();
+    const snapshot = (revision: bigint) => ({ stream: 'optokens-op_1', revision, position: `${revision}/${revision}`, state: `{"r":${revision}}` });
+    await a.saveSnapshot(snapshot(5n));
+    await b.saveSnapshot(snapshot(3n));
+    expect(await b.loadSnapshot('optokens-op_1')).toEqual(snapshot(5n));
+    await b.saveSnapshot(snapshot(9n));
+    await a.saveSnapshot(snapshot(9n));
+    await a.saveSnapshot(snapshot(8n));
+    expect(await a.loadSnapshot('optokens-op_1')).toEqual(snapshot(9n));
+    await a.close();
+    await b.close();
+    expect(await openStore().loadSnapshot('optokens-op_1')).toEqual(snapshot(9n));
+  });
+
+  it('adds the snapshot table to a file made before it, keeping its records', async () => {
+    const old = new Database(file);
+    old.exec(`CREATE TABLE rate_windows (bucket TEXT NOT NULL, window_start INTEGER NOT NULL, hits INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL, PRIMARY KEY (bucket, window_start)) WITHOUT ROWID`);
+    old.prepare('INSERT INTO rate_windows VALUES (?, ?, 4, ?)').run('ip:1', t0, t0 + MINUTE);
+    old.close();
+    const store = openStore();
+    expect(await store.hit('ip:1', MINUTE, t0)).toEqual({ hits: 5, resetAt: t0 + MINUTE });
+    await expect(store.loadSnapshot('s')).resolves.toBeNull();
+    await store.saveSnapshot({ stream: 's', revision: 1n, position: '2/2', state: '{}' });
+    expect(await store.loadSnapshot('s')).toEqual({ stream: 's', revision: 1n, position: '2/2', state: '{}' });
+  });
+
   describe('quota counters', () => {
     const expiresAt = t0 + 31 * 24 * 60 * MINUTE;
     const pool: QuotaLimit = { bucket: 'pool:op_1:2027-01', limit: 40 };

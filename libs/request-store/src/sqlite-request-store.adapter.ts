@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { GroupCommit, openSqlite } from '@onehazel/storage';
 import { assertConsumable, assertReadable } from './quota-arguments';
-import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, WindowCount } from './request-store.port';
+import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
+import { assertSnapshot } from './snapshot-arguments';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rate_windows (
@@ -40,7 +41,13 @@ CREATE TABLE IF NOT EXISTS quota_uses (
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS quota_counters_expiry ON quota_counters (expires_at);
-CREATE INDEX IF NOT EXISTS quota_uses_expiry ON quota_uses (expires_at);`;
+CREATE INDEX IF NOT EXISTS quota_uses_expiry ON quota_uses (expires_at);
+CREATE TABLE IF NOT EXISTS stream_snapshots (
+  stream   TEXT    PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  position TEXT    NOT NULL,
+  state    TEXT    NOT NULL
+) WITHOUT ROWID;`;
 
 /** Columns added since the first layout, for files made before them. */
 const ADDED_COLUMNS = {
@@ -65,6 +72,10 @@ type Row = {
  * rate-limit hits asked for together are group-committed in one. A quota use reads its counters and
  * raises them in one IMMEDIATE transaction: it holds the file's write lock from its first read, so no
  * other connection or process counts in between, and a check always sees the counters it raises.
+ *
+ * A stream snapshot is one row per stream, replaced by a single upsert only when the new one's revision
+ * is higher: atomic across processes without a read first. Revisions are 64-bit INTEGERs, read back as
+ * bigints. A state of a few MB is written on this thread (better-sqlite3 is synchronous): milliseconds.
  */
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
@@ -117,6 +128,16 @@ export class SqliteRequestStore implements RequestStore {
       quotaTakeUse: this.db.prepare<[string], { buckets: string }>('DELETE FROM quota_uses WHERE id = ? RETURNING buckets'),
       sweepQuotaCounters: this.db.prepare('DELETE FROM quota_counters WHERE expires_at < ?'),
       sweepQuotaUses: this.db.prepare('DELETE FROM quota_uses WHERE expires_at < ?'),
+      loadSnapshot: this.db
+        .prepare<[string], { revision: bigint; position: string; state: string }>(
+          'SELECT revision, position, state FROM stream_snapshots WHERE stream = ?',
+        )
+        .safeIntegers(true),
+      saveSnapshot: this.db.prepare<[string, bigint, string, string]>(
+        `INSERT INTO stream_snapshots (stream, revision, position, state) VALUES (?, ?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, position = excluded.position, state = excluded.state
+         WHERE excluded.revision > stream_snapshots.revision`,
+      ),
       ping: this.db.prepare('SELECT 1'),
     };
     this.hits = new GroupCommit(this.db);
@@ -199,6 +220,17 @@ export class SqliteRequestStore implements RequestStore {
     assertReadable(buckets);
     const found = new Map(this.statements.quotaUsage.all(JSON.stringify(buckets)).map(({ bucket, used }) => [bucket, used]));
     return new Map(buckets.map((bucket) => [bucket, found.get(bucket) ?? 0]));
+  }
+
+  async loadSnapshot(stream: string): Promise<StreamSnapshot | null> {
+    const row = this.statements.loadSnapshot.get(stream);
+    return row ? { stream, revision: row.revision, position: row.position, state: row.state } : null;
+  }
+
+  async saveSnapshot(snapshot: StreamSnapshot): Promise<void> {
+    assertSnapshot(snapshot);
+    const { stream, revision, position, state } = snapshot;
+    this.statements.saveSnapshot.run(stream, revision, position, state);
   }
 
   async sweep(now: number): Promise<number> {
