@@ -1,6 +1,7 @@
 import { deterministicUuid, randomUuid } from '@onehazel/crypto';
 import { AnyEvent, CommandContext, Decider, DomainError, foldStream } from '@onehazel/domain';
-import { EventStore, ExpectedRevision, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@onehazel/event-store';
+import { AppendResult, EventStore, ExpectedRevision, formatPosition, NewEvent, parsePosition, Position, RecordedEvent, WrongExpectedRevisionError } from '@onehazel/event-store';
+import type { RequestStore } from '@onehazel/request-store';
 
 export type Executed<State, E> = Readonly<{
   events: E[];
@@ -23,9 +24,23 @@ export type Loaded<State> = Readonly<{
   expected: ExpectedRevision;
   /** Where the stream's last event is (null: no stream). */
   position: Position | null;
-  /** The stream's events, as read. */
+  /** The stream's events, as read: those after the snapshot when it started from one. */
   recorded: readonly RecordedEvent[];
+  /** The revision of the snapshot it started from (null: read whole). */
+  snapshotRevision: bigint | null;
 }>;
+
+/** Where snapshots of long streams are kept (the request store). */
+export type SnapshotStore = Pick<RequestStore, 'loadSnapshot' | 'saveSnapshot'>;
+
+export type ExecutorOptions = Readonly<{
+  /** Snapshots of the streams whose decider can encode its state; none: every stream is read whole. */
+  snapshots?: SnapshotStore;
+  /** A new snapshot once a stream has grown by this many events since the last (default 256). */
+  snapshotEvery?: number;
+}>;
+
+const SNAPSHOT_EVERY = 256;
 
 /**
  * The events' schema, in every event's metadata. 2: entity events name the externalId by its keyed hash
@@ -50,7 +65,16 @@ const ATTEMPTS = 3;
  *   append that failed in transit is sent again with the same ids and recognised instead of doubled.
  */
 export class CommandExecutor {
-  constructor(private readonly events: EventStore) {}
+  private readonly snapshots: SnapshotStore | null;
+  private readonly snapshotEvery: bigint;
+
+  constructor(
+    private readonly events: EventStore,
+    options: ExecutorOptions = {},
+  ) {
+    this.snapshots = options.snapshots ?? null;
+    this.snapshotEvery = BigInt(options.snapshotEvery ?? SNAPSHOT_EVERY);
+  }
 
   /**
    * Appends events decided elsewhere (on another stream's state) where writers commute: expected
@@ -82,7 +106,7 @@ export class CommandExecutor {
    * seal) asks first, so that a retry does none of it.
    */
   earlierAttempt<S, E extends AnyEvent>(
-    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>,
+    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold' | 'snapshot'>,
     stream: string,
     commandType: string,
     context: CommandContext,
@@ -93,16 +117,62 @@ export class CommandExecutor {
   }
 
   /** The stream's current state, folded from its events (for handlers that decide in steps). */
-  async load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>, stream: string): Promise<S> {
+  async load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold' | 'snapshot'>, stream: string): Promise<S> {
     return (await this.read(decider, stream)).state;
   }
 
-  /** The stream's state and revision: a handler that looks before it decides passes it to `execute`, which then does not read again. */
-  async read<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>, stream: string): Promise<Loaded<S>> {
-    const recorded = await this.events.readStream(stream);
-    const state = foldStream(decider, recorded as unknown as E[]);
+  /**
+   * The stream's state and revision: a handler that looks before it decides passes it to `execute`, which
+   * then does not read again. From the stream's latest snapshot and the events after it, where its decider
+   * can decode one; whole when `whole` (a retry looks for its earlier attempt's events, which may be
+   * older than the snapshot), or when no snapshot can be had.
+   */
+  async read<S, E extends AnyEvent>(
+    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold' | 'snapshot'>,
+    stream: string,
+    options: Readonly<{ whole?: boolean }> = {},
+  ): Promise<Loaded<S>> {
+    const fromSnapshot = options.whole ? null : await this.snapshotOf(decider, stream);
+    const recorded = await this.events.readStream(stream, fromSnapshot ? { fromRevision: fromSnapshot.revision + 1n } : {});
+    const state = foldStream(decider, recorded as unknown as E[], fromSnapshot?.state);
     const last = recorded[recorded.length - 1];
-    return { state, expected: last ? last.revision : 'no_stream', position: last?.position ?? null, recorded };
+    if (!fromSnapshot) return { state, expected: last ? last.revision : 'no_stream', position: last?.position ?? null, recorded, snapshotRevision: null };
+    return {
+      state,
+      expected: last ? last.revision : fromSnapshot.revision,
+      position: last?.position ?? fromSnapshot.position,
+      recorded,
+      snapshotRevision: fromSnapshot.revision,
+    };
+  }
+
+  /** The stream's latest snapshot, decoded; null when there is none, it cannot be read, or it is not the decider's form. */
+  private async snapshotOf<S>(decider: Pick<Decider<never, S, AnyEvent>, 'snapshot'>, stream: string) {
+    if (!decider.snapshot || !this.snapshots) return null;
+    try {
+      const kept = await this.snapshots.loadSnapshot(stream);
+      if (!kept) return null;
+      const state = decider.snapshot.decode(JSON.parse(kept.state));
+      return state === null ? null : { state, revision: kept.revision, position: parsePosition(kept.position) };
+    } catch {
+      // A snapshot is a cache of the log: when it cannot be had, the stream is read whole.
+      return null;
+    }
+  }
+
+  /**
+   * Keeps a snapshot of the state a command just appended, once the stream has grown by `snapshotEvery`
+   * events since the one it was read from. Best effort: a snapshot not kept only means a longer read.
+   */
+  private async keepSnapshot<S>(decider: Pick<Decider<never, S, AnyEvent>, 'snapshot'>, stream: string, read: Loaded<S>, state: S, appended: AppendResult) {
+    if (!decider.snapshot || !this.snapshots) return;
+    if (appended.nextRevision - (read.snapshotRevision ?? -1n) < this.snapshotEvery) return;
+    try {
+      const encoded = JSON.stringify(decider.snapshot.encode(state));
+      await this.snapshots.saveSnapshot({ stream, revision: appended.nextRevision, position: formatPosition(appended.position), state: encoded });
+    } catch {
+      // Best effort (see above).
+    }
   }
 
   /** An append that failed for another reason than the revision is sent once more, with the same ids. */
@@ -130,7 +200,7 @@ export class CommandExecutor {
   ): Promise<Executed<S, E>> {
     const executionId = randomUuid();
     for (let attempt = 1; ; attempt++) {
-      const current = attempt === 1 && loaded ? loaded : await this.read(decider, stream);
+      const current = attempt === 1 && loaded ? loaded : await this.read(decider, stream, { whole: context.retry === true });
       const { state, expected, position } = current;
       const earlier = this.earlierAttempt(decider, stream, command.type, context, current);
       if (earlier) return earlier;
@@ -141,6 +211,7 @@ export class CommandExecutor {
       const ids = eventIds(context, `${stream}|${command.type}`, `${executionId}|${stream}|${String(expected)}`, decided.length);
       try {
         const result = await this.appendResendingOnce(stream, toNewEvents(decided, ids, context), expected);
+        await this.keepSnapshot(decider, stream, current, newState, result);
         return { events: decided, state: newState, position: result.position, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -184,7 +255,7 @@ const asDecided = <E extends AnyEvent>(recorded: readonly RecordedEvent[]): E[] 
  * produced, not the stream's state now.
  */
 function replayOf<S, E extends AnyEvent>(
-  decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>,
+  decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold' | 'snapshot'>,
   recorded: readonly RecordedEvent[],
   idAt: (index: number) => string,
 ): Executed<S, E> | null {

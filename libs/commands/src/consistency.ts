@@ -71,7 +71,7 @@ export class ConsistentCommands {
 
   /** See CommandExecutor.earlierAttempt; waits for its position as `execute` would have. */
   async earlierAttempt<S, E extends AnyEvent>(
-    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>,
+    decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold' | 'snapshot'>,
     stream: string,
     commandType: string,
     context: CommandContext,
@@ -89,11 +89,11 @@ export class ConsistentCommands {
     return earlier;
   }
 
-  load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>, stream: string): Promise<S> {
+  load<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold' | 'snapshot'>, stream: string): Promise<S> {
     return this.executor.load(decider, stream);
   }
 
-  read<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>, stream: string): Promise<Loaded<S>> {
+  read<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold' | 'snapshot'>, stream: string): Promise<Loaded<S>> {
     return this.executor.read(decider, stream);
   }
 

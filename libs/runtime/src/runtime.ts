@@ -76,7 +76,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       }, SWEEP_INTERVAL_MS);
       sweeper.unref();
     }
-    const executor = new CommandExecutor(stores.events);
+    // Long streams (an operator's tokens and child keys) start from a snapshot kept in the request store.
+    const executor = new CommandExecutor(stores.events, { snapshots: stores.requests });
     return {
       config,
       logger,

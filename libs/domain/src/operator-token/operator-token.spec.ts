@@ -179,6 +179,36 @@ describe('operator tokens: the fold of a stream', () => {
     );
   });
 
+  it('goes on from a snapshot: the fold of the events after it, from its decoded state, is the fold of the whole stream', () => {
+    const { encode, decode } = operatorTokensDecider.snapshot!;
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.nat(), (steps, cut) => {
+        const { events, reduced } = eventsOf(steps);
+        const at = events.length === 0 ? 0 : cut % (events.length + 1);
+        const snapshot = decode(JSON.parse(JSON.stringify(encode(operatorTokensDecider.fold!(events.slice(0, at))))));
+        expect(snapshot).not.toBeNull();
+        expect(operatorTokensDecider.fold!(events.slice(at), snapshot!)).toEqual(reduced);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([null, 7, 'x', {}, { v: 2, tokens: [], children: [] }, { v: 1, tokens: [['t1', 'yes', null, 1, 1, []]], children: [] }, { v: 1, tokens: [], children: [['k1']] }])(
+    'decodes nothing it did not encode (%j): the stream is then read whole',
+    (encoded) => {
+      expect(operatorTokensDecider.snapshot!.decode(encoded)).toBeNull();
+    },
+  );
+
+  it('leaves the state it goes on from untouched', () => {
+    const from = operatorTokensDecider.fold!([minted('t1'), childMinted('t1', 'k1')]);
+    const snapshot = structuredClone(from);
+
+    operatorTokensDecider.fold!([childRevoked('t1', 'k1'), childMinted('t1', 'k2'), revoked('t1')], from);
+
+    expect(from).toEqual(snapshot);
+  });
+
   it('leaves the state evolve is given untouched, after a fold built it in place', () => {
     const folded = operatorTokensDecider.fold!([minted('t1'), childMinted('t1', 'k1')]);
     const snapshot = structuredClone(folded);

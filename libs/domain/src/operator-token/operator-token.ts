@@ -256,9 +256,10 @@ type MutableToken = { revoked: boolean; revokedAt: string | null; monthlyQuotaSu
  * costs N²: 10,000 child keys, the default caps, would be 50 million copies per command. The fold builds
  * one state in place instead (it owns it), with the same result (a spec holds the two equal).
  */
-function fold(events: readonly OperatorTokenEvent[]): OperatorTokens {
-  const tokens = new Map<string, MutableToken>();
-  const children = new Map<string, { tokenId: string; revoked: boolean }>();
+function fold(events: readonly OperatorTokenEvent[], from?: OperatorTokens): OperatorTokens {
+  // A copy of `from`, once: the fold then changes only what it owns.
+  const tokens = new Map<string, MutableToken>([...(from?.tokens ?? [])].map(([id, token]) => [id, { ...token, children: new Set(token.children) }]));
+  const children = new Map<string, { tokenId: string; revoked: boolean }>([...(from?.children ?? [])].map(([id, child]) => [id, { ...child }]));
   for (const event of events) {
     switch (event.type) {
       case 'OperatorTokenMinted': {
@@ -296,9 +297,49 @@ function fold(events: readonly OperatorTokenEvent[]): OperatorTokens {
   return { tokens, children };
 }
 
+/** A snapshot's form: tokens with their children's ids, and each child's token and state, as arrays. */
+type EncodedTokens = Readonly<{
+  v: 1;
+  tokens: [id: string, revoked: boolean, revokedAt: string | null, monthlyQuotaSubmissions: number, childQuotaPct: number, children: string[]][];
+  children: [id: string, tokenId: string, revoked: boolean][];
+}>;
+
+function encode(state: OperatorTokens): EncodedTokens {
+  return {
+    v: 1,
+    tokens: [...state.tokens].map(([id, token]) => [id, token.revoked, token.revokedAt, token.monthlyQuotaSubmissions, token.childQuotaPct, [...token.children]]),
+    children: [...state.children].map(([id, child]) => [id, child.tokenId, child.revoked]),
+  };
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** Null unless it is exactly what `encode` makes (a snapshot of another form is ignored, not trusted). */
+function decode(encoded: unknown): OperatorTokens | null {
+  const data = encoded as EncodedTokens;
+  if (typeof encoded !== 'object' || encoded === null || data.v !== 1 || !Array.isArray(data.tokens) || !Array.isArray(data.children)) return null;
+  const tokens = new Map<string, TokenState>();
+  for (const entry of data.tokens) {
+    const [id, revoked, revokedAt, monthlyQuotaSubmissions, childQuotaPct, kids] = Array.isArray(entry) ? entry : [];
+    const valid =
+      isString(id) && typeof revoked === 'boolean' && (revokedAt === null || isString(revokedAt)) && typeof monthlyQuotaSubmissions === 'number' &&
+      typeof childQuotaPct === 'number' && Array.isArray(kids) && kids.every(isString);
+    if (!valid) return null;
+    tokens.set(id, { revoked, revokedAt, monthlyQuotaSubmissions, childQuotaPct, children: new Set(kids) });
+  }
+  const children = new Map<string, ChildState>();
+  for (const entry of data.children) {
+    const [id, tokenId, revoked] = Array.isArray(entry) ? entry : [];
+    if (!isString(id) || !isString(tokenId) || typeof revoked !== 'boolean') return null;
+    children.set(id, { tokenId, revoked });
+  }
+  return { tokens, children };
+}
+
 export const operatorTokensDecider: Decider<OperatorTokenCommand, OperatorTokens, OperatorTokenEvent> = {
   decide,
   evolve,
   initialState: () => ({ tokens: new Map(), children: new Map() }),
   fold,
+  snapshot: { encode, decode },
 };

@@ -57,10 +57,24 @@ export type Decider<Command, State, E extends AnyEvent> = Readonly<{
    * for a state whose pure `evolve` copies what grows with the stream (which makes a reduce quadratic):
    * the fold owns what it builds, so it may build it in place.
    */
-  fold?: (events: readonly E[]) => State;
+  fold?: (events: readonly E[], from?: State) => State;
+  /**
+   * The state as JSON-able data and back, for a stream long enough that commands start from a snapshot
+   * of it (kept every so many events) and read only the events after it. `decode` answers null for
+   * anything it does not recognise (the stream is then read whole).
+   */
+  snapshot?: Readonly<{ encode: (state: State) => unknown; decode: (encoded: unknown) => State | null }>;
 }>;
 
-/** A stream's state: the decider's own fold where it has one, else the reduce of its events with evolve. */
-export function foldStream<S, E extends AnyEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>, events: readonly E[]): S {
-  return decider.fold ? decider.fold(events) : events.reduce(decider.evolve, decider.initialState());
+/**
+ * A stream's state from its events (after `from`, a state the stream had): the decider's own fold where
+ * it has one, else the reduce of the events with evolve.
+ */
+export function foldStream<S, E extends AnyEvent>(
+  decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState' | 'fold'>,
+  events: readonly E[],
+  from?: S,
+): S {
+  if (decider.fold) return decider.fold(events, from);
+  return events.reduce(decider.evolve, from ?? decider.initialState());
 }
