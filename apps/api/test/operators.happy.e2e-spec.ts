@@ -107,7 +107,7 @@ describe('Platform API: operators (happy paths)', () => {
     expect((await call(t.url, 'GET', '/health')).body).toEqual({ success: true, data: { status: 'ok' } });
     const ready = await call(t.url, 'GET', '/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.data).toMatchObject({ status: 'ready', eventStore: 'up', readStore: 'up' });
+    expect(ready.body.data).toMatchObject({ status: 'ready', eventStore: 'up', readStore: 'up', keyStore: 'up', requestStore: 'up' });
     const openapi = await call(t.url, 'GET', '/openapi.json');
     expect(openapi.status).toBe(200);
     expect(Object.keys(openapi.body.paths)).toEqual(

@@ -31,6 +31,8 @@ export type Config = Readonly<{
    */
   trustProxy: boolean | number | string;
   operatorTokens: OperatorTokenLimits;
+  /** How long /ready waits for each store before it calls it unreachable (READY_TIMEOUT_MS). */
+  readyTimeoutMs: number;
 }>;
 
 /** Seed 003's caps (OPERATOR_TOKENS_MAX, OPERATOR_TOKEN_CHILDREN_MAX): live tokens per operator, live child keys per token. */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
       anonymous: integer(env, 'RATE_LIMIT_ANONYMOUS', 300, 1, 1_000_000),
     },
     idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
+    readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000, 10, 60_000),
     operatorTokens: {
       // At most 100: listing an operator's tokens is one page.
       maxTokens: integer(env, 'OPERATOR_TOKENS_MAX', 10, 1, 100),

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConsistentCommands } from '@onehazel/commands';
 import type { Runtime } from '@onehazel/runtime';
 import { Metrics } from '../operations/metrics';
-import { CLOCK, CONFIG, EVENT_STORE, KEYRING, LOGGER, MASTER_KEYS, PROJECTOR, READ_STORE, REQUEST_STORE } from './tokens';
+import { CLOCK, CONFIG, EVENT_STORE, KEY_STORE, KEYRING, LOGGER, MASTER_KEYS, PROJECTOR, READ_STORE, REQUEST_STORE } from './tokens';
 
 /** Makes the runtime's services (built once by openRuntime, the composition root) injectable everywhere. */
 @Global()
@@ -17,6 +17,7 @@ export class InfrastructureModule {
       { provide: PROJECTOR, useValue: runtime.projector },
       { provide: Metrics, useValue: metrics },
       { provide: KEYRING, useValue: runtime.keyring },
+      { provide: KEY_STORE, useValue: runtime.stores.keys },
       { provide: REQUEST_STORE, useValue: runtime.stores.requests },
       { provide: MASTER_KEYS, useValue: runtime.masterKeys },
       { provide: ConsistentCommands, useValue: runtime.commands },

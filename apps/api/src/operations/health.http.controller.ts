@@ -4,7 +4,10 @@ import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ok, ok } from '../http/envelope';
 import { ApiEnvelope } from '../http/openapi';
-import { CheckReadinessQuery, Readiness } from './queries/check-readiness/check-readiness.query';
+import { CheckReadinessQuery, Readiness, StoreHealth } from './queries/check-readiness/check-readiness.query';
+
+/** A store that answered, failed, or did not answer within READY_TIMEOUT_MS. */
+const STORE_HEALTH: StoreHealth[] = ['up', 'down', 'timeout'];
 
 /** Swagger only: the liveness answer. */
 class HealthResponse {
@@ -21,8 +24,10 @@ class ProjectionLag {
 /** Swagger only: the readiness answer. */
 class ReadinessResponse {
   @ApiProperty({ enum: ['ready', 'unavailable'] }) status!: 'ready' | 'unavailable';
-  @ApiProperty({ enum: ['up', 'down'] }) eventStore!: 'up' | 'down';
-  @ApiProperty({ enum: ['up', 'down'] }) readStore!: 'up' | 'down';
+  @ApiProperty({ enum: STORE_HEALTH }) eventStore!: StoreHealth;
+  @ApiProperty({ enum: STORE_HEALTH }) readStore!: StoreHealth;
+  @ApiProperty({ enum: STORE_HEALTH }) keyStore!: StoreHealth;
+  @ApiProperty({ enum: STORE_HEALTH }) requestStore!: StoreHealth;
   @ApiProperty({ type: ProjectionLag, nullable: true, description: 'null when it cannot be read' }) projection!: ProjectionLag | null;
 }
 
@@ -39,11 +44,11 @@ export class HealthHttpController {
     return ok({ status: 'ok' });
   }
 
-  /** Readiness: both stores answer; the projection's lag is reported. */
+  /** Readiness: every store answers in time; the projection's lag is reported. */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: both stores answer, and how far the projection lags', security: [] })
-  @ApiEnvelope(ReadinessResponse, { description: 'Both stores answer' })
-  @ApiEnvelope(ReadinessResponse, { status: 503, description: 'A store does not answer (status "unavailable")' })
+  @ApiOperation({ summary: 'Readiness: every store answers within READY_TIMEOUT_MS, and how far the projection lags', security: [] })
+  @ApiEnvelope(ReadinessResponse, { description: 'Every store answers' })
+  @ApiEnvelope(ReadinessResponse, { status: 503, description: 'A store fails or does not answer in time (status "unavailable"), within a bounded time' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Ok<Readiness>> {
     const readiness = await this.queries.execute(new CheckReadinessQuery());
     if (readiness.status !== 'ready') void reply.status(503);

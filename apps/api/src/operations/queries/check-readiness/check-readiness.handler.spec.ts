@@ -7,23 +7,26 @@ describe('CheckReadinessHandler', () => {
   let handler: CheckReadinessHandler;
 
   beforeEach(async () => {
-    rt = await openHandlerRuntime();
-    handler = new CheckReadinessHandler(rt.stores.events, rt.stores.read, rt.projector);
+    rt = await openHandlerRuntime({ READY_TIMEOUT_MS: '50' });
+    handler = new CheckReadinessHandler(rt.stores.events, rt.stores.read, rt.stores.keys, rt.stores.requests, rt.projector, rt.config);
   });
   afterEach(() => rt.close());
+
+  const allUp = { eventStore: 'up', readStore: 'up', keyStore: 'up', requestStore: 'up' };
+  const never = () => new Promise<never>(() => undefined);
 
   // The query carries nothing: the handler's execute takes no argument.
   const check = () => handler.execute();
 
   it('is ready on an empty log, with nothing to catch up', async () => {
-    await expect(check()).resolves.toEqual({ status: 'ready', eventStore: 'up', readStore: 'up', projection: { checkpoint: null, head: null, caughtUp: true } });
+    await expect(check()).resolves.toEqual({ status: 'ready', ...allUp, projection: { checkpoint: null, head: null, caughtUp: true } });
   });
 
   it('is ready, and caught up, once the projector has passed the head of the log', async () => {
     await operatorWithKey(rt);
     const head = formatPosition((await rt.stores.events.headPosition())!);
 
-    await expect(check()).resolves.toEqual({ status: 'ready', eventStore: 'up', readStore: 'up', projection: { checkpoint: head, head, caughtUp: true } });
+    await expect(check()).resolves.toEqual({ status: 'ready', ...allUp, projection: { checkpoint: head, head, caughtUp: true } });
   });
 
   it('says how far the projection is behind the log', async () => {
@@ -39,12 +42,38 @@ describe('CheckReadinessHandler', () => {
   it('is unavailable, the event store down, when the event store does not answer its ping', async () => {
     jest.spyOn(rt.stores.events, 'ping').mockRejectedValue(new Error('connection refused'));
 
-    await expect(check()).resolves.toEqual({ status: 'unavailable', eventStore: 'down', readStore: 'up', projection: null });
+    await expect(check()).resolves.toEqual({ status: 'unavailable', ...allUp, eventStore: 'down', projection: null });
   });
 
   it('is unavailable, the read store down, when the read store does not answer its ping', async () => {
     jest.spyOn(rt.stores.read, 'ping').mockRejectedValue(new Error('connection refused'));
 
-    await expect(check()).resolves.toEqual({ status: 'unavailable', eventStore: 'up', readStore: 'down', projection: null });
+    await expect(check()).resolves.toEqual({ status: 'unavailable', ...allUp, readStore: 'down', projection: null });
+  });
+
+  it.each([
+    ['eventStore', () => jest.spyOn(rt.stores.events, 'ping').mockImplementation(never)],
+    ['readStore', () => jest.spyOn(rt.stores.read, 'ping').mockImplementation(never)],
+    ['keyStore', () => jest.spyOn(rt.stores.keys, 'ping').mockImplementation(never)],
+    ['requestStore', () => jest.spyOn(rt.stores.requests, 'ping').mockImplementation(never)],
+  ])('is unavailable within READY_TIMEOUT_MS when the %s does not answer at all', async (store, hang) => {
+    hang();
+
+    // Without the deadline this never answers (and the spec fails on Jest's timeout).
+    await expect(check()).resolves.toMatchObject({ status: 'unavailable', [store]: 'timeout' });
+  });
+
+  it.each([
+    ['keyStore', () => jest.spyOn(rt.stores.keys, 'ping').mockRejectedValue(new Error('gone'))],
+    ['requestStore', () => jest.spyOn(rt.stores.requests, 'ping').mockRejectedValue(new Error('gone'))],
+  ])('is unavailable when the %s fails its ping', async (store, fail) => {
+    fail();
+    await expect(check()).resolves.toMatchObject({ status: 'unavailable', [store]: 'down' });
+  });
+
+  it('is unavailable when the log’s head cannot be read in time', async () => {
+    jest.spyOn(rt.stores.events, 'headPosition').mockImplementation(never);
+
+    await expect(check()).resolves.toEqual({ status: 'unavailable', ...allUp, projection: null });
   });
 });
