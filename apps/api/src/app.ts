@@ -11,7 +11,7 @@ import type { AuthenticatedRequest } from './auth/principal';
 import { Metrics } from './operations/metrics';
 import { answerClientError, answerFrameworkError, MAX_URL_LENGTH, uriTooLong } from './http/edge-error';
 import { RouteMethods } from './http/route-methods';
-import { ErrorFilter } from './http/error.filter';
+import { ErrorFilter, errorCodeOf } from './http/error.filter';
 import { completeDocument } from './http/openapi';
 import { registerJsonBodyParser } from './http/json-body';
 import { validationPipe } from './http/validation';
@@ -44,7 +44,7 @@ export type AppOptions = Readonly<{ clock?: Clock }>;
 /** Builds the API on the configured backends (not yet listening). */
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const runtime = await openRuntime(config, logger, { role: 'api', clock: options.clock });
-  const metrics = new Metrics(runtime.projector);
+  const metrics = new Metrics(runtime);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -72,9 +72,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) throw uriTooLong();
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    metrics.httpDuration
-      .labels(request.method, request.routeOptions?.url ?? 'unmatched', String(reply.statusCode))
-      .observe(reply.elapsedTime / 1000);
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+    const code = errorCodeOf(request);
+    if (code) metrics.httpErrors.labels(route, String(reply.statusCode), code).inc();
     logger.info(
       {
         requestId: request.id,

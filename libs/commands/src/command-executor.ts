@@ -67,6 +67,7 @@ const ATTEMPTS = 3;
 export class CommandExecutor {
   private readonly snapshots: SnapshotStore | null;
   private readonly snapshotEvery: bigint;
+  private readonly appendedListeners = new Set<(types: readonly string[]) => void>();
 
   constructor(
     private readonly events: EventStore,
@@ -175,14 +176,24 @@ export class CommandExecutor {
     }
   }
 
+  /** Calls `listener` with the types of the events of every append this executor makes (metrics); answers how to stop. */
+  onAppended(listener: (types: readonly string[]) => void): () => void {
+    this.appendedListeners.add(listener);
+    return () => this.appendedListeners.delete(listener);
+  }
+
   /** An append that failed for another reason than the revision is sent once more, with the same ids. */
   private async appendResendingOnce(stream: string, events: NewEvent[], expected: ExpectedRevision) {
+    let result: AppendResult;
     try {
-      return await this.events.append(stream, events, expected);
+      result = await this.events.append(stream, events, expected);
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) throw error;
-      return this.events.append(stream, events, expected);
+      result = await this.events.append(stream, events, expected);
     }
+    const types = events.map((event) => event.type);
+    for (const listener of this.appendedListeners) listener(types);
+    return result;
   }
 
   async execute<C extends { type: string }, S, E extends AnyEvent>(

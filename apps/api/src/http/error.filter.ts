@@ -94,9 +94,16 @@ export class ErrorFilter implements ExceptionFilter {
         'request failed',
       );
     }
+    (request as CodedRequest)[ERROR_CODE] = described.code;
     void reply.status(described.status).send(errorBody(described, request.id));
   }
 }
+
+const ERROR_CODE = Symbol('error code');
+type CodedRequest = FastifyRequest & { [ERROR_CODE]?: string };
+
+/** The code of the error the request was answered with, if the filter answered it (for metrics). */
+export const errorCodeOf = (request: FastifyRequest): string | undefined => (request as CodedRequest)[ERROR_CODE];
 
 /** Name, message and stack of an error: never the request, whose body may hold secrets. */
 export function errorSummary(error: unknown): { type: string; message: string; stack?: string; cause?: unknown } {

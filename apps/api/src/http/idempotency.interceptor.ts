@@ -7,6 +7,7 @@ import type { RequestStore } from '@onehazel/request-store';
 import { Config, ProcessIdentity } from '@onehazel/runtime';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, REQUEST_STORE } from '../infrastructure/tokens';
+import { Metrics } from '../operations/metrics';
 import type { AuthenticatedRequest, Principal } from '../auth/principal';
 import { ErasureSubject, PersonalDataCipher } from '../personal-data/personal-data.cipher';
 import { describeError, errorBody } from './error.filter';
@@ -85,6 +86,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     @Inject(REQUEST_STORE) private readonly store: RequestStore,
     private readonly cipher: PersonalDataCipher,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly metrics: Metrics,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -99,6 +101,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return this.run(context, next, claim.scope, claim.key, claim.token);
         }
         const reply = context.switchToHttp().getResponse<FastifyReply>();
+        this.metrics.idempotencyReplays.inc();
         void reply.status(claim.replay.status).header('idempotent-replayed', 'true');
         return of(claim.replay.body);
       }),

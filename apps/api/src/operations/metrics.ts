@@ -1,7 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Projector } from '@onehazel/projections';
+import type { Runtime } from '@onehazel/runtime';
 
-/** Prometheus metrics of one API process: process defaults, HTTP requests, the projector's progress. */
+/**
+ * Prometheus metrics of one API process: process defaults; HTTP requests by route template and status
+ * (counts are the histogram's `_count`); failures by status and code (the 429s by reason among them);
+ * events appended by type; Idempotency-Key replays; the projector's progress and its lag behind the log.
+ */
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration = new Histogram({
@@ -9,6 +13,24 @@ export class Metrics {
     help: 'HTTP request duration by method, route template and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  /** Answered in the error envelope, by status and code: 429 RATE_LIMITED and 429 QUOTA_EXCEEDED apart. */
+  readonly httpErrors = new Counter({
+    name: 'onehazel_http_errors_total',
+    help: 'Requests answered with an error, by route template, status and error code',
+    labelNames: ['route', 'status', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly idempotencyReplays = new Counter({
+    name: 'onehazel_idempotency_replays_total',
+    help: 'Requests answered from the stored answer of their Idempotency-Key',
+    registers: [this.registry],
+  });
+  private readonly eventsAppended = new Counter({
+    name: 'onehazel_events_appended_total',
+    help: 'Events this process appended to the log, by type',
+    labelNames: ['type'] as const,
     registers: [this.registry],
   });
   private readonly projectedBatches = new Counter({
@@ -22,11 +44,30 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(projector: Projector) {
+  constructor(runtime: Pick<Runtime, 'projector' | 'executor' | 'stores'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'onehazel_' });
-    projector.onCommitted((position) => {
+    runtime.projector.onCommitted((position) => {
       this.projectedBatches.inc();
       this.projectedPosition.set(Number(position.commit));
+    });
+    runtime.executor.onAppended((types) => {
+      for (const type of types) this.eventsAppended.labels(type).inc();
+    });
+    const { projector, stores } = runtime;
+    new Gauge({
+      name: 'onehazel_projection_lag_positions',
+      help:
+        'How far the read models are behind the log, read at scrape: the log head’s commit position minus the stored checkpoint’s ' +
+        '(events on the embedded log, whose positions count events; bytes of the transaction log on EventStoreDB)',
+      registers: [this.registry],
+      async collect() {
+        try {
+          const [checkpoint, head] = await Promise.all([projector.storedCheckpoint(), stores.events.headPosition()]);
+          this.set(head === null ? 0 : Number(head.commit - (checkpoint?.commit ?? 0n)));
+        } catch {
+          // A store that does not answer keeps the last value: /ready is what says it is down.
+        }
+      },
     });
   }
 }
