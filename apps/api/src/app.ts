@@ -88,6 +88,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       'request',
     );
   });
+  // Once closing, every answer says `Connection: close`: a keep-alive connection whose request was in
+  // flight when the server began to close is closed after its answer, not kept open until it times out.
+  let closing = false;
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
   registerJsonBodyParser(fastify);
   app.useGlobalFilters(new ErrorFilter(logger, routes));
   app.useGlobalPipes(validationPipe());
@@ -116,7 +122,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     app,
     runtime,
     metrics,
+    /** Stops accepting, waits for the requests in flight (the projector runs until they are answered), then closes the runtime. */
     async close() {
+      closing = true;
       await app.close();
       await runtime.close();
     },

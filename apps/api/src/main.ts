@@ -26,11 +26,25 @@ async function main(): Promise<void> {
         `Next: create a platform partner and its key with\n  npm run cli -- platform create --name "My Platform"\n\n`,
     );
   }
+  // SIGTERM (or SIGINT): stop accepting, let the requests in flight finish (their commands wait for the
+  // projector, which runs until they have), then stop the projector after its last commit, which holds
+  // its checkpoint, and close the stores. Past SHUTDOWN_GRACE_MS, what is still in flight is abandoned.
   const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, finishing the requests in flight');
+    const forced = setTimeout(() => {
+      logger.error({ graceMs: config.shutdownGraceMs }, 'requests still in flight after the grace period: exiting without them');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    forced.unref();
     close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        logger.info({}, 'shut down: every request answered, projector stopped, stores closed');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -33,6 +33,8 @@ export type Config = Readonly<{
   operatorTokens: OperatorTokenLimits;
   /** How long /ready waits for each store before it calls it unreachable (READY_TIMEOUT_MS). */
   readyTimeoutMs: number;
+  /** On SIGTERM, how long requests in flight may take to finish before the process exits without them (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs: number;
 }>;
 
 /** Seed 003's caps (OPERATOR_TOKENS_MAX, OPERATOR_TOKEN_CHILDREN_MAX): live tokens per operator, live child keys per token. */
@@ -128,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
     readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000, 10, 60_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 100, 600_000),
     operatorTokens: {
       // At most 100: listing an operator's tokens is one page.
       maxTokens: integer(env, 'OPERATOR_TOKENS_MAX', 10, 1, 100),
