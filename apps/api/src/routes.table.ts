@@ -85,6 +85,7 @@ export const ROUTES: readonly RouteRow[] = [
   { method: 'POST', path: '/api/v1/operator-tokens', ...keyOrSession, idempotent: true, tenant: 'caller', contract: 'seed 003', summary: 'Mint an operator token' },
   { method: 'POST', path: '/api/v1/operator-tokens/mint-child', ...operatorToken, idempotent: true, tenant: 'caller', contract: 'seed 003', summary: 'Mint a child key (by the token)' },
   { method: 'GET', path: '/api/v1/operator-tokens/:id', ...keyOrSession, idempotent: false, tenant: 'path', contract: 'product', summary: 'An operator token, its usage and children' },
+  { method: 'GET', path: '/api/v1/operator-tokens/:id/history', ...keyOrSession, idempotent: false, tenant: 'path', contract: 'product', summary: "An operator token's audit history" },
   { method: 'DELETE', path: '/api/v1/operator-tokens/:id', ...keyOrSession, idempotent: false, tenant: 'path', contract: 'product', summary: 'Revoke an operator token (?cascade=true)' },
 
   // Operator data API (seed 001): templates, entities with encrypted personal data, activity.

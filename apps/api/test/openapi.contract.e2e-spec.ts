@@ -420,6 +420,14 @@ describe('the OpenAPI document against the running API', () => {
       await send('GET', `${tokens}/%ff`, { key }, 400, 'BAD_REQUEST');
       await send('GET', `${tokens}/${id}`, {}, 401, 'UNAUTHORIZED');
 
+      await send('GET', `${tokens}/${id}/history`, { key }, 200);
+      await send('GET', `${tokens}/${id}/history?asOf=2100-01-01T00:00:00Z&limit=1`, { key: jwt }, 200);
+      await send('GET', `${tokens}/${id}/history?asOf=soon`, { key }, 400, 'VALIDATION_FAILED');
+      await send('GET', `${tokens}/${UNKNOWN_UUID}/history`, { key }, 404, 'UNKNOWN_OPERATOR_TOKEN');
+      await send('GET', `${tokens}/${id}/history`, { key: childKey }, 403, 'TIER_FORBIDDEN');
+      await send('GET', `${tokens}/${id}/history`, {}, 401, 'UNAUTHORIZED');
+      await send('GET', `/api-keys/${op.keyId}/history?asOf=2100-01-01T00:00:00Z`, { key }, 200);
+      await send('GET', `/platform-api/operators/${op.operatorId}/history?asOf=2100-01-01T00:00:00Z`, { key: op.platformKey }, 200);
       await send('DELETE', `${tokens}/${id}?cascade=maybe`, { key }, 400, 'VALIDATION_FAILED');
       await send('DELETE', `${tokens}/${UNKNOWN_UUID}`, { key }, 404, 'UNKNOWN_OPERATOR_TOKEN');
       await send('DELETE', `${tokens}/${id}`, { key, rawBody: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE');

@@ -126,6 +126,7 @@ describe('Security, walked from the routes table', () => {
       ['POST /api/v1/operator-tokens', { cell: { path: '/api/v1/operator-tokens', body: { label: 'Taken over' } }, foreign: 'ownOnly' }],
       ['POST /api/v1/operator-tokens/mint-child', { cell: { path: '/api/v1/operator-tokens/mint-child', body: { display_name: 'intruder' } }, foreign: 'ownOnly' }],
       ['GET /api/v1/operator-tokens/:id', { cell: { path: `/api/v1/operator-tokens/${a.tokenId}` }, foreign: { status: 404, code: 'UNKNOWN_OPERATOR_TOKEN' } }],
+      ['GET /api/v1/operator-tokens/:id/history', { cell: { path: `/api/v1/operator-tokens/${a.tokenId}/history?asOf=2100-01-01T00:00:00Z` }, foreign: { status: 404, code: 'UNKNOWN_OPERATOR_TOKEN' } }],
       ['DELETE /api/v1/operator-tokens/:id', { cell: { path: `/api/v1/operator-tokens/${a.tokenId}?cascade=true` }, foreign: { status: 404, code: 'UNKNOWN_OPERATOR_TOKEN' } }],
       ['PUT /operator-data-api/settings', { cell: { path: '/operator-data-api/settings', body: { template: 'igaming' } }, foreign: 'ownOnly' }],
       ['GET /operator-data-api/settings', { cell: { path: '/operator-data-api/settings' }, foreign: 'ownOnly' }],

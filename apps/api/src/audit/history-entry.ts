@@ -7,8 +7,46 @@ export type HistoryEntry = {
   actor: { kind: string; id: string; keyId?: string; tokenId?: string };
   requestId: string;
   keyId: string | null;
+  /** What changed, in words: field names and states, never a secret or personal data. */
+  summary: string;
   data: Record<string, unknown>;
 };
+
+const field = (data: Record<string, unknown>, name: string): string => String(data[name] ?? '');
+
+/** What an event changed, in a few words (field names, never their personal values). */
+function summaryOf(type: string, data: Record<string, unknown>): string {
+  switch (type) {
+    case 'OperatorCreated':
+      return `operator created (plan ${field(data, 'plan')})`;
+    case 'OperatorUpdated':
+      return `changed ${Object.keys((data.changes as Record<string, unknown> | undefined) ?? {}).join(', ') || 'nothing'}`;
+    case 'OperatorSuspended':
+      return 'operator suspended: its keys, tokens and sessions refused';
+    case 'OperatorReactivated':
+      return 'operator reactivated';
+    case 'ApiKeyIssued':
+      return `key issued by the ${field(data, 'issuedBy')} (tier ${field(data, 'tier')})`;
+    case 'ApiKeyRenamed':
+    case 'ChildKeyRenamed':
+      return 'key renamed';
+    case 'ApiKeyRevoked':
+      return `key revoked by the ${field(data, 'revokedBy') || 'operator'}`;
+    case 'ApiKeyDeleted':
+    case 'ChildKeyDeleted':
+      return 'key deleted for good';
+    case 'OperatorTokenMinted':
+      return `operator token minted (${field(data, 'monthlyQuotaSubmissions')} submissions a month, ${field(data, 'childQuotaPct')}% per child)`;
+    case 'OperatorTokenRevoked':
+      return data.cascade ? 'operator token revoked, with its child keys' : 'operator token revoked (its child keys kept)';
+    case 'ChildKeyMinted':
+      return `child key minted by operator token ${field(data, 'tokenId')} for agent ${field(data, 'agentId')}`;
+    case 'ChildKeyRevoked':
+      return data.cascadeOf ? `child key revoked with its operator token ${field(data, 'cascadeOf')}` : 'child key revoked';
+    default:
+      return type;
+  }
+}
 
 /** Fields never shown in a history, whatever the event. */
 const HIDDEN = new Set(['keyHash', 'tokenHash']);
@@ -23,6 +61,7 @@ export function toHistoryEntry(event: RecordedEvent): HistoryEntry {
     actor: metadata.actor ?? { kind: 'unknown', id: 'unknown' },
     requestId: metadata.requestId ?? 'unknown',
     keyId: typeof event.data.keyId === 'string' ? event.data.keyId : null,
+    summary: summaryOf(event.type, event.data),
     data,
   };
 }

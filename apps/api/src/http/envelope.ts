@@ -13,6 +13,13 @@ export function page<T>(data: T[], limit: number, nextCursor: string | null): Pa
   return { success: true, data, pagination: { limit, nextCursor } };
 }
 
+/** A page of an audit history; with `asOf`, the subject's state at that instant too. */
+export type HistoryPageBody<T, A> = Page<T> & { asOf?: A };
+
+export function historyPageBody<T, A>(data: T[], limit: number, nextCursor: string | null, asOf: A | undefined): HistoryPageBody<T, A> {
+  return asOf === undefined ? page(data, limit, nextCursor) : { ...page(data, limit, nextCursor), asOf };
+}
+
 export type ErrorBody = {
   success: false;
   error: { code: string; message: string; details?: unknown };

@@ -150,13 +150,18 @@ class Pagination {
 }
 
 /** Documents a success answer as the envelope `{ success: true, data: <model> }` (or a page of models). */
-export function ApiEnvelope(model: Type<unknown>, options: { status?: number; description?: string; page?: boolean } = {}) {
+export function ApiEnvelope(
+  model: Type<unknown>,
+  options: { status?: number; description?: string; page?: boolean; asOf?: Type<unknown> } = {},
+) {
   const data = options.page ? { type: 'array', items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
   const properties: Record<string, object> = { success: { type: 'boolean', enum: [true] }, data };
   if (options.page) properties.pagination = { $ref: getSchemaPath(Pagination) };
   const schema = { type: 'object', required: Object.keys(properties), properties };
+  // An audit history's optional `asOf`: present only when the query asked for it.
+  if (options.asOf) properties.asOf = { $ref: getSchemaPath(options.asOf) };
   return applyDecorators(
-    ApiExtraModels(model, Pagination),
+    ApiExtraModels(model, Pagination, ...(options.asOf ? [options.asOf] : [])),
     ApiResponse({ status: options.status ?? 200, description: options.description ?? 'OK', schema }),
   );
 }

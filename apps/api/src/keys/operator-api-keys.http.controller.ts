@@ -3,10 +3,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, DomainError } from '@onehazel/domain';
 import type { FastifyRequest } from 'fastify';
-import { HistoryEntryResponse } from '../audit/history-entry.response';
+import { AsOfResponse, HistoryEntryResponse } from '../audit/history-entry.response';
+import { HistoryQuery, historyWindowOf } from '../audit/history.request.dto';
 import { OperatorKeyOrSessionGuard } from '../auth/operator-auth.guard';
 import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/principal';
-import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
+import { HistoryPageBody, historyPageBody, message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { ApiEnvelope, ApiErrors, ApiMessage } from '../http/openapi';
@@ -104,16 +105,17 @@ export class OperatorApiKeysHttpController {
 
   @Get(':id/history')
   @FailureMessage('Failed to read key history')
-  @ApiOperation({ summary: 'What happened to one of your keys, replayed from the log' })
-  @ApiEnvelope(HistoryEntryResponse, { page: true, description: 'A page of the key’s history entries, oldest first' })
+  @ApiOperation({ summary: 'What happened to one of your keys, replayed from the log; from, to, and what it looked like and could do asOf an instant' })
+  @ApiEnvelope(HistoryEntryResponse, { page: true, asOf: AsOfResponse, description: 'A page of the key’s history entries, oldest first; with asOf, its state then' })
   @ApiErrors('VALIDATION_FAILED', 'TIER_FORBIDDEN', 'API_KEY_NOT_FOUND')
   async history(
     @Param('id', KeyIdPipe) keyId: string,
-    @Query() query: PageQuery,
+    @Query() query: HistoryQuery,
     @CurrentPrincipal() principal: OperatorPrincipal,
-  ): Promise<Page<HistoryEntryResponse>> {
+  ): Promise<HistoryPageBody<HistoryEntryResponse, AsOfResponse>> {
+    const window = historyWindowOf(query);
     const limit = query.limit ?? KEYS_PAGE_DEFAULT;
-    const { items, nextCursor } = await this.queries.execute(new GetKeyHistoryQuery(principal.operatorId, keyId, limit, query.cursor));
-    return page(items, limit, nextCursor);
+    const { items, nextCursor, asOf } = await this.queries.execute(new GetKeyHistoryQuery(principal.operatorId, keyId, window, limit, query.cursor));
+    return historyPageBody(items, limit, nextCursor, asOf);
   }
 }

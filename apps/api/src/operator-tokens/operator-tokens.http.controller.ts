@@ -5,7 +5,9 @@ import { CHILD_QUOTA_PCT_DEFAULT, CommandContext, MONTHLY_QUOTA_DEFAULT } from '
 import type { FastifyRequest } from 'fastify';
 import { OperatorKeyOrSessionGuard } from '../auth/operator-auth.guard';
 import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/principal';
-import { Ok, ok } from '../http/envelope';
+import { AsOfResponse, HistoryEntryResponse } from '../audit/history-entry.response';
+import { HistoryQuery, historyWindowOf } from '../audit/history.request.dto';
+import { HistoryPageBody, historyPageBody, Ok, ok } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { ApiEnvelope, ApiErrors } from '../http/openapi';
@@ -26,6 +28,7 @@ import {
   toRevokedOperatorTokenResponse,
 } from './operator-token.response';
 import { GetOperatorTokenQuery } from './queries/get-operator-token/get-operator-token.query';
+import { GetOperatorTokenHistoryQuery } from './queries/get-operator-token-history/get-operator-token-history.query';
 import { ListOperatorTokensQuery } from './queries/list-operator-tokens/list-operator-tokens.query';
 import { OperatorTokenIdPipe } from './token-id';
 
@@ -91,6 +94,23 @@ export class OperatorTokensHttpController {
   ): Promise<Ok<OperatorTokenDetailResponse>> {
     const detail = await this.queries.execute(new GetOperatorTokenQuery(principal.operatorId, tokenId, query.limit ?? CHILDREN_PAGE_DEFAULT, query.cursor));
     return ok(toOperatorTokenDetailResponse(detail));
+  }
+
+  @Get(':id/history')
+  @FailureMessage('Failed to read operator token history')
+  @ApiOperation({ summary: 'An operator token’s history, replayed from the log; from, to, and asOf an instant its state with the child keys that were live' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiEnvelope(HistoryEntryResponse, { page: true, asOf: AsOfResponse, description: 'A page of the token’s and its children’s history entries, oldest first; with asOf, its state then' })
+  @ApiErrors('VALIDATION_FAILED', 'TIER_FORBIDDEN', 'UNKNOWN_OPERATOR_TOKEN')
+  async history(
+    @Param('id', OperatorTokenIdPipe) tokenId: string,
+    @Query() query: HistoryQuery,
+    @CurrentPrincipal() principal: OperatorPrincipal,
+  ): Promise<HistoryPageBody<HistoryEntryResponse, AsOfResponse>> {
+    const window = historyWindowOf(query);
+    const limit = query.limit ?? CHILDREN_PAGE_DEFAULT;
+    const { items, nextCursor, asOf } = await this.queries.execute(new GetOperatorTokenHistoryQuery(principal.operatorId, tokenId, window, limit, query.cursor));
+    return historyPageBody(items, limit, nextCursor, asOf);
   }
 
   @Delete(':id')

@@ -2,13 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGu
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@onehazel/domain';
-import { HistoryEntryResponse } from '../audit/history-entry.response';
+import { AsOfResponse, HistoryEntryResponse } from '../audit/history-entry.response';
+import { HistoryQuery, historyWindowOf } from '../audit/history.request.dto';
 import { PlatformAuthGuard } from '../auth/platform-auth.guard';
 import { CurrentPrincipal, PlatformPrincipal, RequestContext } from '../auth/principal';
-import { Ok, ok, Page, page } from '../http/envelope';
+import { HistoryPageBody, historyPageBody, Ok, ok, Page, page } from '../http/envelope';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { ApiEnvelope, ApiErrors } from '../http/openapi';
-import { DEFAULT_PAGE_SIZE, PageQuery } from '../http/pagination';
+import { DEFAULT_PAGE_SIZE } from '../http/pagination';
 import { CreateOperatorCommand } from './commands/create-operator/create-operator.command';
 import { CreateOperatorRequest } from './commands/create-operator/create-operator.request.dto';
 import { SuspendOperatorCommand } from './commands/suspend-operator/suspend-operator.command';
@@ -99,14 +100,19 @@ export class PlatformOperatorsHttpController {
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: "The operator's and its keys' events, replayed from the log (no secrets)" })
-  @ApiEnvelope(HistoryEntryResponse, { page: true, description: 'A page of history entries, oldest first' })
+  @ApiOperation({ summary: "The operator's and its keys' events, replayed from the log (no secrets); from, to, and its state asOf an instant" })
+  @ApiEnvelope(HistoryEntryResponse, { page: true, asOf: AsOfResponse, description: 'A page of history entries, oldest first; with asOf, the state then' })
   @ApiErrors('VALIDATION_FAILED', 'OPERATOR_NOT_FOUND')
-  async history(@Param('id') operatorId: string, @Query() query: PageQuery, @CurrentPrincipal() principal: PlatformPrincipal): Promise<Page<HistoryEntryResponse>> {
+  async history(
+    @Param('id') operatorId: string,
+    @Query() query: HistoryQuery,
+    @CurrentPrincipal() principal: PlatformPrincipal,
+  ): Promise<HistoryPageBody<HistoryEntryResponse, AsOfResponse>> {
+    const window = historyWindowOf(query);
     const { id } = await this.queries.execute(new GetOperatorQuery(principal.platformId, operatorId));
     const limit = query.limit ?? HISTORY_PAGE_DEFAULT;
-    const { items, nextCursor } = await this.queries.execute(new GetOperatorHistoryQuery(id, limit, query.cursor));
-    return page(items, limit, nextCursor);
+    const { items, nextCursor, asOf } = await this.queries.execute(new GetOperatorHistoryQuery(id, window, limit, query.cursor));
+    return historyPageBody(items, limit, nextCursor, asOf);
   }
 
   /** The platform's operator as the read model has it now (OPERATOR_NOT_FOUND for another platform's). */

@@ -42,7 +42,7 @@ describe('GetKeyHistoryHandler', () => {
   afterEach(() => rt.close());
 
   async function allPages(operatorId: string, id: string, limit: number): Promise<HistoryEntry[][]> {
-    return pagesOf((cursor) => handler.execute(new GetKeyHistoryQuery(operatorId, id, limit, cursor)));
+    return pagesOf((cursor) => handler.execute(new GetKeyHistoryQuery(operatorId, id, {}, limit, cursor)));
   }
 
   it("answers the key's events in log order, and no other key's", async () => {
@@ -73,8 +73,8 @@ describe('GetKeyHistoryHandler', () => {
   });
 
   it("answers API_KEY_NOT_FOUND for another operator's key, as for one that never was", async () => {
-    await expect(handler.execute(new GetKeyHistoryQuery(operator.operatorId, other.keyId, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
-    await expect(handler.execute(new GetKeyHistoryQuery(other.operatorId, keyId, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
-    await expect(handler.execute(new GetKeyHistoryQuery(operator.operatorId, randomUUID(), 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    await expect(handler.execute(new GetKeyHistoryQuery(operator.operatorId, other.keyId, {}, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    await expect(handler.execute(new GetKeyHistoryQuery(other.operatorId, keyId, {}, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    await expect(handler.execute(new GetKeyHistoryQuery(operator.operatorId, randomUUID(), {}, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
   });
 });

@@ -1,9 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError, keyRingStream, operatorTokensStream } from '@onehazel/domain';
-import type { EventStore } from '@onehazel/event-store';
-import { KeysetPage, pageOfList } from '@onehazel/read-store';
-import { HistoryEntry, toHistoryEntry } from '../../../audit/history-entry';
+import { DomainError, keyRingStream, operatorStream, operatorTokensStream } from '@onehazel/domain';
+import type { EventStore, RecordedEvent } from '@onehazel/event-store';
+import { childKeyStateOf, happenedBy, HistoryPage, historyPage, keyStateOf } from '../../../audit/history-window';
 import { EVENT_STORE } from '../../../infrastructure/tokens';
 import { GetKeyHistoryQuery } from './get-key-history.query';
 
@@ -11,16 +10,21 @@ import { GetKeyHistoryQuery } from './get-key-history.query';
 export class GetKeyHistoryHandler implements IQueryHandler<GetKeyHistoryQuery> {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
-  async execute({ operatorId, keyId, limit, cursor }: GetKeyHistoryQuery): Promise<KeysetPage<HistoryEntry>> {
-    let entries = await this.historyIn(keyRingStream(operatorId), keyId);
-    // A child key's history is in its operator's token stream: minted by which token, for which agent, revoked how.
-    if (entries.length === 0) entries = await this.historyIn(operatorTokensStream(operatorId), keyId);
+  async execute({ operatorId, keyId, window, limit, cursor }: GetKeyHistoryQuery): Promise<HistoryPage> {
+    const ring = await this.events.readStream(keyRingStream(operatorId));
+    let own = ring.filter(about(keyId));
+    let stateAt = (asOf: string, operatorEvents: RecordedEvent[]) => keyStateOf(keyId, happenedBy(own, asOf), operatorEvents);
+    if (own.length === 0) {
+      // A child key's history is in its operator's token stream: minted by which token, for which agent, revoked how.
+      const tokenEvents = await this.events.readStream(operatorTokensStream(operatorId));
+      own = tokenEvents.filter(about(keyId));
+      stateAt = (asOf, operatorEvents) => childKeyStateOf(keyId, happenedBy(tokenEvents, asOf), operatorEvents);
+    }
     // Another operator's key has no history in this operator's streams: not found, like one that never was.
-    if (entries.length === 0) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
-    return pageOfList(entries, limit, cursor);
-  }
-
-  private async historyIn(stream: string, keyId: string): Promise<HistoryEntry[]> {
-    return (await this.events.readStream(stream)).filter((event) => event.data.keyId === keyId).map(toHistoryEntry);
+    if (own.length === 0) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+    const operatorEvents = window.asOf === undefined ? [] : await this.events.readStream(operatorStream(operatorId));
+    return historyPage(own, window, { limit, cursor }, (asOf) => stateAt(asOf, happenedBy(operatorEvents, asOf)));
   }
 }
+
+const about = (keyId: string) => (event: RecordedEvent) => event.data.keyId === keyId;

@@ -1,12 +1,15 @@
 import { Query } from '@nestjs/cqrs';
-import type { KeysetPage } from '@onehazel/read-store';
-import type { HistoryEntry } from '../../../audit/history-entry';
+import type { HistoryPage, HistoryWindow } from '../../../audit/history-window';
 
-/** What happened to one of the operator's keys, replayed from the log; API_KEY_NOT_FOUND when it has no history. */
-export class GetKeyHistoryQuery extends Query<KeysetPage<HistoryEntry>> {
+/**
+ * What happened to one of the operator's keys, replayed from the log, and what it looked like and could do
+ * at `asOf`; API_KEY_NOT_FOUND when it has no history.
+ */
+export class GetKeyHistoryQuery extends Query<HistoryPage> {
   constructor(
     readonly operatorId: string,
     readonly keyId: string,
+    readonly window: HistoryWindow,
     readonly limit: number,
     readonly cursor: string | undefined,
   ) {

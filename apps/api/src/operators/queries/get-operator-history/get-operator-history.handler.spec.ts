@@ -47,7 +47,7 @@ describe('GetOperatorHistoryHandler', () => {
   afterEach(() => rt.close());
 
   async function everything(limit: number): Promise<HistoryEntry[][]> {
-    return pagesOf((cursor) => handler.execute(new GetOperatorHistoryQuery(operatorId, limit, cursor)));
+    return pagesOf((cursor) => handler.execute(new GetOperatorHistoryQuery(operatorId, {}, limit, cursor)));
   }
 
   it("answers the operator's events and its keys' in log order, and no other operator's", async () => {
@@ -87,6 +87,6 @@ describe('GetOperatorHistoryHandler', () => {
   });
 
   it('answers an empty history for an operator with no events', async () => {
-    await expect(handler.execute(new GetOperatorHistoryQuery('op_0123456789abcdef', 10, undefined))).resolves.toEqual({ items: [], nextCursor: null });
+    await expect(handler.execute(new GetOperatorHistoryQuery('op_0123456789abcdef', {}, 10, undefined))).resolves.toEqual({ items: [], nextCursor: null });
   });
 });

@@ -1,11 +1,11 @@
 import { Query } from '@nestjs/cqrs';
-import type { KeysetPage } from '@onehazel/read-store';
-import type { HistoryEntry } from '../../../audit/history-entry';
+import type { HistoryPage, HistoryWindow } from '../../../audit/history-window';
 
-/** The operator's events and its keys', in log order, replayed from the log (no secrets). */
-export class GetOperatorHistoryQuery extends Query<KeysetPage<HistoryEntry>> {
+/** The operator's events and its keys', in log order, replayed from the log (no secrets); its state at `asOf`. */
+export class GetOperatorHistoryQuery extends Query<HistoryPage> {
   constructor(
     readonly operatorId: string,
+    readonly window: HistoryWindow,
     readonly limit: number,
     readonly cursor: string | undefined,
   ) {
