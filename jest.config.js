@@ -23,7 +23,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
     '^@onehazel/storage/testing$': '<rootDir>/libs/storage/src/mongo-contract.spec-helper',
-    '^@onehazel/(domain|crypto|event-store|read-store|key-store|request-store|storage|projections|runtime|commands)$': '<rootDir>/libs/$1/src',
+    '^@onehazel/(domain|crypto|event-store|read-store|key-store|request-store|storage|projections|runtime|commands|audit)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 30000,
   maxWorkers: 2,

@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { AuditReplay, historyPage, SubjectHistory } from '@onehazel/audit';
 import { DomainError } from '@onehazel/domain';
+import { ApiKeyView, Collections, OperatorTokenView } from '@onehazel/projections';
 import { createLogger, loadConfig, openRuntime, Runtime } from '@onehazel/runtime';
 
 /** Opens the runtime on the configured stores (the same DATA_DIR or URLs as the server) for one command. */
@@ -27,7 +29,7 @@ const json = (value: unknown): void => out(JSON.stringify(value));
 
 function program(): Command {
   const cli = new Command('onehazel')
-    .description('OneHazel administration: platform partners, their keys, projections')
+    .description('OneHazel administration: platform partners, their keys, audit replays, projections')
     .showHelpAfterError()
     .exitOverride();
 
@@ -99,6 +101,43 @@ function program(): Command {
       out(`Re-wrapped ${count} data keys under the current master key; the previous master keys can now be retired`);
     });
 
+  const audit = cli
+    .command('audit')
+    .description('replay the history of an operator, a key or an operator token from the log; --as-of shows its state at an instant');
+  const auditOptions = (command: Command) =>
+    command
+      .option('--as-of <time>', 'also show the state at this instant (ISO 8601), folded from the log up to it')
+      .option('--from <time>', 'only the events at or after this instant')
+      .option('--to <time>', 'only the events at or before this instant')
+      .option('--json', 'one JSON object per line: each entry, then {"asOf": ...} with --as-of');
+  auditOptions(audit.command('operator').description("an operator's events and its keys'").argument('<operatorId>', 'op_...')).action(
+    async (operatorId: string, options: AuditOptions) => {
+      await withSession(async ({ stores }) => printAudit(await new AuditReplay(stores.events).operator(operatorId), options, `operator ${operatorId}`));
+    },
+  );
+  auditOptions(
+    audit
+      .command('key')
+      .description("an API key's events (a child key's too), and at --as-of whether it could authenticate")
+      .argument('<keyId>', 'the key id (a UUID)')
+      .option('--operator <operatorId>', "the key's operator (looked up when the key is still listed)"),
+  ).action(async (keyId: string, options: AuditOptions & { operator?: string }) => {
+    await withSession(async ({ stores }) => {
+      const operatorId = options.operator ?? ((await stores.read.get(Collections.apiKeys, keyId)) as ApiKeyView | null)?.operatorId;
+      if (!operatorId) throw new Error(`no key ${keyId} is listed: name its operator with --operator`);
+      printAudit(await new AuditReplay(stores.events).key(operatorId, keyId), options, `key ${keyId}`);
+    });
+  });
+  auditOptions(
+    audit.command('token').description("an operator token's events and its child keys', and at --as-of which children were live").argument('<tokenId>', 'the token id (a UUID)'),
+  ).action(async (tokenId: string, options: AuditOptions) => {
+    await withSession(async ({ stores }) => {
+      const token = (await stores.read.get(Collections.operatorTokens, tokenId)) as OperatorTokenView | null;
+      if (!token) throw new Error(`no operator token ${tokenId}`);
+      printAudit(await new AuditReplay(stores.events).token(token.operatorId, tokenId), options, `operator token ${tokenId}`);
+    });
+  });
+
   const projections = cli.command('projections').description('read models');
   projections
     .command('rebuild')
@@ -119,6 +158,37 @@ function program(): Command {
       out('Read models rebuilt from the log');
     });
   return cli;
+}
+
+type AuditOptions = { asOf?: string; from?: string; to?: string; json?: boolean };
+
+/** An instant a person typed, as ISO 8601; an error naming the option when it is not one. */
+function instant(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(parsed)) throw new Error(`${option} must be an ISO 8601 instant, e.g. 2026-03-03T12:00:00Z (got "${value}")`);
+  return new Date(parsed).toISOString();
+}
+
+/** A readable timeline (or JSON lines), and the state at --as-of. */
+function printAudit(subject: SubjectHistory | null, options: AuditOptions, what: string): void {
+  if (!subject || subject.events.length === 0) throw new Error(`no history of ${what} in the log`);
+  const window = { from: instant('--from', options.from), to: instant('--to', options.to), asOf: instant('--as-of', options.asOf) };
+  const { items, asOf } = historyPage(subject.events, window, { limit: Number.MAX_SAFE_INTEGER, cursor: undefined }, subject.stateAt);
+  if (options.json) {
+    for (const entry of items) json(entry);
+    if (asOf) json({ asOf });
+    return;
+  }
+  out(`History of ${what}: ${items.length} event${items.length === 1 ? '' : 's'}`);
+  for (const entry of items) {
+    const actor = `${entry.actor.kind} ${entry.actor.id}${entry.actor.keyId ? ` (key ${entry.actor.keyId})` : ''}`;
+    out(`  ${entry.at}  ${entry.type.padEnd(22)} ${entry.summary}  [by ${actor}, request ${entry.requestId}]`);
+  }
+  if (!asOf) return;
+  out(asOf.state === null ? `As of ${asOf.at}: it did not exist yet` : `As of ${asOf.at}:`);
+  for (const [name, value] of Object.entries(asOf.state ?? {})) out(`  ${name}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  if (asOf.event) out(`  (since ${asOf.event.type} at ${asOf.event.at})`);
 }
 
 program()

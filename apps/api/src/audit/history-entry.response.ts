@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { HistoryEntry } from './history-entry';
+import type { HistoryEntry } from '@onehazel/audit';
 
 /** A history entry as the API documents it. */
 export class HistoryEntryResponse implements HistoryEntry {

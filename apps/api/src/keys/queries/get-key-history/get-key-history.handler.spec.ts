@@ -9,7 +9,7 @@ import {
   pagesOf,
   platformActor,
 } from '../../../testing/handler.spec-helper';
-import { HistoryEntry } from '../../../audit/history-entry';
+import { HistoryEntry } from '@onehazel/audit';
 import { RenameKeyCommand } from '../../commands/rename-key/rename-key.command';
 import { RenameKeyHandler } from '../../commands/rename-key/rename-key.handler';
 import { RevokeKeyCommand } from '../../commands/revoke-key/revoke-key.command';

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { HistoryPage, HistoryWindow } from '../../../audit/history-window';
+import type { HistoryPage, HistoryWindow } from '@onehazel/audit';
 
 /**
  * What happened to one of the operator's keys, replayed from the log, and what it looked like and could do

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { HistoryPage, HistoryWindow } from '../../../audit/history-window';
+import type { HistoryPage, HistoryWindow } from '@onehazel/audit';
 
 /**
  * One of the operator's tokens, replayed from the log: its events and its child keys' (minted, revoked,

@@ -9,7 +9,7 @@ import {
   platformActor,
   platformWithOperator,
 } from '../../../testing/handler.spec-helper';
-import { HistoryEntry } from '../../../audit/history-entry';
+import { HistoryEntry } from '@onehazel/audit';
 import { RenameKeyCommand } from '../../../keys/commands/rename-key/rename-key.command';
 import { RenameKeyHandler } from '../../../keys/commands/rename-key/rename-key.handler';
 import { RevokeKeyCommand } from '../../../keys/commands/revoke-key/revoke-key.command';

@@ -1,0 +1,3 @@
+export * from './history-entry';
+export * from './history-window';
+export * from './audit-replay';
