@@ -1,5 +1,5 @@
 import { CommandContext, MintChildKey, operatorTokensDecider, operatorTokensStream } from '@onehazel/domain';
-import { InMemoryEventStore, ReadStreamOptions } from '@onehazel/event-store';
+import { AppendTooLargeError, InMemoryEventStore, ReadStreamOptions } from '@onehazel/event-store';
 import { InMemoryRequestStore } from '@onehazel/request-store';
 import { CommandExecutor } from './command-executor';
 
@@ -108,5 +108,18 @@ describe('CommandExecutor with snapshots', () => {
     });
     const minted = await broken.execute(operatorTokensDecider, stream, mintChild('k-down'), context('down'));
     expect(minted.events).toHaveLength(1);
+  });
+});
+
+describe('CommandExecutor and a store’s maximum append size', () => {
+  it('answers PAYLOAD_TOO_LARGE, without sending the append again, when the store refuses its size', async () => {
+    const events = new InMemoryEventStore();
+    const append = jest.spyOn(events, 'append').mockRejectedValue(new AppendTooLargeError(stream, 2_000_000, 1_048_576));
+
+    await expect(new CommandExecutor(events).execute(operatorTokensDecider, stream, mintToken, context('too-large'))).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      details: { maxBytes: 1_048_576 },
+    });
+    expect(append).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,6 +1,6 @@
 import { deterministicUuid, randomUuid } from '@onehazel/crypto';
 import { AnyEvent, CommandContext, Decider, DomainError, foldStream } from '@onehazel/domain';
-import { AppendResult, EventStore, ExpectedRevision, formatPosition, NewEvent, parsePosition, Position, RecordedEvent, WrongExpectedRevisionError } from '@onehazel/event-store';
+import { AppendResult, AppendTooLargeError, EventStore, ExpectedRevision, formatPosition, NewEvent, parsePosition, Position, RecordedEvent, WrongExpectedRevisionError } from '@onehazel/event-store';
 import type { RequestStore } from '@onehazel/request-store';
 
 export type Executed<State, E> = Readonly<{
@@ -189,6 +189,9 @@ export class CommandExecutor {
       result = await this.events.append(stream, events, expected);
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) throw error;
+      if (error instanceof AppendTooLargeError) {
+        throw new DomainError('PAYLOAD_TOO_LARGE', 'The change is larger than the event store takes in one append; send less', { maxBytes: error.maxBytes });
+      }
       result = await this.events.append(stream, events, expected);
     }
     const types = events.map((event) => event.type);

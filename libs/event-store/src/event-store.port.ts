@@ -84,6 +84,18 @@ export type SubscribeOptions = Readonly<{
   signal?: AbortSignal;
 }>;
 
+/** An append larger than the store takes in one (EventStoreDB's maximum append size): refused before it is sent. */
+export class AppendTooLargeError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`append to ${stream} of ${bytes} bytes is over the store's maximum of ${maxBytes}`);
+    this.name = 'AppendTooLargeError';
+  }
+}
+
 export class WrongExpectedRevisionError extends Error {
   constructor(
     readonly stream: string,

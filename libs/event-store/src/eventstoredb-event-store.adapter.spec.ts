@@ -7,6 +7,20 @@ const url = process.env.EVENTSTORE_URL;
 
 const newEvent = (type: string): NewEvent => ({ id: randomUUID(), type, data: { type }, metadata: { schemaVersion: 1 } });
 
+/** What the adapter decides before any call: these run without a server. */
+describe('EventStoreDB adapter, before it sends anything', () => {
+  it('refuses an append over the maximum append size before sending it (AppendTooLargeError)', async () => {
+    // Port 1 on loopback: nothing listens, and nothing is sent, since the size is checked first.
+    const store = new EventStoreDbEventStore('esdb://127.0.0.1:1?tls=false', 1000);
+    try {
+      const big: NewEvent = { id: randomUUID(), type: 'Big', data: { blob: 'x'.repeat(600) }, metadata: { pad: 'y'.repeat(500) } };
+      await expect(store.append('too-large', [big], 'no_stream')).rejects.toMatchObject({ name: 'AppendTooLargeError', maxBytes: 1000, stream: 'too-large' });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 if (url) {
   eventStoreContract('EventStoreDB', async () => {
     const store = new EventStoreDbEventStore(url);

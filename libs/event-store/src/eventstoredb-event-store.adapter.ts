@@ -18,6 +18,7 @@ import {
 } from '@eventstore/db-client';
 import {
   AppendResult,
+  AppendTooLargeError,
   EventData,
   EventStore,
   ExpectedRevision,
@@ -36,6 +37,13 @@ const UNKNOWN_POSITION: Position = { commit: 0n, prepare: 0n };
 /** Old servers report "no position" as the unsigned form of -1. */
 const MAX_VALID_POSITION = 2n ** 63n - 1n;
 const PING_DEADLINE_MS = 5_000;
+/**
+ * Every call but the subscription has a deadline, so that a server that stops answering fails the call
+ * instead of holding it (and the request behind it) without limit.
+ */
+const DEADLINE_MS = 10_000;
+/** EventStoreDB's default MaxAppendSize (1 MiB): an append over it is refused by the server after it is sent. */
+export const DEFAULT_MAX_APPEND_BYTES = 1_048_576;
 /** Stream revisions are unsigned 64-bit: the client refuses to read from past this one. */
 const MAX_REVISION = 2n ** 64n - 1n;
 
@@ -54,7 +62,11 @@ type DbRecordedEvent = NonNullable<ResolvedEvent['event']>;
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
 
-  constructor(connectionString: string) {
+  /** `maxAppendBytes`: the server's MaxAppendSize; an append over it is refused before it is sent (AppendTooLargeError). */
+  constructor(
+    connectionString: string,
+    private readonly maxAppendBytes = DEFAULT_MAX_APPEND_BYTES,
+  ) {
     try {
       this.client = EventStoreDBClient.connectionString(connectionString);
     } catch {
@@ -65,12 +77,15 @@ export class EventStoreDbEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    // What the server counts against MaxAppendSize: each event's data and metadata, as JSON bytes.
+    const bytes = events.reduce((sum, event) => sum + Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)), 0);
+    if (bytes > this.maxAppendBytes) throw new AppendTooLargeError(stream, bytes, this.maxAppendBytes);
     const proposed = events.map((event) =>
       jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }),
     );
     let result: DbAppendResult;
     try {
-      result = await this.client.appendToStream(stream, proposed, { expectedRevision: toDbExpected(expected) });
+      result = await this.client.appendToStream(stream, proposed, { expectedRevision: toDbExpected(expected), deadline: DEADLINE_MS });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         throw new WrongExpectedRevisionError(stream, expected, error.actualVersion);
@@ -96,7 +111,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** The log position of the event at `revision` of the stream, if it is the expected event. */
   private async positionOf(stream: string, revision: bigint, eventId: string): Promise<Position | null> {
-    const read = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: revision, maxCount: 1 });
+    const read = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: revision, maxCount: 1, deadline: DEADLINE_MS });
     try {
       for await (const resolved of read) {
         const event = resolved.event;
@@ -117,7 +132,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (from > MAX_REVISION) return [];
     const events: RecordedEvent[] = [];
     try {
-      const read = this.client.readStream(stream, { direction: FORWARDS, fromRevision: from === 0n ? START : from });
+      const read = this.client.readStream(stream, { direction: FORWARDS, fromRevision: from === 0n ? START : from, deadline: DEADLINE_MS });
       for await (const resolved of read) {
         if (resolved.event) events.push(toRecorded(resolved.event));
       }
@@ -132,7 +147,7 @@ export class EventStoreDbEventStore implements EventStore {
     const wanted = new Set(ids.map((id) => id.toLowerCase()));
     const found: RecordedEvent[] = [];
     // Newest first: a retry looks for a recent command, so the read usually stops after a few events.
-    const read = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END });
+    const read = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, deadline: DEADLINE_MS });
     try {
       for await (const resolved of read) {
         const event = resolved.event;
@@ -185,7 +200,7 @@ export class EventStoreDbEventStore implements EventStore {
   async headPosition(): Promise<Position | null> {
     // readAll takes no server-side filter in this client: walk back past system events ($stats, ...),
     // which subscriptions never deliver, to the last event a projector can reach.
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, deadline: DEADLINE_MS });
     try {
       for await (const resolved of read) {
         const event = resolved.event;

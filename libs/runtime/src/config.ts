@@ -31,6 +31,8 @@ export type Config = Readonly<{
    */
   trustProxy: boolean | number | string;
   operatorTokens: OperatorTokenLimits;
+  /** EventStoreDB's MaxAppendSize (EVENTSTORE_MAX_APPEND_BYTES): a larger append is answered 413 before it is sent. */
+  eventStoreMaxAppendBytes: number;
   /** How long /ready waits for each store before it calls it unreachable (READY_TIMEOUT_MS). */
   readyTimeoutMs: number;
   /** On SIGTERM, how long requests in flight may take to finish before the process exits without them (SHUTDOWN_GRACE_MS). */
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
     readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000, 10, 60_000),
+    eventStoreMaxAppendBytes: integer(env, 'EVENTSTORE_MAX_APPEND_BYTES', 1_048_576, 1024, 1_073_741_824),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 100, 600_000),
     operatorTokens: {
       // At most 100: listing an operator's tokens is one page.

@@ -23,7 +23,7 @@ export async function openStores(config: Config): Promise<Stores> {
   const needsDataDir = config.eventStoreUrl === null || config.mongoUrl === null;
   if (needsDataDir) mkdirSync(config.dataDir, { recursive: true });
   const events: EventStore = config.eventStoreUrl
-    ? new EventStoreDbEventStore(config.eventStoreUrl)
+    ? new EventStoreDbEventStore(config.eventStoreUrl, config.eventStoreMaxAppendBytes)
     : new SqliteEventStore(join(config.dataDir, 'events.db'), { pollIntervalMs: config.pollIntervalMs });
   const read: ReadStore = config.mongoUrl
     ? new MongoReadStore(config.mongoUrl, config.mongoDatabase)
