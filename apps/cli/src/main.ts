@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { AuditReplay, historyPage, SubjectHistory } from '@onehazel/audit';
 import { DomainError } from '@onehazel/domain';
+import { comparePositions, formatPosition } from '@onehazel/event-store';
 import { ApiKeyView, Collections, OperatorTokenView } from '@onehazel/projections';
 import { createLogger, loadConfig, openRuntime, Runtime } from '@onehazel/runtime';
 
@@ -140,6 +141,40 @@ function program(): Command {
 
   const projections = cli.command('projections').description('read models');
   projections
+    .command('list')
+    .description('each projection: its checkpoint, its lag behind the log (events and seconds), and whether it is live or behind')
+    .option('--json', 'one JSON object per projection, a line each')
+    .action(async (options: { json?: boolean }) => {
+      const rows = await withSession(async ({ stores, projector }) => {
+        const [checkpoint, head] = await Promise.all([projector.storedCheckpoint(), stores.events.headPosition()]);
+        // The events after the checkpoint, counted up to the head (positions are not counts on EventStoreDB),
+        // and how long the oldest of them has waited.
+        let lagEvents = 0;
+        let lagSeconds = 0;
+        if (head !== null && (checkpoint === null || comparePositions(head, checkpoint) > 0)) {
+          for await (const event of stores.events.subscribeToAll({ after: checkpoint, signal: AbortSignal.timeout(60_000) })) {
+            if (lagEvents++ === 0) lagSeconds = Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000);
+            if (comparePositions(event.position, head) >= 0 || lagEvents >= LAG_COUNT_LIMIT) break;
+          }
+        }
+        return projector.projectionNames.map((name) => ({
+          name,
+          checkpoint: checkpoint === null ? null : formatPosition(checkpoint),
+          lagEvents,
+          lagSeconds: Math.round(lagSeconds * 10) / 10,
+          state: lagEvents === 0 ? 'live' : 'behind',
+        }));
+      });
+      if (options.json) {
+        for (const row of rows) json(row);
+        return;
+      }
+      out(`${'projection'.padEnd(20)} ${'checkpoint'.padEnd(24)} ${'lag (events)'.padStart(12)} ${'lag (s)'.padStart(9)}  state`);
+      for (const row of rows) {
+        out(`${row.name.padEnd(20)} ${(row.checkpoint ?? 'none').padEnd(24)} ${String(row.lagEvents).padStart(12)} ${row.lagSeconds.toFixed(1).padStart(9)}  ${row.state}`);
+      }
+    });
+  projections
     .command('rebuild')
     .description('clear the read models and project the whole log again (shows progress); stop the server first, or its answers are incomplete until the replay ends')
     .addOption(new Option('--quiet', 'no progress bar'))
@@ -159,6 +194,9 @@ function program(): Command {
     });
   return cli;
 }
+
+/** `projections list` counts the events behind up to this many (then says at least this many). */
+const LAG_COUNT_LIMIT = 1_000_000;
 
 type AuditOptions = { asOf?: string; from?: string; to?: string; json?: boolean };
 

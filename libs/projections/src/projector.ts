@@ -113,6 +113,11 @@ export class Projector {
   }
 
   /** The checkpoint as stored (it may have been moved by another projector on the same stores). */
+  /** The names of the projections it runs, in the order it applies them. */
+  get projectionNames(): string[] {
+    return this.projections.map((projection) => projection.name);
+  }
+
   async storedCheckpoint(): Promise<Position | null> {
     const stored = await this.readStore.getCheckpoint(this.name);
     return stored === null ? null : parsePosition(stored);

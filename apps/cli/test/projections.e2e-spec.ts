@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { allProjections } from '@onehazel/projections';
+import { assertBuiltFrom } from '../../../tools/test/fresh-build';
+import { call, operatorInput, startTestApp } from '../../api/test/harness';
+
+const root = resolve(__dirname, '../../..');
+const cliMain = join(root, 'dist/apps/cli/src/main.js');
+
+const cli = (dataDir: string, ...args: string[]) => spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+
+describe('npm run cli -- projections list', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    assertBuiltFrom(cliMain);
+    dataDir = mkdtempSync(join(tmpdir(), 'oh-cli-projections-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('lists every projection live when caught up, and behind, with its lag, while no projector runs', async () => {
+    const live = await startTestApp({}, dataDir);
+    const platformKey = (await live.registerPlatform()).key;
+    await call(live.url, 'POST', '/platform-api/operators', { key: platformKey, body: operatorInput() });
+    await live.close();
+
+    const caughtUp = cli(dataDir, 'projections', 'list', '--json');
+    expect(caughtUp.status).toBe(0);
+    const rows = caughtUp.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.map((row) => row.name)).toEqual(allProjections.map((projection) => projection.name));
+    expect(rows.every((row) => row.state === 'live' && row.lagEvents === 0 && /^\d+\/\d+$/.test(row.checkpoint))).toBe(true);
+
+    // No projector here (PROJECTOR=external): the commands are recorded, not projected.
+    const stalled = await startTestApp({ PROJECTOR: 'external', CONSISTENCY_TIMEOUT_MS: '50' }, dataDir);
+    for (let i = 0; i < 3; i++) expect((await call(stalled.url, 'POST', '/platform-api/operators', { key: platformKey, body: operatorInput() })).status).toBe(503);
+    await stalled.close();
+
+    const behind = cli(dataDir, 'projections', 'list', '--json');
+    const lagging = behind.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lagging[0]).toMatchObject({ state: 'behind', lagEvents: 3, lagSeconds: expect.any(Number) });
+    const table = cli(dataDir, 'projections', 'list');
+    expect(table.stdout.split('\n')[0]).toMatch(/^projection +checkpoint +lag \(events\) +lag \(s\) +state$/);
+    expect(table.stdout).toMatch(/operators +\d+\/\d+ +3 +\d+\.\d +behind/);
+  });
+});
