@@ -193,7 +193,7 @@ export class SqliteRequestStore implements RequestStore {
   async consume(id: string, limits: readonly QuotaLimit[], expiresAt: number): Promise<QuotaOutcome> {
     assertConsumable(id, limits, expiresAt);
     const { quotaUsed, quotaFindUse, quotaCount, quotaRecordUse } = this.statements;
-    const run = this.db.transaction((): QuotaOutcome => {
+    const count = (): QuotaOutcome => {
       const used = limits.map(({ bucket }) => quotaUsed.get(bucket)?.used ?? 0);
       if (quotaFindUse.get(id)) return { outcome: 'already', used };
       const refusedBy = limits.findIndex(({ limit }, index) => used[index] >= limit);
@@ -201,9 +201,11 @@ export class SqliteRequestStore implements RequestStore {
       const after = limits.map(({ bucket }) => quotaCount.get(bucket, expiresAt)!.used);
       quotaRecordUse.run(id, JSON.stringify(limits.map(({ bucket }) => bucket)), expiresAt);
       return { outcome: 'counted', used: after };
-    });
-    // IMMEDIATE: the write lock is taken before the first read, not at the first write.
-    return run.immediate();
+    };
+    // Group-committed with the other counts (and rate-limit hits) of this turn: one IMMEDIATE transaction,
+    // whose write lock is taken before the first read, each count in a savepoint of its own, one after the
+    // other, so each reads the counters as the ones before it left them.
+    return this.hits.run(count);
   }
 
   async refund(id: string): Promise<void> {
