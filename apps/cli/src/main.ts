@@ -182,17 +182,53 @@ function program(): Command {
       await withSession(async ({ stores, projector }) => {
         const head = await stores.events.headPosition();
         const total = head === null ? 0 : Number(head.commit);
-        const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | position {value}/{total}', stream: process.stderr });
-        if (!options.quiet) bar.start(total, 0);
-        await projector.rebuild((position) => bar.update(Math.min(Number(position.commit), total)));
-        if (!options.quiet) {
-          bar.update(total);
-          bar.stop();
-        }
+        const progress = options.quiet ? null : rebuildProgress(total);
+        await projector.rebuild((position) => progress?.update(Math.min(Number(position.commit), total)));
+        progress?.done(total);
       });
       out('Read models rebuilt from the log');
     });
   return cli;
+}
+
+/** How often the plain progress lines are written when stderr is not a terminal. */
+const PLAIN_PROGRESS_INTERVAL_MS = 2_000;
+
+/**
+ * A rebuild's progress on stderr: a bar with the rate and the time left on a terminal (cli-progress); plain
+ * lines every few seconds otherwise (logs, CI), and a last line with the whole run's figures either way.
+ * Positions count events on the embedded log; on EventStoreDB they are bytes of the log, shown as such.
+ */
+function rebuildProgress(total: number): { update(done: number): void; done(done: number): void } {
+  const started = Date.now();
+  const rate = (done: number) => done / Math.max(0.001, (Date.now() - started) / 1000);
+  const figures = (done: number) => {
+    const perSecond = rate(done);
+    const left = perSecond > 0 ? Math.ceil((total - done) / perSecond) : 0;
+    return `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${total === 0 ? 100 : Math.floor((done / total) * 100)}%), ${Math.round(perSecond).toLocaleString('en-US')}/s, ETA ${left} s`;
+  };
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta}s', stream: process.stderr });
+    bar.start(total, 0, { rate: 0 });
+    return {
+      update: (done) => bar.update(done, { rate: Math.round(rate(done)) }),
+      done: (done) => {
+        bar.update(done, { rate: Math.round(rate(done)) });
+        bar.stop();
+        process.stderr.write(`rebuilt: ${figures(done)}\n`);
+      },
+    };
+  }
+  let lastLine = started;
+  process.stderr.write(`rebuilding: 0/${total.toLocaleString('en-US')}\n`);
+  return {
+    update: (done) => {
+      if (Date.now() - lastLine < PLAIN_PROGRESS_INTERVAL_MS) return;
+      lastLine = Date.now();
+      process.stderr.write(`rebuilding: ${figures(done)}\n`);
+    },
+    done: (done) => void process.stderr.write(`rebuilt: ${figures(done)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`),
+  };
 }
 
 /** `projections list` counts the events behind up to this many (then says at least this many). */

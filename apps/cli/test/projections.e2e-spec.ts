@@ -44,4 +44,16 @@ describe('npm run cli -- projections list', () => {
     expect(table.stdout.split('\n')[0]).toMatch(/^projection +checkpoint +lag \(events\) +lag \(s\) +state$/);
     expect(table.stdout).toMatch(/operators +\d+\/\d+ +3 +\d+\.\d +behind/);
   });
+
+  it('rebuilds with progress as plain lines when stderr is not a terminal, and the figures of the run last', () => {
+    const rebuilt = cli(dataDir, 'projections', 'rebuild');
+
+    expect(rebuilt.status).toBe(0);
+    expect(rebuilt.stdout.trim()).toBe('Read models rebuilt from the log');
+    const lines = rebuilt.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^rebuilding: 0\/\d+$/);
+    expect(lines[lines.length - 1]).toMatch(/^rebuilt: (\d+)\/\1 \(100%\), [\d,]+\/s, ETA 0 s in \d+\.\d s$/);
+    const after = cli(dataDir, 'projections', 'list', '--json').stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(after.every((row: { state: string }) => row.state === 'live')).toBe(true);
+  });
 });
