@@ -8,6 +8,7 @@ import {
   parsePosition,
 } from '@onehazel/event-store';
 import { CheckpointMovedError, ReadStore } from '@onehazel/read-store';
+import type { RequestStore } from '@onehazel/request-store';
 import { Projection, StagedChanges } from './projection';
 
 export type ProjectorLogger = {
@@ -25,6 +26,25 @@ export type ProjectorOptions = Readonly<{
   logger?: ProjectorLogger;
   /** Test hook: called with the staged batch just before it is committed. */
   beforeCommit?: (events: readonly RecordedEvent[]) => void | Promise<void>;
+  /**
+   * Several projector processes on the same stores: the one holding this lease (kept in the shared
+   * request store beside nothing else) follows the log; the others stand by and take it over once it
+   * expires. Without it, every process that starts a projector follows the log (still applying each
+   * event once: commits are compare-and-set on the checkpoint).
+   */
+  lease?: ProjectorLease;
+}>;
+
+export type ProjectorLease = Readonly<{
+  store: Pick<RequestStore, 'claimLease' | 'releaseLease'>;
+  /** This process (see ProcessIdentity). */
+  owner: string;
+  /** How long a claim holds: a standby takes over at most this long (plus one renewal) after the owner died. */
+  ttlMs: number;
+  /** How often the owner renews, and a standby tries (well under ttlMs). */
+  renewEveryMs: number;
+  /** Told when this process starts or stops holding the lease. */
+  onChange?: (held: boolean) => void;
 }>;
 
 const silent: ProjectorLogger = { info: () => undefined, error: () => undefined };
@@ -72,12 +92,57 @@ export class Projector {
     return this.initialised;
   }
 
-  /** Runs in the background until stop(). */
+  /** Runs in the background until stop(): follows the log (with a lease: while it holds the lease). */
   start(): void {
     if (this.running) return;
     const controller = new AbortController();
-    const done = this.run(controller.signal, null);
+    const done = this.options.lease ? this.runLeased(this.options.lease, controller.signal) : this.run(controller.signal, null);
     this.running = { controller, done };
+  }
+
+  /**
+   * Stands by until it holds the lease, then follows the log while it renews it; a lost renewal (the
+   * store unreachable, or another owner after an expiry) stops the work and goes back to standing by.
+   * A stale owner cannot apply anything twice: its commit is compare-and-set on the checkpoint, which the
+   * new owner moves (CheckpointMovedError). On stop it gives the lease up, so a standby takes over at once.
+   */
+  private async runLeased(lease: ProjectorLease, signal: AbortSignal): Promise<void> {
+    const holds = async (): Promise<boolean> => {
+      try {
+        return (await lease.store.claimLease(`projector:${this.name}`, lease.owner, Date.now(), lease.ttlMs)).owner === lease.owner;
+      } catch (error) {
+        this.logger.error({ projector: this.name, err: describe(error) }, 'projector lease could not be claimed');
+        return false;
+      }
+    };
+    while (!signal.aborted) {
+      if (!(await holds())) {
+        await delay(lease.renewEveryMs, signal);
+        continue;
+      }
+      lease.onChange?.(true);
+      this.logger.info({ projector: this.name, owner: lease.owner }, 'projector lease held: following the log');
+      const working = new AbortController();
+      const stopWorking = (): void => working.abort();
+      signal.addEventListener('abort', stopWorking, { once: true });
+      const renewer = setInterval(() => {
+        void holds().then((held) => {
+          if (!held) working.abort();
+        });
+      }, lease.renewEveryMs);
+      try {
+        await this.run(working.signal, null);
+      } finally {
+        clearInterval(renewer);
+        signal.removeEventListener('abort', stopWorking);
+        lease.onChange?.(false);
+      }
+      if (signal.aborted) {
+        await lease.store.releaseLease(`projector:${this.name}`, lease.owner).catch(() => undefined);
+        return;
+      }
+      this.logger.info({ projector: this.name, owner: lease.owner }, 'projector lease lost: standing by');
+    }
   }
 
   async stop(): Promise<void> {
@@ -112,12 +177,12 @@ export class Projector {
     await this.catchUp(undefined, onProgress);
   }
 
-  /** The checkpoint as stored (it may have been moved by another projector on the same stores). */
   /** The names of the projections it runs, in the order it applies them. */
   get projectionNames(): string[] {
     return this.projections.map((projection) => projection.name);
   }
 
+  /** The checkpoint as stored (it may have been moved by another projector on the same stores). */
   async storedCheckpoint(): Promise<Position | null> {
     const stored = await this.readStore.getCheckpoint(this.name);
     return stored === null ? null : parsePosition(stored);

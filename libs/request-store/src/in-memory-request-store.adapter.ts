@@ -1,5 +1,6 @@
+import { assertLeaseClaim, assertLeaseName } from './lease-arguments';
 import { assertConsumable, assertReadable } from './quota-arguments';
-import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
+import type { ClaimRequest, IdempotencyClaim, Lease, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
 import { assertSnapshot } from './snapshot-arguments';
 
 type RateWindow = { hits: number; expiresAt: number };
@@ -36,12 +37,13 @@ function inner<K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> {
  * The request store in memory, for handler specs: the same port and contract as the SQLite request store,
  * decision for decision (the same claim, take-over, completion, release, purge, quota and sweep rules).
  * Windows by bucket then window start, records by scope then key: nested Maps, so no two names can be
- * joined alike; quota counters by bucket, quota uses by id; snapshots by stream (never swept). Times are the caller's (`now`, `expiresAt`);
- * nothing expires by itself, only `claim` (which ignores an expired record) and `sweep` (which deletes
- * it) look at them. No timers.
+ * joined alike; quota counters by bucket, quota uses by id; snapshots by stream and leases by name (neither
+ * swept). Times are the caller's (`now`, `expiresAt`); nothing expires by itself, only `claim` and
+ * `claimLease` (which ignore an expired record or lease) and `sweep` (which deletes expired records) look
+ * at them. No timers.
  *
- * Every operation runs to completion in one turn of the event loop: concurrent claims, hits and quota
- * uses are serialised as the SQLite adapter's transactions are.
+ * Every operation runs to completion in one turn of the event loop: concurrent claims, hits, quota uses
+ * and lease claims are serialised as the SQLite adapter's transactions are.
  */
 export class InMemoryRequestStore implements RequestStore {
   private readonly windows = new Map<string, Map<number, RateWindow>>();
@@ -49,6 +51,7 @@ export class InMemoryRequestStore implements RequestStore {
   private readonly counters = new Map<string, QuotaCounter>();
   private readonly uses = new Map<string, QuotaUse>();
   private readonly snapshots = new Map<string, StreamSnapshot>();
+  private readonly leases = new Map<string, Lease>();
   private closed = false;
 
   async hit(bucket: string, windowMs: number, now: number): Promise<WindowCount> {
@@ -171,6 +174,24 @@ export class InMemoryRequestStore implements RequestStore {
     const kept = this.snapshots.get(stream);
     // A copy of the fields alone (all immutable values): the caller's object is not kept.
     if (!kept || revision > kept.revision) this.snapshots.set(stream, Object.freeze({ stream, revision, position, state }));
+  }
+
+  async claimLease(name: string, owner: string, now: number, ttlMs: number): Promise<Lease> {
+    this.assertOpen();
+    assertLeaseClaim(name, owner, now, ttlMs);
+    const held = this.leases.get(name);
+    if (held && held.owner !== owner && held.expiresAt > now) return held;
+    const lease = Object.freeze({ name, owner, expiresAt: now + ttlMs });
+    this.leases.set(name, lease);
+    return lease;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.assertOpen();
+    assertLeaseName(name, owner);
+    const held = this.leases.get(name);
+    // Expired at 0 rather than deleted, as the other adapters do: free for anyone, whatever their clock.
+    if (held?.owner === owner) this.leases.set(name, Object.freeze({ ...held, expiresAt: 0 }));
   }
 
   async sweep(now: number): Promise<number> {

@@ -1,7 +1,8 @@
 import { mongoClient } from '@onehazel/storage';
 import { Long, MongoClient, type Collection, type Db, type Filter } from 'mongodb';
+import { assertLeaseClaim, assertLeaseName } from './lease-arguments';
 import { assertConsumable, assertReadable } from './quota-arguments';
-import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
+import type { ClaimRequest, IdempotencyClaim, Lease, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
 import { assertSnapshot } from './snapshot-arguments';
 
 /** One fixed window of one bucket: `_id` = `${bucket}|${windowStart}` (the start is digits, so the last `|` splits it). */
@@ -40,11 +41,18 @@ type StoredUse = { _id: string; buckets: string[]; expiresAt: Date };
  */
 type StoredSnapshot = { _id: string; revision: Long; position: string; state: string };
 
+/**
+ * One lease: `_id` = its name; `expiresAt` is epoch ms (a number, compared with the caller's `now`). No TTL
+ * index: a lease is never deleted, only expired (released at 0).
+ */
+type StoredLease = { _id: string; owner: string; expiresAt: number };
+
 const WINDOWS = 'rate_windows';
 const RECORDS = 'idempotency';
 const COUNTERS = 'quota_counters';
 const USES = 'quota_uses';
 const SNAPSHOTS = 'stream_snapshots';
+const LEASES = 'leases';
 /**
  * A MongoDB document holds at most 16 MiB of BSON. A snapshot whose stream, position and state come to
  * more than this (UTF-8 bytes) is not kept: saveSnapshot skips it, silently, and the stream is read from
@@ -79,6 +87,9 @@ function recordId(scope: string, key: string): string {
  *
  * Stream snapshots go to `stream_snapshots`, one document per stream, replaced only by a higher
  * revision (see `saveSnapshot`); one over 15 MiB is skipped (MongoDB's 16 MiB document limit).
+ *
+ * Leases go to `leases`, one document per name, taken by one conditional upsert (see `claimLease`); no TTL
+ * index and no sweep: they are only ever expired.
  */
 export class MongoRequestStore implements RequestStore {
   private readonly client: MongoClient;
@@ -117,6 +128,10 @@ export class MongoRequestStore implements RequestStore {
 
   private get snapshots(): Collection<StoredSnapshot> {
     return this.collection<StoredSnapshot>(SNAPSHOTS);
+  }
+
+  private get leases(): Collection<StoredLease> {
+    return this.collection<StoredLease>(LEASES);
   }
 
   /** The TTL indexes and the subject index; created on first use, retried if that failed. */
@@ -366,6 +381,36 @@ export class MongoRequestStore implements RequestStore {
       if (!isDuplicateKey(error)) throw error;
       await this.snapshots.updateOne(older, replace);
     }
+  }
+
+  /**
+   * One conditional upsert: the lease is taken if it is `owner`'s or expired, made if there is none. When
+   * the filter misses a lease that exists (another owner's, live), the server tries to insert it and fails
+   * on the duplicate `_id`: the lease as it stands is read and answered. The server does not retry such an
+   * upsert (its filter is not equalities alone), so of concurrent first claims one makes it and the others
+   * get the duplicate key, and read it. Leases are never deleted, so the document is there to read.
+   */
+  async claimLease(name: string, owner: string, now: number, ttlMs: number): Promise<Lease> {
+    assertLeaseClaim(name, owner, now, ttlMs);
+    try {
+      const taken = await this.leases.findOneAndUpdate(
+        { _id: name, $or: [{ owner }, { expiresAt: { $lte: now } }] },
+        { $set: { owner, expiresAt: now + ttlMs } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      if (!taken) throw new Error('the request store answered no lease after an upsert');
+      return { name, owner: taken.owner, expiresAt: taken.expiresAt };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const held = await this.leases.findOne({ _id: name });
+    if (!held) throw new Error(`the request store lost the lease ${JSON.stringify(name)} it was refused by`);
+    return { name, owner: held.owner, expiresAt: held.expiresAt };
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    assertLeaseName(name, owner);
+    await this.leases.updateOne({ _id: name, owner }, { $set: { expiresAt: 0 } });
   }
 
   async sweep(now: number): Promise<number> {

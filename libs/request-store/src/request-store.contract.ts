@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClaimRequest, MAX_QUOTA_BUCKETS, MAX_SNAPSHOT_REVISION, QuotaLimit, RequestStore, StreamSnapshot } from './request-store.port';
+import { ClaimRequest, Lease, MAX_QUOTA_BUCKETS, MAX_SNAPSHOT_REVISION, QuotaLimit, RequestStore, StreamSnapshot } from './request-store.port';
 
 export type OpenRequestStore = () => Promise<{ store: RequestStore; cleanup: () => Promise<void> }>;
 
@@ -307,6 +307,93 @@ export function requestStoreContract(adapter: string, open: OpenRequestStore): v
         expect(loaded?.state.length).toBe(state.length);
         expect(loaded?.state === state).toBe(true);
         expect(loaded?.revision).toBe(10_000n);
+      });
+    });
+
+    describe('leases', () => {
+      /** Lease names are store-wide: unique per test, as buckets are. */
+      const name = (label = 'projections') => `${label}-${unique}`;
+      const lease = (owner: string, expiresAt: number, label?: string): Lease => ({ name: name(label), owner, expiresAt });
+      const claimLease = (owner: string, now: number, ttlMs = MINUTE, label?: string) => store.claimLease(name(label), owner, now, ttlMs);
+
+      it('gives a free lease to its first claimant, until now + ttl', async () => {
+        expect(await claimLease('p1', t0)).toEqual(lease('p1', t0 + MINUTE));
+        // Another name is another lease.
+        expect(await claimLease('p2', t0 + 1, MINUTE, 'other')).toEqual(lease('p2', t0 + 1 + MINUTE, 'other'));
+      });
+
+      it('answers the holder to another owner while the lease is live, changing nothing', async () => {
+        await claimLease('p1', t0);
+        expect(await claimLease('p2', t0 + 1, HOUR)).toEqual(lease('p1', t0 + MINUTE));
+        expect(await claimLease('p2', t0 + MINUTE - 1, HOUR)).toEqual(lease('p1', t0 + MINUTE));
+        // Neither the owner nor the expiry moved: a third owner sees the same, and takes it when it expires.
+        expect(await claimLease('p3', t0 + MINUTE - 1)).toEqual(lease('p1', t0 + MINUTE));
+        expect(await claimLease('p3', t0 + MINUTE)).toEqual(lease('p3', t0 + 2 * MINUTE));
+      });
+
+      it('lets the holder renew its lease: the expiry moves to its now + ttl', async () => {
+        await claimLease('p1', t0);
+        expect(await claimLease('p1', t0 + 30_000)).toEqual(lease('p1', t0 + 30_000 + MINUTE));
+        // Past the first expiry, the renewed lease still holds.
+        expect(await claimLease('p2', t0 + MINUTE + 1)).toEqual(lease('p1', t0 + 30_000 + MINUTE));
+        // A renewal with a shorter ttl shortens it.
+        expect(await claimLease('p1', t0 + MINUTE + 2, 1_000)).toEqual(lease('p1', t0 + MINUTE + 1_002));
+        // And the holder may renew an expired lease of its own, no one having taken it.
+        expect(await claimLease('p1', t0 + HOUR)).toEqual(lease('p1', t0 + HOUR + MINUTE));
+      });
+
+      it('lets another owner take the lease once it expired (now >= expiresAt)', async () => {
+        await claimLease('p1', t0);
+        expect(await claimLease('p2', t0 + MINUTE - 1)).toEqual(lease('p1', t0 + MINUTE));
+        expect(await claimLease('p2', t0 + MINUTE)).toEqual(lease('p2', t0 + 2 * MINUTE));
+        // The former holder is refused now, as any other owner.
+        expect(await claimLease('p1', t0 + MINUTE + 1)).toEqual(lease('p2', t0 + 2 * MINUTE));
+      });
+
+      it("frees the lease at once on its holder's release, and ignores a release by anyone else", async () => {
+        await claimLease('p1', t0);
+        await store.releaseLease(name(), 'p2');
+        await store.releaseLease(name('other'), 'p1');
+        expect(await claimLease('p2', t0 + 1)).toEqual(lease('p1', t0 + MINUTE));
+        await store.releaseLease(name(), 'p1');
+        expect(await claimLease('p2', t0 + 2)).toEqual(lease('p2', t0 + 2 + MINUTE));
+        // The former holder's late release does not free it again.
+        await store.releaseLease(name(), 'p1');
+        expect(await claimLease('p3', t0 + 3)).toEqual(lease('p2', t0 + 2 + MINUTE));
+        // A lease never claimed is released without a fuss, and stays free.
+        await store.releaseLease(name('never'), 'p1');
+        expect(await claimLease('p3', t0 + 3, MINUTE, 'never')).toEqual(lease('p3', t0 + 3 + MINUTE, 'never'));
+      });
+
+      it('gives a free lease to exactly one of concurrent claimants, and every one of them the same answer', async () => {
+        const owners = Array.from({ length: 10 }, (_, i) => `p${i}`);
+        const answers = await Promise.all(owners.map((owner, i) => claimLease(owner, t0 + i)));
+        const holder = answers[0]!;
+        expect(owners).toContain(holder.owner);
+        expect(answers).toEqual(owners.map(() => holder));
+        expect(holder.expiresAt).toBe(t0 + owners.indexOf(holder.owner) + MINUTE);
+        expect(await claimLease('late', t0 + 10)).toEqual(holder);
+      });
+
+      it('keeps leases through a sweep', async () => {
+        await claimLease('p1', t0);
+        await store.sweep(t0 + HOUR);
+        expect(await claimLease('p2', t0 + 1)).toEqual(lease('p1', t0 + MINUTE));
+      });
+
+      it('refuses a claim or release it cannot make sense of, changing nothing', async () => {
+        await claimLease('p1', t0);
+        await expect(store.claimLease('', 'p2', t0, MINUTE)).rejects.toThrow(RangeError);
+        await expect(store.claimLease(name(), '', t0, MINUTE)).rejects.toThrow(RangeError);
+        await expect(store.claimLease(name(), 'p1', Number.NaN, MINUTE)).rejects.toThrow(RangeError);
+        await expect(store.claimLease(name(), 'p1', Number.POSITIVE_INFINITY, MINUTE)).rejects.toThrow(RangeError);
+        await expect(store.claimLease(name(), 'p1', String(t0) as unknown as number, MINUTE)).rejects.toThrow(RangeError);
+        for (const ttlMs of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+          await expect(store.claimLease(name(), 'p1', t0 + 1, ttlMs)).rejects.toThrow(RangeError);
+        }
+        await expect(store.releaseLease('', 'p1')).rejects.toThrow(RangeError);
+        await expect(store.releaseLease(name(), '')).rejects.toThrow(RangeError);
+        expect(await claimLease('p2', t0 + 1)).toEqual(lease('p1', t0 + MINUTE));
       });
     });
 

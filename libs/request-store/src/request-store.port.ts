@@ -1,7 +1,7 @@
 /**
- * The request store port (DESIGN.md §2): rate-limit counters, idempotency records, quota counters and
- * stream snapshots, shared by every API instance on the same backend. Adapters: SQLite
- * (DATA_DIR/requests.db) and MongoDB (TTL indexes).
+ * The request store port (DESIGN.md §2): rate-limit counters, idempotency records, quota counters, stream
+ * snapshots and leases (which projector process owns a projection set now), shared by every API instance on
+ * the same backend. Adapters: SQLite (DATA_DIR/requests.db) and MongoDB (TTL indexes).
  */
 
 export type WindowCount = Readonly<{ hits: number; resetAt: number }>;
@@ -73,6 +73,9 @@ export type StreamSnapshot = Readonly<{ stream: string; revision: bigint; positi
 /** The highest revision a snapshot may be at (SQLite's INTEGER, MongoDB's Long): 2^63 - 1. */
 export const MAX_SNAPSHOT_REVISION = 2n ** 63n - 1n;
 
+/** Who holds a lease, until when (epoch ms). */
+export type Lease = Readonly<{ name: string; owner: string; expiresAt: number }>;
+
 export interface RequestStore {
   /** Adds a hit to the fixed window of `windowMs` that holds `now`; answers the window's count after it. */
   hit(bucket: string, windowMs: number, now: number): Promise<WindowCount>;
@@ -122,8 +125,17 @@ export interface RequestStore {
    */
   saveSnapshot(snapshot: StreamSnapshot): Promise<void>;
   /**
+   * Takes or renews the lease `name` for `owner`, until `now + ttlMs`, when it is free, expired (expiresAt <= now)
+   * or already `owner`'s; otherwise changes nothing. Answers the lease as it stands afterwards (its holder may be
+   * another owner). Atomic across processes and instances. Throws, changing nothing, on an empty name or owner, a
+   * `now` that is not a finite number or a `ttlMs` that is not a positive whole number.
+   */
+  claimLease(name: string, owner: string, now: number, ttlMs: number): Promise<Lease>;
+  /** Gives the lease up (expires it now) if `owner` holds it; otherwise changes nothing. */
+  releaseLease(name: string, owner: string): Promise<void>;
+  /**
    * Deletes expired records, past windows, and expired quota counters and uses; answers how many.
-   * Snapshots are left.
+   * Snapshots and leases are left.
    */
   sweep(now: number): Promise<number>;
   ping(): Promise<void>;

@@ -162,6 +162,67 @@ describe('SqliteRequestStore files', () => {
     expect(await store.loadSnapshot('s')).toEqual({ stream: 's', revision: 1n, position: '2/2', state: '{}' });
   });
 
+  describe('leases', () => {
+    it('shares a lease between two connections to one file (two processes): refused while live, taken over once expired', async () => {
+      const a = openStore();
+      const b = openStore();
+      expect(await a.claimLease('projections', 'p_a', t0, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + MINUTE });
+      expect(await b.claimLease('projections', 'p_b', t0 + 1, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + MINUTE });
+      expect(await a.claimLease('projections', 'p_a', t0 + 30_000, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + 90_000 });
+      expect(await b.claimLease('projections', 'p_b', t0 + MINUTE, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + 90_000 });
+      // p_a died: its lease runs out, and the standby takes it.
+      expect(await b.claimLease('projections', 'p_b', t0 + 90_000, MINUTE)).toEqual({ name: 'projections', owner: 'p_b', expiresAt: t0 + 150_000 });
+      expect(await a.claimLease('projections', 'p_a', t0 + 90_001, MINUTE)).toEqual({ name: 'projections', owner: 'p_b', expiresAt: t0 + 150_000 });
+      await a.releaseLease('projections', 'p_a');
+      await b.releaseLease('projections', 'p_b');
+      expect(await a.claimLease('projections', 'p_a', t0 + 90_002, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + 150_002 });
+    });
+
+    it('holds the write lock from reading the lease to writing it: no other connection takes it in between', async () => {
+      const prepare = jest.spyOn(Database.prototype, 'prepare');
+      const store = openStore();
+      const readLease = prepare.mock.results
+        .map((result) => result.value as Database.Statement)
+        .find((statement) => statement.source === 'SELECT owner, expires_at FROM leases WHERE name = ?');
+      prepare.mockRestore();
+      if (!readLease) throw new Error('the store prepares no statement reading a lease');
+
+      // Another connection (another process, as far as SQLite can tell) tries to take the free lease right
+      // after this claim read it, and before it wrote it.
+      const other = new Database(file, { timeout: 0 });
+      let interloper: unknown = 'not run';
+      const read = readLease.get.bind(readLease);
+      jest.spyOn(readLease, 'get').mockImplementationOnce((...parameters: unknown[]) => {
+        const row = read(...parameters);
+        try {
+          other.prepare('INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)').run('projections', 'p_other', t0 + MINUTE);
+          interloper = 'wrote';
+        } catch (error) {
+          interloper = (error as { code?: string }).code;
+        }
+        return row;
+      });
+      try {
+        expect(await store.claimLease('projections', 'p_a', t0, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + MINUTE });
+        expect(interloper).toBe('SQLITE_BUSY');
+        expect(await store.claimLease('projections', 'p_other', t0 + 1, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + MINUTE });
+      } finally {
+        other.close();
+      }
+    });
+
+    it('adds the lease table to a file made before it, keeping its records', async () => {
+      const old = new Database(file);
+      old.exec(`CREATE TABLE rate_windows (bucket TEXT NOT NULL, window_start INTEGER NOT NULL, hits INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL, PRIMARY KEY (bucket, window_start)) WITHOUT ROWID`);
+      old.prepare('INSERT INTO rate_windows VALUES (?, ?, 4, ?)').run('ip:1', t0, t0 + MINUTE);
+      old.close();
+      const store = openStore();
+      expect(await store.hit('ip:1', MINUTE, t0)).toEqual({ hits: 5, resetAt: t0 + MINUTE });
+      expect(await store.claimLease('projections', 'p_a', t0, MINUTE)).toEqual({ name: 'projections', owner: 'p_a', expiresAt: t0 + MINUTE });
+    });
+  });
+
   describe('quota counters', () => {
     const expiresAt = t0 + 31 * 24 * 60 * MINUTE;
     const pool: QuotaLimit = { bucket: 'pool:op_1:2027-01', limit: 40 };

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { GroupCommit, openSqlite } from '@onehazel/storage';
+import { assertLeaseClaim, assertLeaseName } from './lease-arguments';
 import { assertConsumable, assertReadable } from './quota-arguments';
-import type { ClaimRequest, IdempotencyClaim, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
+import type { ClaimRequest, IdempotencyClaim, Lease, QuotaLimit, QuotaOutcome, RequestStore, StreamSnapshot, WindowCount } from './request-store.port';
 import { assertSnapshot } from './snapshot-arguments';
 
 const SCHEMA = `
@@ -47,6 +48,11 @@ CREATE TABLE IF NOT EXISTS stream_snapshots (
   revision INTEGER NOT NULL,
   position TEXT    NOT NULL,
   state    TEXT    NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leases (
+  name       TEXT    PRIMARY KEY,
+  owner      TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;`;
 
 /** Columns added since the first layout, for files made before them. */
@@ -76,6 +82,10 @@ type Row = {
  * A stream snapshot is one row per stream, replaced by a single upsert only when the new one's revision
  * is higher: atomic across processes without a read first. Revisions are 64-bit INTEGERs, read back as
  * bigints. A state of a few MB is written on this thread (better-sqlite3 is synchronous): milliseconds.
+ *
+ * A lease is one row per name, claimed in one IMMEDIATE transaction (read, decide, upsert, read back): no
+ * other connection or process writes it between the read and the upsert. Released leases are expired (at
+ * 0), not deleted, and sweeps leave leases alone.
  */
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
@@ -138,6 +148,12 @@ export class SqliteRequestStore implements RequestStore {
          ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, position = excluded.position, state = excluded.state
          WHERE excluded.revision > stream_snapshots.revision`,
       ),
+      findLease: this.db.prepare<[string], { owner: string; expires_at: number }>('SELECT owner, expires_at FROM leases WHERE name = ?'),
+      takeLease: this.db.prepare<[string, string, number]>(
+        `INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+      ),
+      releaseLease: this.db.prepare<[string, string]>('UPDATE leases SET expires_at = 0 WHERE name = ? AND owner = ?'),
       ping: this.db.prepare('SELECT 1'),
     };
     this.hits = new GroupCommit(this.db);
@@ -233,6 +249,23 @@ export class SqliteRequestStore implements RequestStore {
     assertSnapshot(snapshot);
     const { stream, revision, position, state } = snapshot;
     this.statements.saveSnapshot.run(stream, revision, position, state);
+  }
+
+  async claimLease(name: string, owner: string, now: number, ttlMs: number): Promise<Lease> {
+    assertLeaseClaim(name, owner, now, ttlMs);
+    const { findLease, takeLease } = this.statements;
+    const run = this.db.transaction((): Lease => {
+      const held = findLease.get(name);
+      if (!held || held.owner === owner || held.expires_at <= now) takeLease.run(name, owner, now + ttlMs);
+      const after = findLease.get(name)!;
+      return { name, owner: after.owner, expiresAt: after.expires_at };
+    });
+    return run.immediate();
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    assertLeaseName(name, owner);
+    this.statements.releaseLease.run(name, owner);
   }
 
   async sweep(now: number): Promise<number> {

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { loadMasterKeys } from './keyring';
 import type { Logger } from './logger';
 import { PlatformAdmin } from './platform-admin';
+import { ProcessIdentity } from './process-identity';
 import { openStores, Stores } from './stores';
 
 /**
@@ -57,6 +58,11 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   try {
     const projector = new Projector(stores.events, stores.read, options.projections ?? allProjections, {
       logger: logger.child({ component: 'projector' }),
+      // Projector processes share the log through a lease: one follows it, the others stand by.
+      lease:
+        options.role === 'projector'
+          ? { store: stores.requests, owner: new ProcessIdentity().current, ttlMs: config.projectorLeaseTtlMs, renewEveryMs: Math.max(100, Math.floor(config.projectorLeaseTtlMs / 3)) }
+          : undefined,
     });
     await projector.init();
     const masterKeys = loadMasterKeys(config, logger);
