@@ -66,6 +66,7 @@ describe('/metrics, read as Prometheus text', () => {
     expect(valueOf(families, 'onehazel_events_appended_total', { type: 'ChildKeyMinted' })).toBe(1);
     expect(valueOf(families, 'onehazel_events_appended_total', { type: 'EntityEventRecorded' })).toBe(1);
     expect(valueOf(families, 'onehazel_projection_lag_positions')).toBe(0);
+    expect(valueOf(families, 'onehazel_projection_lag_seconds')).toBe(0);
     // Route templates, never raw ids, in every label.
     const labels = Object.values(families).flatMap((family) => (family.data as PromData[]).flatMap((metric) => Object.values(metric.labels)));
     expect(labels.filter((label) => /op_[0-9a-f]{16}|player_1|oh_(live|op)_/.test(label))).toEqual([]);
@@ -75,8 +76,10 @@ describe('/metrics, read as Prometheus text', () => {
     await t.app.runtime.projector.stop();
     try {
       await t.app.runtime.stores.events.append('metrics-spec', [{ id: '00000000-0000-4000-8000-00000000000a', type: 'SpecHappened', data: {}, metadata: {} }], 'no_stream');
+      await new Promise((resolveWait) => setTimeout(resolveWait, 1100));
       const families = await scrape(t);
       expect(valueOf(families, 'onehazel_projection_lag_positions')).toBe(1);
+      expect(valueOf(families, 'onehazel_projection_lag_seconds')).toBeGreaterThanOrEqual(1);
     } finally {
       t.app.runtime.projector.start();
     }

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { comparePositions } from '@onehazel/event-store';
 import type { Runtime } from '@onehazel/runtime';
 
 /**
@@ -54,6 +55,27 @@ export class Metrics {
       for (const type of types) this.eventsAppended.labels(type).inc();
     });
     const { projector, stores } = runtime;
+    new Gauge({
+      name: 'onehazel_projection_lag_seconds',
+      help: 'How long the oldest event the read models do not have yet has waited, read at scrape (0 when caught up)',
+      registers: [this.registry],
+      async collect() {
+        try {
+          const [checkpoint, head] = await Promise.all([projector.storedCheckpoint(), stores.events.headPosition()]);
+          let waited = 0;
+          // Only when behind: a subscription from the head would wait for the next event.
+          if (head !== null && (checkpoint === null || comparePositions(head, checkpoint) > 0)) {
+            for await (const oldest of stores.events.subscribeToAll({ after: checkpoint, signal: AbortSignal.timeout(1000) })) {
+              waited = Math.max(0, (Date.now() - Date.parse(oldest.recordedAt)) / 1000);
+              break;
+            }
+          }
+          this.set(waited);
+        } catch {
+          // As above: the last value stands.
+        }
+      },
+    });
     new Gauge({
       name: 'onehazel_projection_lag_positions',
       help:
