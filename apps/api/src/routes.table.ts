@@ -94,6 +94,7 @@ export const ROUTES: readonly RouteRow[] = [
   { method: 'POST', path: '/operator-data-api/entities', ...operatorKey, idempotent: true, tenant: 'caller', contract: 'seed 001', summary: 'Create or update an entity' },
   { method: 'GET', path: '/operator-data-api/entities', ...operatorKey, idempotent: false, tenant: 'caller', contract: 'seed 001', summary: 'List entities' },
   { method: 'GET', path: '/operator-data-api/entities/:externalId', ...operatorKey, idempotent: false, tenant: 'path', contract: 'seed 001', summary: 'Get an entity' },
+  { method: 'GET', path: '/operator-data-api/entities/:externalId/history', ...operatorKey, idempotent: false, tenant: 'path', contract: 'product', summary: "An entity's audit history" },
   { method: 'DELETE', path: '/operator-data-api/entities/:externalId', ...operatorKey, idempotent: false, tenant: 'path', contract: 'seed 001', summary: 'Erase an entity (GDPR)' },
   { method: 'POST', path: '/operator-data-api/events', ...operatorKey, idempotent: true, tenant: 'caller', contract: 'seed 001', summary: 'Record an activity event' },
   { method: 'GET', path: '/operator-data-api/entities/:externalId/events', ...operatorKey, idempotent: false, tenant: 'path', contract: 'seed 001', summary: "An entity's events" },

@@ -1,4 +1,4 @@
-import { call, operatorInput, startTestApp, TestApp } from './harness';
+import { call, igamingOperator, operatorInput, startTestApp, TestApp } from './harness';
 
 /**
  * Audit time travel (issue 12): a scripted sequence of changes at fixed instants (the app's clock is
@@ -171,5 +171,48 @@ describe('Audit history: from, to and asOf, replayed from the log', () => {
   it('answers a foreign or unknown token with 404 UNKNOWN_OPERATOR_TOKEN', async () => {
     const unknown = await call(t.url, 'GET', '/api/v1/operator-tokens/00000000-0000-4000-8000-000000000000/history', { key: spareKey() });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'UNKNOWN_OPERATOR_TOKEN']);
+  });
+});
+
+describe("Audit history of an entity: that it existed and was erased, and nothing more", () => {
+  let t: TestApp;
+  let now = Date.parse('2026-04-01T10:00:00.000Z');
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { clock: () => now });
+  });
+  afterAll(async () => t.close());
+
+  it('shows when an entity was created, updated and erased, by whom, and never its data, before or after the erasure', async () => {
+    const operator = await igamingOperator(t);
+    const player = (first_name: string) => ({
+      entityType: 'player',
+      externalId: 'player_audit',
+      data: { first_name, last_name: 'Wilson', email: 'james.wilson@example.com', country: 'GB', currency: 'GBP' },
+    });
+    now = Date.parse('2026-04-02T10:00:00.000Z');
+    expect((await call(t.url, 'POST', '/operator-data-api/entities', { key: operator.key, body: player('James') })).status).toBe(201);
+    now = Date.parse('2026-04-03T10:00:00.000Z');
+    expect((await call(t.url, 'POST', '/operator-data-api/entities', { key: operator.key, body: player('Jim') })).status).toBe(200);
+    const live = await call(t.url, 'GET', '/operator-data-api/entities/player_audit/history?asOf=2026-04-03T12:00:00Z', { key: operator.key });
+    now = Date.parse('2026-04-04T10:00:00.000Z');
+    expect((await call(t.url, 'DELETE', '/operator-data-api/entities/player_audit', { key: operator.key })).status).toBe(200);
+
+    const erased = await call(t.url, 'GET', '/operator-data-api/entities/player_audit/history?asOf=2026-04-05T00:00:00Z', { key: operator.key });
+    const before = await call(t.url, 'GET', '/operator-data-api/entities/player_audit/history?asOf=2026-04-02T12:00:00Z', { key: operator.key });
+
+    expect(live.body.asOf.state).toEqual({ status: 'live', entityType: 'player' });
+    expect(erased.status).toBe(200);
+    expect(erased.body.data.map((entry: { type: string; at: string; summary: string; data: object }) => [entry.type, entry.at, entry.summary, entry.data])).toEqual([
+      ['EntityCreated', '2026-04-02T10:00:00.000Z', 'entity created (player)', {}],
+      ['EntityUpdated', '2026-04-03T10:00:00.000Z', 'entity updated', {}],
+      ['EntityErased', '2026-04-04T10:00:00.000Z', 'entity erased (GDPR): its data key destroyed, its data unreadable everywhere', {}],
+    ]);
+    expect(erased.body.asOf).toMatchObject({ state: { status: 'erased', entityType: 'player' }, event: { type: 'EntityErased', data: {} } });
+    expect(before.body.asOf.state).toEqual({ status: 'live', entityType: 'player' });
+    const text = JSON.stringify([live.body, erased.body, before.body]);
+    for (const personal of ['James', 'Jim', 'Wilson', 'james.wilson@example.com', 'player_audit', '"v":', 'ciphertext']) expect(text).not.toContain(personal);
+    const unknown = await call(t.url, 'GET', '/operator-data-api/entities/player_nobody/history', { key: operator.key });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'ENTITY_NOT_FOUND']);
   });
 });

@@ -332,6 +332,10 @@ describe('the OpenAPI document against the running API', () => {
       await send('GET', `${entities}/p1/events?limit=-1`, { key }, 400, 'VALIDATION_FAILED');
       await send('GET', `${entities}/missing/events`, { key }, 404, 'ENTITY_NOT_FOUND');
       await send('GET', `${entities}/p1/events`, {}, 401, 'UNAUTHORIZED');
+      await send('GET', `${entities}/p1/history?asOf=2100-01-01T00:00:00Z`, { key }, 200);
+      await send('GET', `${entities}/p1/history?from=later`, { key }, 400, 'VALIDATION_FAILED');
+      await send('GET', `${entities}/missing/history`, { key }, 404, 'ENTITY_NOT_FOUND');
+      await send('GET', `${entities}/p1/history`, {}, 401, 'UNAUTHORIZED');
       await send('GET', `${entities}/p1/state`, { key }, 200);
       await send('GET', `${entities}/missing/state`, { key }, 404, 'ENTITY_NOT_FOUND');
       await send('GET', `${entities}/${BAD_ID}/state`, { key }, 400, 'VALIDATION_FAILED');

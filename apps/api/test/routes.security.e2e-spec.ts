@@ -75,7 +75,8 @@ describe('Security, walked from the routes table', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ JWT_SECRET: SECRET });
+    // Every refused credential counts against the test's one client address: the walk makes more than 300 a minute.
+    t = await startTestApp({ JWT_SECRET: SECRET, RATE_LIMIT_ANONYMOUS: '100000' });
     a = await tenant();
     b = await tenant();
     for (const [owner, externalId] of [[a, 'player_a'], [b, 'player_b']] as const) {
@@ -133,6 +134,7 @@ describe('Security, walked from the routes table', () => {
       ['POST /operator-data-api/entities', { cell: { path: '/operator-data-api/entities', body: player('player_a', 'Mallory') }, foreign: 'ownOnly' }],
       ['GET /operator-data-api/entities', { cell: { path: '/operator-data-api/entities' }, foreign: 'ownOnly' }],
       ['GET /operator-data-api/entities/:externalId', { cell: { path: '/operator-data-api/entities/player_a' }, foreign: { status: 404, code: 'ENTITY_NOT_FOUND' } }],
+      ['GET /operator-data-api/entities/:externalId/history', { cell: { path: '/operator-data-api/entities/player_a/history' }, foreign: { status: 404, code: 'ENTITY_NOT_FOUND' } }],
       ['DELETE /operator-data-api/entities/:externalId', { cell: { path: '/operator-data-api/entities/player_a' }, foreign: { status: 404, code: 'ENTITY_NOT_FOUND' } }],
       [
         'POST /operator-data-api/events',

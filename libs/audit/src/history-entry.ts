@@ -43,6 +43,12 @@ function summaryOf(type: string, data: Record<string, unknown>): string {
       return `child key minted by operator token ${field(data, 'tokenId')} for agent ${field(data, 'agentId')}`;
     case 'ChildKeyRevoked':
       return data.cascadeOf ? `child key revoked with its operator token ${field(data, 'cascadeOf')}` : 'child key revoked';
+    case 'EntityCreated':
+      return `entity created (${field(data, 'entityType')})`;
+    case 'EntityUpdated':
+      return 'entity updated';
+    case 'EntityErased':
+      return 'entity erased (GDPR): its data key destroyed, its data unreadable everywhere';
     default:
       return type;
   }

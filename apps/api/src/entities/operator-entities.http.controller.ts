@@ -5,7 +5,9 @@ import { CommandContext, DomainError } from '@onehazel/domain';
 import type { FastifyReply } from 'fastify';
 import { OperatorKeyGuard } from '../auth/operator-auth.guard';
 import { CurrentPrincipal, OperatorPrincipal, RequestContext } from '../auth/principal';
-import { message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
+import { AsOfResponse, HistoryEntryResponse } from '../audit/history-entry.response';
+import { HistoryQuery, historyWindowOf } from '../audit/history.request.dto';
+import { HistoryPageBody, historyPageBody, message, MessageResponse, Ok, ok, Page, page } from '../http/envelope';
 import { FailureMessage } from '../http/failure-message';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { CountsAsSubmission } from '../http/submission-quota.interceptor';
@@ -17,6 +19,7 @@ import { UpsertedEntity, UpsertEntityCommand } from './commands/upsert-entity/up
 import { UpsertEntityRequest } from './commands/upsert-entity/upsert-entity.request.dto';
 import { EntityResponse, toEntityResponse, UpsertedEntityResponse } from './entity.response';
 import { GetEntityQuery } from './queries/get-entity/get-entity.query';
+import { GetEntityHistoryQuery } from './queries/get-entity-history/get-entity-history.query';
 import { ListEntitiesQuery } from './queries/list-entities/list-entities.query';
 import { ListEntitiesRequest } from './queries/list-entities/list-entities.request.dto';
 
@@ -77,6 +80,23 @@ export class OperatorEntitiesHttpController {
   @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND', 'DATA_UNREADABLE')
   async get(@Param('externalId', ExternalIdPipe) externalId: string, @CurrentPrincipal() principal: OperatorPrincipal): Promise<Ok<EntityResponse>> {
     return ok(toEntityResponse(await this.queries.execute(new GetEntityQuery(principal.operatorId, externalId))));
+  }
+
+  @Get(':externalId/history')
+  @FailureMessage('Failed to read entity history')
+  @ApiOperation({ summary: "An entity's life replayed from the log (created, updated, erased: who and when, never its data); from, to, asOf" })
+  @ApiEnvelope(HistoryEntryResponse, { page: true, asOf: AsOfResponse, description: 'A page of the entity’s history entries, oldest first, without data; with asOf, whether it was live then' })
+  @ApiExternalIdParam()
+  @ApiErrors('VALIDATION_FAILED', 'ENTITY_NOT_FOUND')
+  async history(
+    @Param('externalId', ExternalIdPipe) externalId: string,
+    @Query() query: HistoryQuery,
+    @CurrentPrincipal() principal: OperatorPrincipal,
+  ): Promise<HistoryPageBody<HistoryEntryResponse, AsOfResponse>> {
+    const window = historyWindowOf(query);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const { items, nextCursor, asOf } = await this.queries.execute(new GetEntityHistoryQuery(principal.operatorId, externalId, window, limit, query.cursor));
+    return historyPageBody(items, limit, nextCursor, asOf);
   }
 
   @Delete(':externalId')
