@@ -25,6 +25,8 @@ const HARMLESS_SCANS = [/^SCAN CONSTANT ROW$/, /^SCAN json_each VIRTUAL TABLE/];
  */
 const WHOLE_COLLECTION = [
   /^DELETE FROM documents WHERE collection = \?$/,
+  // The rebuild's swap moves a whole shadow collection onto its live name, on purpose.
+  /^UPDATE documents SET collection = \? WHERE collection = \?$/,
   /^SELECT doc FROM documents WHERE collection = '\w+' (AND id > \? )?ORDER BY id LIMIT \?$/,
 ];
 

@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { AuditReplay, historyPage, SubjectHistory } from '@onehazel/audit';
 import { DomainError } from '@onehazel/domain';
 import { comparePositions, formatPosition } from '@onehazel/event-store';
-import { ApiKeyView, Collections, OperatorTokenView } from '@onehazel/projections';
+import { allProjections, ApiKeyView, Collections, OperatorTokenView, rebuildInShadow } from '@onehazel/projections';
 import { createLogger, loadConfig, openRuntime, Runtime } from '@onehazel/runtime';
 
 /** Opens the runtime on the configured stores (the same DATA_DIR or URLs as the server) for one command. */
@@ -176,14 +176,20 @@ function program(): Command {
     });
   projections
     .command('rebuild')
-    .description('clear the read models and project the whole log again (shows progress); stop the server first, or its answers are incomplete until the replay ends')
+    .description('replay the whole log into shadow read models while the server serves, then swap them in at once (shows progress)')
     .addOption(new Option('--quiet', 'no progress bar'))
     .action(async (options: { quiet?: boolean }) => {
-      await withSession(async ({ stores, projector }) => {
+      await withSession(async ({ stores, logger }) => {
         const head = await stores.events.headPosition();
         const total = head === null ? 0 : Number(head.commit);
         const progress = options.quiet ? null : rebuildProgress(total);
-        await projector.rebuild((position) => progress?.update(Math.min(Number(position.commit), total)));
+        await rebuildInShadow({
+          events: stores.events,
+          read: stores.read,
+          projections: allProjections,
+          logger: logger.child({ component: 'rebuild' }),
+          onProgress: (position) => progress?.update(Math.min(Number(position.commit), total)),
+        });
         progress?.done(total);
       });
       out('Read models rebuilt from the log');

@@ -1,5 +1,6 @@
 export * from './projection';
 export * from './projector';
+export * from './shadow-rebuild';
 export * from './projections/read-models';
 export * from './projections/platforms.projection';
 export * from './projections/operators.projection';

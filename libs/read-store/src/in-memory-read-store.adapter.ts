@@ -1,12 +1,15 @@
 import {
+  assertShadowSwap,
   CheckpointMovedError,
   Document,
   DocumentChange,
   FindQuery,
   IndexSpec,
+  NoShadowCheckpointError,
   ReadStore,
   Scalar,
   servingIndex,
+  ShadowSwap,
 } from './read-store.port';
 
 /** The names the SQLite adapter accepts for collections and fields (they go into its SQL text). */
@@ -182,6 +185,23 @@ export class InMemoryReadStore implements ReadStore {
     this.assertOpen();
     for (const collection of collections) this.collections.delete(collection);
     this.checkpoints.delete(name);
+  }
+
+  /** Atomic as SQLite's: every check is made first, and nothing runs between it and the changes. */
+  async swapShadow({ liveCheckpoint, shadowCheckpoint, collections }: ShadowSwap): Promise<void> {
+    this.assertOpen();
+    assertShadowSwap({ liveCheckpoint, shadowCheckpoint, collections });
+    const position = this.checkpoints.get(shadowCheckpoint);
+    if (position === undefined) throw new NoShadowCheckpointError(shadowCheckpoint);
+    for (const { live } of collections) this.collections.delete(live);
+    for (const { live, shadow } of collections) {
+      const documents = this.collections.get(shadow);
+      if (!documents) continue;
+      this.collections.set(live, documents);
+      this.collections.delete(shadow);
+    }
+    this.checkpoints.set(liveCheckpoint, position);
+    this.checkpoints.delete(shadowCheckpoint);
   }
 
   async ping(): Promise<void> {

@@ -10,14 +10,17 @@ import {
   type TransactionOptions,
 } from 'mongodb';
 import {
+  assertShadowSwap,
   CheckpointMovedError,
   Document,
   DocumentChange,
   FindQuery,
   IndexSpec,
+  NoShadowCheckpointError,
   ReadStore,
   Scalar,
   servingIndex,
+  ShadowSwap,
 } from './read-store.port';
 
 /** A read-model document as MongoDB holds it: the document's `id` is its `_id`. */
@@ -74,6 +77,11 @@ function keysetAfter(field: string, value: Scalar, id: string): Filter<StoredDoc
   if (value === null) return { $or: [{ [field]: { $ne: null } }, tie] };
   const later = TYPES_AFTER[typeof value as 'number' | 'string' | 'boolean'];
   return { $or: [{ [field]: { $gt: value } }, { [field]: { $type: later } }, tie] };
+}
+
+/** Dropping a collection that does not exist: already what was wanted (older servers report it as an error). */
+function ignoreNamespaceNotFound(error: unknown): void {
+  if ((error as { codeName?: unknown }).codeName !== 'NamespaceNotFound' && (error as { code?: unknown }).code !== 26) throw error;
 }
 
 /**
@@ -216,6 +224,41 @@ export class MongoReadStore implements ReadStore {
       await session.withTransaction(async () => {
         await this.checkpoints.deleteOne({ _id: name }, { session });
         for (const target of targets) await target.deleteMany({}, { session });
+      }, TRANSACTION);
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  /**
+   * Each shadow collection is renamed onto its live one (`renameCollection` with `dropTarget`), then the live
+   * checkpoint takes the shadow's value and the shadow checkpoint is removed (one transaction).
+   *
+   * Not one step across collections: each rename is atomic for its collection, but a rename cannot join a
+   * transaction, so while the renames run (a few milliseconds) a reader may see some collections already
+   * rebuilt and others not yet, each complete and consistent with itself. The indexes that stay are the
+   * shadow collection's: they must have the live ones' specs, which ensureIndexes on the shadow names gives
+   * (it is also what creates a shadow collection that received no document). A shadow collection that does
+   * not exist at all (no index, no document) means an empty read model: the live one is dropped.
+   *
+   * A swap interrupted after its renames, before the checkpoints are written, is not to be retried as it is:
+   * the shadow collections are gone, so a retry would drop the live ones; rebuild the shadow again instead.
+   */
+  async swapShadow(swap: ShadowSwap): Promise<void> {
+    assertShadowSwap(swap);
+    const pairs = swap.collections.map(({ live, shadow }) => ({ live: this.collection(live), shadow: this.collection(shadow) }));
+    const position = (await this.checkpoints.findOne({ _id: swap.shadowCheckpoint }))?.position;
+    if (position === undefined) throw new NoShadowCheckpointError(swap.shadowCheckpoint);
+    for (const { live, shadow } of pairs) {
+      const exists = (await this.db.listCollections({ name: shadow.collectionName }, { nameOnly: true }).toArray()).length > 0;
+      if (exists) await this.db.renameCollection(shadow.collectionName, live.collectionName, { dropTarget: true });
+      else await live.drop().catch(ignoreNamespaceNotFound);
+    }
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await this.checkpoints.updateOne({ _id: swap.liveCheckpoint }, { $set: { position } }, { upsert: true, session });
+        await this.checkpoints.deleteOne({ _id: swap.shadowCheckpoint }, { session });
       }, TRANSACTION);
     } finally {
       await session.endSession();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CheckpointMovedError, NoIndexError, ReadStore } from './read-store.port';
+import { CheckpointMovedError, NoIndexError, NoShadowCheckpointError, ReadStore, ShadowSwap } from './read-store.port';
 
 export type OpenReadStore = () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>;
 
@@ -180,6 +180,103 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       await store.reset(checkpoint, [collection]);
       expect(await store.get(collection, 'a')).toBeNull();
       expect(await store.getCheckpoint(checkpoint)).toBeNull();
+    });
+
+    describe('swapShadow', () => {
+      // Two read models, each with its shadow (`shadow__<collection>`) and the same declared indexes.
+      let other: string;
+      let swap: ShadowSwap;
+      const shadowOf = (name: string) => `shadow__${name}`;
+      const all = async (name: string) => (await store.find(name, { limit: 1000 })).sort((a, b) => (a.id < b.id ? -1 : 1));
+
+      beforeEach(async () => {
+        other = `${collection}_other`;
+        await store.ensureIndexes(
+          [collection, other, shadowOf(collection), shadowOf(other)].flatMap((name) => [
+            { collection: name, fields: ['owner', 'createdAt'] },
+            { collection: name, fields: ['active'] },
+          ]),
+        );
+        swap = {
+          liveCheckpoint: checkpoint,
+          shadowCheckpoint: `${checkpoint}__shadow`,
+          collections: [
+            { live: collection, shadow: shadowOf(collection) },
+            { live: other, shadow: shadowOf(other) },
+          ],
+        };
+        await store.commit(checkpoint, null, '3', [
+          { kind: 'put', collection, document: doc('onlyLive', 'p1', 't1') },
+          { kind: 'put', collection, document: doc('both', 'p1', 't2', { version: 'live' }) },
+          { kind: 'put', collection: other, document: { id: 'o1', active: true, version: 'live' } },
+        ]);
+      });
+
+      it('replaces each live collection with its shadow and moves the shadow checkpoint onto the live one', async () => {
+        await store.commit(swap.shadowCheckpoint, null, '9', [
+          { kind: 'put', collection: shadowOf(collection), document: doc('both', 'p1', 't2', { version: 'shadow' }) },
+          { kind: 'put', collection: shadowOf(collection), document: doc('onlyShadow', 'p1', 't3') },
+          { kind: 'put', collection: shadowOf(other), document: { id: 'o2', active: true, version: 'shadow' } },
+        ]);
+        await store.swapShadow(swap);
+
+        expect(await all(collection)).toEqual([doc('both', 'p1', 't2', { version: 'shadow' }), doc('onlyShadow', 'p1', 't3')]);
+        expect(await store.get(collection, 'onlyLive')).toBeNull();
+        expect(await store.get(collection, 'onlyShadow')).toEqual(doc('onlyShadow', 'p1', 't3'));
+        expect(await store.getMany(other, ['o1', 'o2'])).toEqual([{ id: 'o2', active: true, version: 'shadow' }]);
+        // Through the live names' declared indexes.
+        const owned = await store.find(collection, { where: { owner: 'p1' }, orderBy: 'createdAt', limit: 10 });
+        expect(owned.map((d) => d.id)).toEqual(['both', 'onlyShadow']);
+        expect((await store.find(other, { where: { active: true }, limit: 10 })).map((d) => d.id)).toEqual(['o2']);
+
+        expect(await all(shadowOf(collection))).toEqual([]);
+        expect(await all(shadowOf(other))).toEqual([]);
+        expect(await store.getCheckpoint(checkpoint)).toBe('9');
+        expect(await store.getCheckpoint(swap.shadowCheckpoint)).toBeNull();
+        // The live projector carries on from the moved checkpoint.
+        await store.commit(checkpoint, '9', '10', [{ kind: 'put', collection, document: doc('later', 'p2', 't4') }]);
+        expect(await store.get(collection, 'later')).toEqual(doc('later', 'p2', 't4'));
+      });
+
+      it('sets a live checkpoint that did not exist yet', async () => {
+        await store.reset(checkpoint, [collection, other]);
+        await store.commit(swap.shadowCheckpoint, null, '4', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o3' } }]);
+        await store.swapShadow(swap);
+        expect(await store.getCheckpoint(checkpoint)).toBe('4');
+        expect(await all(other)).toEqual([{ id: 'o3' }]);
+      });
+
+      it('empties a live collection whose shadow holds no document, or was never even declared', async () => {
+        const third = `${collection}_third`; // its shadow has no index and no document: MongoDB has no such collection
+        await store.commit(checkpoint, '3', '4', [{ kind: 'put', collection: third, document: { id: 't1' } }]);
+        await store.commit(swap.shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
+        await store.swapShadow({ ...swap, collections: [...swap.collections, { live: third, shadow: shadowOf(third) }] });
+        expect(await all(collection)).toEqual([]);
+        expect(await all(other)).toEqual([{ id: 'o2' }]);
+        expect(await store.getMany(third, ['t1'])).toEqual([]);
+        expect(await store.getCheckpoint(checkpoint)).toBe('9');
+      });
+
+      it('refuses a swap without a shadow checkpoint and changes nothing', async () => {
+        await store.commit(`${checkpoint}__unrelated`, null, '1', [
+          { kind: 'put', collection: shadowOf(collection), document: doc('onlyShadow', 'p1', 't3') },
+        ]);
+        await expect(store.swapShadow(swap)).rejects.toBeInstanceOf(NoShadowCheckpointError);
+        expect((await all(collection)).map((d) => d.id)).toEqual(['both', 'onlyLive']);
+        expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'live' }]);
+        expect((await all(shadowOf(collection))).map((d) => d.id)).toEqual(['onlyShadow']);
+        expect(await store.getCheckpoint(checkpoint)).toBe('3');
+        expect(await store.getCheckpoint(swap.shadowCheckpoint)).toBeNull();
+      });
+
+      it('refuses a swap whose names overlap, before changing anything', async () => {
+        await store.commit(swap.shadowCheckpoint, null, '9', []);
+        await expect(store.swapShadow({ ...swap, collections: [{ live: collection, shadow: collection }] })).rejects.toThrow(/twice/);
+        await expect(store.swapShadow({ ...swap, shadowCheckpoint: checkpoint })).rejects.toThrow(/own checkpoint/);
+        expect((await all(collection)).map((d) => d.id)).toEqual(['both', 'onlyLive']);
+        expect(await store.getCheckpoint(checkpoint)).toBe('3');
+        expect(await store.getCheckpoint(swap.shadowCheckpoint)).toBe('9');
+      });
     });
   });
 }

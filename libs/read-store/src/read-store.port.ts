@@ -73,6 +73,35 @@ export class CheckpointMovedError extends Error {
   }
 }
 
+/** A shadow rebuild to make live (ReadStore.swapShadow). */
+export type ShadowSwap = Readonly<{
+  /** The live checkpoint's name, which takes the shadow checkpoint's value. */
+  liveCheckpoint: string;
+  /** The shadow checkpoint's name; removed by the swap. */
+  shadowCheckpoint: string;
+  /** Each live collection and the shadow collection whose documents replace its own. */
+  collections: readonly Readonly<{ live: string; shadow: string }>[];
+}>;
+
+/**
+ * Refuses a swap whose names overlap (a collection swapped onto itself, or named twice, would lose its
+ * documents; a checkpoint swapped onto itself would be removed). Every adapter checks with this first.
+ */
+export function assertShadowSwap(swap: ShadowSwap): void {
+  if (swap.liveCheckpoint === swap.shadowCheckpoint) throw new Error(`shadow swap onto its own checkpoint ${swap.liveCheckpoint}`);
+  const names = swap.collections.flatMap(({ live, shadow }) => [live, shadow]);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new Error(`shadow swap names collection ${repeated} twice`);
+}
+
+/** The shadow checkpoint of a swap does not exist: there is no finished rebuild to make live. */
+export class NoShadowCheckpointError extends Error {
+  constructor(readonly checkpoint: string) {
+    super(`no shadow checkpoint ${checkpoint}: nothing to swap`);
+    this.name = 'NoShadowCheckpointError';
+  }
+}
+
 export interface ReadStore {
   ensureIndexes(indexes: readonly IndexSpec[]): Promise<void>;
   get(collection: string, id: string): Promise<Document | null>;
@@ -94,6 +123,15 @@ export interface ReadStore {
   recordTime(collection: string, id: string, field: string, at: string, minIntervalMs: number): Promise<void>;
   /** Removes every document of these collections and the checkpoint, for a rebuild from the log. */
   reset(name: string, collections: readonly string[]): Promise<void>;
+  /**
+   * Makes a shadow rebuild live: for each pair, the live collection's documents are removed and the shadow
+   * collection's documents become the live collection's (same ids, same documents); the live checkpoint is set
+   * to the shadow checkpoint's value and the shadow checkpoint is removed. Throws (changing nothing) when the
+   * shadow checkpoint does not exist (NoShadowCheckpointError) or the names overlap (assertShadowSwap).
+   * SQLite and in memory: one transaction, so a reader sees the old read models or the new ones, never a mix.
+   * MongoDB: see the adapter's comment.
+   */
+  swapShadow(swap: ShadowSwap): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { readStoreContract } from './read-store.contract';
 import { SqliteReadStore } from './sqlite-read-store.adapter';
 
@@ -38,6 +39,50 @@ describe('SqliteReadStore file layout', () => {
       expect(await reopened.get('operators', 'op_2')).toEqual({ id: 'op_2' });
       await reopened.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SqliteReadStore shadow swap', () => {
+  it('is seen by another connection all at once: every read model and the checkpoint old, or all new', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oh-rs-'));
+    const file = join(dir, 'read.db');
+    const store = new SqliteReadStore(file);
+    const reader = new Database(file, { readonly: true });
+    try {
+      const documents = (collection: string, count: number) =>
+        Array.from({ length: count }, (_, i) => ({ kind: 'put' as const, collection, document: { id: `d${i}`, pad: 'x'.repeat(200) } }));
+      await store.commit('main', null, '3', [...documents('alpha', 1), ...documents('beta', 1)]);
+      await store.commit('main__shadow', null, '9', [...documents('shadow__alpha', 20_000), ...documents('shadow__beta', 20_000)]);
+      const count = reader.prepare<[string], { n: number }>('SELECT count(*) AS n FROM documents WHERE collection = ?');
+      const position = reader.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE name = ?');
+      // One read transaction: one snapshot of the file for the three reads.
+      const observe = reader.transaction(() => `${count.get('alpha')!.n}/${count.get('beta')!.n}@${position.get('main')?.position}`);
+
+      let done = false;
+      const swapped = store
+        .swapShadow({
+          liveCheckpoint: 'main',
+          shadowCheckpoint: 'main__shadow',
+          collections: [
+            { live: 'alpha', shadow: 'shadow__alpha' },
+            { live: 'beta', shadow: 'shadow__beta' },
+          ],
+        })
+        .finally(() => (done = true));
+      const seen = new Set<string>();
+      while (!done) {
+        seen.add(observe());
+        await nextTurn();
+      }
+      await swapped;
+      seen.add(observe());
+      expect([...seen].filter((state) => state !== '1/1@3' && state !== '20000/20000@9')).toEqual([]);
+      expect(seen.has('20000/20000@9')).toBe(true);
+    } finally {
+      reader.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,15 +1,39 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openSqlite, SqliteWriter, WriteError } from '@onehazel/storage';
-import { CheckpointMovedError, Document, DocumentChange, FindQuery, IndexSpec, ReadStore, servingIndex } from './read-store.port';
-import { bindable, CommitArgs, field, from, literal, RecordTimeArgs, ResetArgs, StatementCache, toWire } from './sqlite-read-store.program';
+import {
+  assertShadowSwap,
+  CheckpointMovedError,
+  Document,
+  DocumentChange,
+  FindQuery,
+  IndexSpec,
+  NoShadowCheckpointError,
+  ReadStore,
+  servingIndex,
+  ShadowSwap,
+} from './read-store.port';
+import {
+  bindable,
+  CommitArgs,
+  field,
+  from,
+  literal,
+  RecordTimeArgs,
+  ResetArgs,
+  StatementCache,
+  SwapShadowArgs,
+  toWire,
+} from './sqlite-read-store.program';
 
 const SQLITE = { synchronous: 'NORMAL', pageSize: 16_384 } as const;
 
-/** The checkpoint's compare-and-set error, as it comes back from the writer thread. */
+/** The checkpoint errors (compare-and-set, a missing shadow), as they come back from the writer thread. */
 function fromWriter(error: unknown): unknown {
   const described = error as WriteError;
-  return described?.name === 'CheckpointMovedError' ? new CheckpointMovedError(described.checkpoint as string) : error;
+  if (described?.name === 'CheckpointMovedError') return new CheckpointMovedError(described.checkpoint as string);
+  if (described?.name === 'NoShadowCheckpointError') return new NoShadowCheckpointError(described.checkpoint as string);
+  return error;
 }
 
 /**
@@ -46,8 +70,8 @@ type Row = { doc: string };
  * expression index, and a query no index serves is refused rather than left to scan. Statements are
  * prepared once per query shape and reused.
  *
- * Reads run on this thread's connection. Every write (a projector's commit, a key's last use, a reset, the
- * indexes) runs on a writer thread of its own (SqliteWriter, program `sqlite-read-store.program`),
+ * Reads run on this thread's connection. Every write (a projector's commit, a key's last use, a reset, a
+ * shadow swap, the indexes) runs on a writer thread of its own (SqliteWriter, program `sqlite-read-store.program`),
  * group-committed: the event loop neither inserts the documents nor maintains their indexes, and a reader
  * here sees a commit once its promise has resolved.
  *
@@ -156,6 +180,14 @@ export class SqliteReadStore implements ReadStore {
   async reset(name: string, collections: readonly string[]): Promise<void> {
     const args: ResetArgs = { name, collections };
     await this.writer.run('reset', args);
+  }
+
+  async swapShadow(swap: ShadowSwap): Promise<void> {
+    assertShadowSwap(swap); // refused here, with the caller's stack, rather than on the thread
+    const args: SwapShadowArgs = swap;
+    await this.writer.run('swapShadow', args).catch((error: unknown) => {
+      throw fromWriter(error);
+    });
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CheckpointMovedError, DocumentChange, IndexSpec, Scalar, servingIndex } from './read-store.port';
+import { CheckpointMovedError, DocumentChange, IndexSpec, NoShadowCheckpointError, Scalar, servingIndex, ShadowSwap } from './read-store.port';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Most distinct statements kept prepared; the shapes are fixed by the code, so this is never reached in practice. */
@@ -70,12 +70,14 @@ export function toWire(change: DocumentChange): WireChange {
 export type CommitArgs = Readonly<{ name: string; expected: string | null; next: string; changes: readonly WireChange[] }>;
 export type RecordTimeArgs = Readonly<{ collection: string; id: string; name: string; at: string; minIntervalMs: number }>;
 export type ResetArgs = Readonly<{ name: string; collections: readonly string[] }>;
+export type SwapShadowArgs = ShadowSwap;
 
 /**
  * The read store's writes, run on its writer thread (SqliteWriter), each inside a group-committed
  * transaction: a projector's batch with its checkpoint (compare-and-set), a key's last use, a reset for a
- * rebuild, and the declared indexes. The thread's connection is the only one of the process that writes
- * read.db, so the event loop never waits for its write lock nor does the work of a commit.
+ * rebuild, the swap of a shadow rebuild, and the declared indexes. The thread's connection is the only one
+ * of the process that writes read.db, so the event loop never waits for its write lock nor does the work
+ * of a commit.
  */
 export function createWriteProgram(db: Database.Database) {
   const statements = {
@@ -85,6 +87,9 @@ export function createWriteProgram(db: Database.Database) {
     setCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (name, position) VALUES (?, ?)'),
     deleteCheckpoint: db.prepare('DELETE FROM checkpoints WHERE name = ?'),
     deleteCollection: db.prepare('DELETE FROM documents WHERE collection = ?'),
+    // Searches the (collection, id) key by its collection prefix: the moved rows leave the shadow's partial
+    // indexes and enter the live one's, as any update of the column their WHERE names.
+    moveCollection: db.prepare('UPDATE documents SET collection = ? WHERE collection = ?'),
   };
   const cache = new StatementCache(db);
   let indexes: readonly IndexSpec[] = [];
@@ -144,5 +149,15 @@ export function createWriteProgram(db: Database.Database) {
     statements.deleteCheckpoint.run(name);
   }
 
-  return { ensureIndexes, commit, recordTime, reset };
+  /** One savepoint of the batch's transaction: a reader sees every live collection before or after, never a mix. */
+  function swapShadow({ liveCheckpoint, shadowCheckpoint, collections }: SwapShadowArgs): void {
+    const position = statements.checkpoint.get(shadowCheckpoint)?.position;
+    if (position === undefined) throw new NoShadowCheckpointError(shadowCheckpoint);
+    for (const { live } of collections) statements.deleteCollection.run(live);
+    for (const { live, shadow } of collections) statements.moveCollection.run(live, shadow);
+    statements.setCheckpoint.run(liveCheckpoint, position);
+    statements.deleteCheckpoint.run(shadowCheckpoint);
+  }
+
+  return { ensureIndexes, commit, recordTime, reset, swapShadow };
 }
