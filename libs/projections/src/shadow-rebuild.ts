@@ -43,8 +43,9 @@ const CATCH_UP_ROUNDS = 20;
  * Rebuilds the read models without taking them away: a second projector replays the whole log into
  * shadow collections (batch by batch, each its own transaction, never one for the whole log), with a
  * checkpoint of its own; then catches up with what was written meanwhile until it has reached the live
- * projector's checkpoint; then the read store swaps the shadow in, in one step (`swapShadow`). The live
- * projector's next commit finds its checkpoint moved and goes on from the rebuilt one. Interrupted before
+ * projector's checkpoint; then the read store swaps the shadow in, in one step (`swapShadow`), and it
+ * projects at once whatever the live projector had committed past the shadow just before. The live
+ * projector's next commit finds its checkpoint moved and goes on from the stored one. Interrupted before
  * the swap, it leaves the live read models as they were, serving; run again, it starts the shadow afresh.
  */
 export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<void> {
@@ -68,4 +69,8 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
     shadowCheckpoint: shadowName,
     collections: projections.flatMap((projection) => projection.collections.map((live) => ({ live, shadow: SHADOW_PREFIX + live }))),
   });
+  // The live projector may have committed past the shadow's checkpoint just before the swap: those events
+  // are projected again into the new read models now, not when the live projector next commits (which, on a
+  // quiet log, could wait for the next write). Compare-and-set commits keep this and the live projector apart.
+  await new Projector(events, read, projections, { name: liveName, logger: options.logger }).catchUp();
 }
