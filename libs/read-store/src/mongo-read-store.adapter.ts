@@ -216,18 +216,13 @@ export class MongoReadStore implements ReadStore {
 
   async reset(name: string, collections: readonly string[]): Promise<void> {
     const targets = collections.map((collection) => this.collection(collection));
-    // One transaction: a projector committing at the same time either commits before (and its work is
-    // cleared with the checkpoint) or after (and finds its checkpoint moved). Outside a transaction, its
-    // commit could land between the checkpoint's removal and the clearing, and be lost for good.
-    const session = this.client.startSession();
-    try {
-      await session.withTransaction(async () => {
-        await this.checkpoints.deleteOne({ _id: name }, { session });
-        for (const target of targets) await target.deleteMany({}, { session });
-      }, TRANSACTION);
-    } finally {
-      await session.endSession();
-    }
+    // Not one transaction: a transaction cannot hold more than a few thousand deletions. The checkpoint
+    // goes first, so that a projector committing meanwhile (it expects the checkpoint it last wrote) finds
+    // it moved and commits nothing; then the documents are cleared, however many, keeping the indexes.
+    // Only a projector starting from no checkpoint could commit in between: the rebuild's own, which starts
+    // after this returns.
+    await this.checkpoints.deleteOne({ _id: name });
+    for (const target of targets) await target.deleteMany({});
   }
 
   /**
