@@ -3,6 +3,7 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Projection } from '@onehazel/projections';
 import { Clock, Config, Logger, openRuntime, Runtime } from '@onehazel/runtime';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -39,11 +40,11 @@ class JsonNestLogger implements LoggerService {
 
 export type App = Readonly<{ app: NestFastifyApplication; runtime: Runtime; metrics: Metrics; close(): Promise<void> }>;
 
-export type AppOptions = Readonly<{ clock?: Clock }>;
+export type AppOptions = Readonly<{ clock?: Clock; /** The projections to run (tests); default: all. */ projections?: readonly Projection[] }>;
 
 /** Builds the API on the configured backends (not yet listening). */
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const runtime = await openRuntime(config, logger, { role: 'api', clock: options.clock });
+  const runtime = await openRuntime(config, logger, { role: 'api', clock: options.clock, projections: options.projections });
   const metrics = new Metrics(runtime);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,

@@ -1,6 +1,7 @@
 export * from './projection';
 export * from './projector';
 export * from './shadow-rebuild';
+export * from './projection-set';
 export * from './projections/read-models';
 export * from './projections/platforms.projection';
 export * from './projections/operators.projection';

@@ -1,6 +1,6 @@
 import { CommandExecutor, ConsistencyWaiter, ConsistentCommands } from '@onehazel/commands';
 import { EntityKeyring, MasterKeys } from '@onehazel/crypto';
-import { allProjections, Projection, Projector } from '@onehazel/projections';
+import { allProjections, buildNewProjections, Projection, Projector } from '@onehazel/projections';
 import type { Config } from './config';
 import { loadMasterKeys } from './keyring';
 import type { Logger } from './logger';
@@ -46,6 +46,8 @@ export type Runtime = Readonly<{
   /** The administrator's use cases (platforms and their keys). */
   admin: PlatformAdmin;
   clock: Clock;
+  /** Resolves once new projections (if any) are built and live: true when a rebuild ran (see buildNewProjections). */
+  projectionsBuilt(): Promise<boolean>;
   close(): Promise<void>;
 }>;
 
@@ -55,6 +57,7 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
 export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
   const stores = options.stores ?? (await openStores(config));
   let sweeper: NodeJS.Timeout | undefined;
+  let rebuilding: Promise<boolean> = Promise.resolve(false);
   try {
     const projector = new Projector(stores.events, stores.read, options.projections ?? allProjections, {
       logger: logger.child({ component: 'projector' }),
@@ -72,6 +75,14 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       // The read models may have lost their last commits in a power loss (they are not fsync'd, the log is).
       if (options.role === 'api') await projector.catchUp();
       projector.start();
+      // A projection added since the read models were built builds itself in the shadow, in the background.
+      const projections = options.projections ?? allProjections;
+      rebuilding = buildNewProjections({ events: stores.events, read: stores.read, requests: stores.requests, projections, owner: new ProcessIdentity().current, logger }).catch(
+        (error: unknown) => {
+          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'building the new projections failed; the next start tries again');
+          return false;
+        },
+      );
     }
     if (options.role === 'api') {
       // Expired Idempotency-Key records and past rate-limit windows (MongoDB's TTL indexes do it there too).
@@ -95,8 +106,10 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       keyring,
       admin: new PlatformAdmin(executor, stores.read, projector),
       clock: options.clock ?? Date.now,
+      projectionsBuilt: () => rebuilding,
       async close() {
         clearInterval(sweeper);
+        await rebuilding;
         await projector.stop();
         await stores.close();
       },
