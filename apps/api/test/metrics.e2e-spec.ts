@@ -84,4 +84,16 @@ describe('/metrics, read as Prometheus text', () => {
       t.app.runtime.projector.start();
     }
   });
+
+  it('shows a rebuild in the shadow while its checkpoint exists, and how far behind the log it is', async () => {
+    expect(valueOf(await scrape(t), 'onehazel_rebuild_in_progress')).toBe(0);
+    const head = (await t.app.runtime.stores.events.headPosition())!;
+    await t.app.runtime.stores.read.commit('main__shadow', null, `${head.commit - 2n}/${head.commit - 2n}`, []);
+
+    const during = await scrape(t);
+
+    expect([valueOf(during, 'onehazel_rebuild_in_progress'), valueOf(during, 'onehazel_rebuild_lag_positions')]).toEqual([1, 2]);
+    await t.app.runtime.stores.read.reset('main__shadow', []);
+    expect(valueOf(await scrape(t), 'onehazel_rebuild_in_progress')).toBe(0);
+  });
 });

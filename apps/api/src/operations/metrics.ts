@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { comparePositions } from '@onehazel/event-store';
+import { comparePositions, parsePosition } from '@onehazel/event-store';
 import type { Runtime } from '@onehazel/runtime';
 
 /**
@@ -71,6 +71,37 @@ export class Metrics {
             }
           }
           this.set(waited);
+        } catch {
+          // As above: the last value stands.
+        }
+      },
+    });
+    // A rebuild (npm run cli -- projections rebuild, or a new projection) runs in another process or in the
+    // background: its shadow checkpoint says how far it has come.
+    const shadowBehind = async (): Promise<number | null> => {
+      const [shadow, head] = await Promise.all([stores.read.getCheckpoint(`${projector.name}__shadow`), stores.events.headPosition()]);
+      if (shadow === null) return null;
+      return head === null ? 0 : Math.max(0, Number(head.commit - parsePosition(shadow).commit));
+    };
+    new Gauge({
+      name: 'onehazel_rebuild_in_progress',
+      help: 'Whether the read models are being rebuilt in the shadow (1) or not (0), read at scrape',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set((await shadowBehind()) === null ? 0 : 1);
+        } catch {
+          // As above: the last value stands.
+        }
+      },
+    });
+    new Gauge({
+      name: 'onehazel_rebuild_lag_positions',
+      help: 'How far a rebuild in the shadow is behind the log, in log positions (0 when none runs), read at scrape',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set((await shadowBehind()) ?? 0);
         } catch {
           // As above: the last value stands.
         }
