@@ -41,18 +41,39 @@ describe('rebuildInShadow', () => {
     expect(await read.getCheckpoint('main__shadow')).toBeNull();
   });
 
-  it('projects at once what the live projector committed past the shadow just before the swap', async () => {
+  /** Before each swap (the first `times` of them): a write the live projector projects and the shadow has not seen. */
+  const writeBeforeSwaps = (times: number) => {
     const swap = read.swapShadow.bind(read);
+    const written: string[] = [];
     read.swapShadow = async (args) => {
-      // Just before the swap: a write, projected by the live projector, that the shadow has not seen.
-      await events.append('operator-op_c', [created('op_c')], 'no_stream');
-      await live.catchUp();
+      if (written.length < times) {
+        const id = `op_w${written.length}`;
+        written.push(id);
+        await events.append(`operator-${id}`, [created(id)], 'no_stream');
+        await live.catchUp();
+      }
       return swap(args);
     };
+    return written;
+  };
+
+  it('does not swap behind a commit of the live projector: it catches up again and swaps then', async () => {
+    const written = writeBeforeSwaps(1);
+    const swaps = jest.spyOn(read, 'swapShadow');
 
     await rebuildInShadow({ events, read, projections });
 
-    expect(await operators()).toEqual(['op_a', 'op_b', 'op_c']);
+    expect(swaps).toHaveBeenCalledTimes(2);
+    expect(await read.getMany(Collections.operators, written)).toHaveLength(1);
+  });
+
+  it('under writes before every attempt, swaps anyway and projects at once what the shadow had not seen', async () => {
+    const written = writeBeforeSwaps(1000);
+
+    await rebuildInShadow({ events, read, projections });
+
+    expect(written.length).toBeGreaterThan(5);
+    expect((await read.getMany(Collections.operators, written)).map((operator) => operator.id).sort()).toEqual([...written].sort());
     expect(await read.getCheckpoint('main')).toBe(await live.storedCheckpoint().then((position) => position && `${position.commit}/${position.prepare}`));
   });
 });

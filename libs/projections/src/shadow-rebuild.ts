@@ -1,5 +1,5 @@
 import { comparePositions, EventStore, parsePosition, Position } from '@onehazel/event-store';
-import type { ReadStore } from '@onehazel/read-store';
+import { CheckpointMovedError, ReadStore } from '@onehazel/read-store';
 import type { Projection, ReadModelWriter } from './projection';
 import { Projector, ProjectorLogger } from './projector';
 
@@ -36,7 +36,7 @@ export type ShadowRebuildOptions = Readonly<{
   logger?: ProjectorLogger;
 }>;
 
-/** How many rounds of catching up with the live writes a rebuild tries before it swaps anyway. */
+/** How many rounds of catching up with the live writes a rebuild tries before it swaps unconditionally. */
 const CATCH_UP_ROUNDS = 20;
 
 /**
@@ -57,18 +57,28 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
   await shadow.init();
   await read.reset(shadowName, shadow.collections);
   await shadow.catchUp(undefined, options.onProgress);
-  for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
-    const live = await read.getCheckpoint(liveName);
-    if (live === null) break;
-    const reached = await shadow.storedCheckpoint();
-    if (reached !== null && comparePositions(reached, parsePosition(live)) >= 0) break;
-    await shadow.catchUp(parsePosition(live), options.onProgress);
-  }
-  await read.swapShadow({
+  const swap = {
     liveCheckpoint: liveName,
     shadowCheckpoint: shadowName,
     collections: projections.flatMap((projection) => projection.collections.map((live) => ({ live, shadow: SHADOW_PREFIX + live }))),
-  });
+  };
+  // Catch the shadow up with the live checkpoint, then swap only if the live projector has not committed
+  // since (compare-and-set on the live checkpoint): the rebuilt read models never go live behind a change
+  // that was already acknowledged. Under a steady stream of writes the rounds may all lose the race: then
+  // it swaps anyway, and the catch-up below projects what the shadow had not seen, at once.
+  let swapped = false;
+  for (let round = 0; round < CATCH_UP_ROUNDS && !swapped; round++) {
+    const live = await read.getCheckpoint(liveName);
+    const reached = await shadow.storedCheckpoint();
+    if (live !== null && (reached === null || comparePositions(reached, parsePosition(live)) < 0)) await shadow.catchUp(parsePosition(live), options.onProgress);
+    try {
+      await read.swapShadow({ ...swap, expectedLive: live });
+      swapped = true;
+    } catch (error) {
+      if (!(error instanceof CheckpointMovedError)) throw error;
+    }
+  }
+  if (!swapped) await read.swapShadow(swap);
   // The live projector may have committed past the shadow's checkpoint just before the swap: those events
   // are projected again into the new read models now, not when the live projector next commits (which, on a
   // quiet log, could wait for the next write). Compare-and-set commits keep this and the live projector apart.

@@ -188,11 +188,14 @@ export class InMemoryReadStore implements ReadStore {
   }
 
   /** Atomic as SQLite's: every check is made first, and nothing runs between it and the changes. */
-  async swapShadow({ liveCheckpoint, shadowCheckpoint, collections }: ShadowSwap): Promise<void> {
+  async swapShadow({ liveCheckpoint, shadowCheckpoint, collections, expectedLive }: ShadowSwap): Promise<void> {
     this.assertOpen();
-    assertShadowSwap({ liveCheckpoint, shadowCheckpoint, collections });
+    assertShadowSwap({ liveCheckpoint, shadowCheckpoint, collections, expectedLive });
     const position = this.checkpoints.get(shadowCheckpoint);
     if (position === undefined) throw new NoShadowCheckpointError(shadowCheckpoint);
+    if (expectedLive !== undefined && (this.checkpoints.get(liveCheckpoint) ?? null) !== expectedLive) {
+      throw new CheckpointMovedError(this.checkpoints.get(liveCheckpoint) ?? 'none');
+    }
     for (const { live } of collections) this.collections.delete(live);
     for (const { live, shadow } of collections) {
       const documents = this.collections.get(shadow);

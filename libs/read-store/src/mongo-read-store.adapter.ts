@@ -244,6 +244,12 @@ export class MongoReadStore implements ReadStore {
     const pairs = swap.collections.map(({ live, shadow }) => ({ live: this.collection(live), shadow: this.collection(shadow) }));
     const position = (await this.checkpoints.findOne({ _id: swap.shadowCheckpoint }))?.position;
     if (position === undefined) throw new NoShadowCheckpointError(swap.shadowCheckpoint);
+    // Checked before the renames, which cannot join a transaction: a commit of the live projector between
+    // this check and the checkpoint's move is then projected again by the rebuild's own catch-up.
+    if (swap.expectedLive !== undefined) {
+      const live = (await this.checkpoints.findOne({ _id: swap.liveCheckpoint }))?.position ?? null;
+      if (live !== swap.expectedLive) throw new CheckpointMovedError(live ?? 'none');
+    }
     for (const { live, shadow } of pairs) {
       const exists = (await this.db.listCollections({ name: shadow.collectionName }, { nameOnly: true }).toArray()).length > 0;
       if (exists) await this.db.renameCollection(shadow.collectionName, live.collectionName, { dropTarget: true });

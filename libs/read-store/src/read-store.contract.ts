@@ -257,6 +257,20 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
         expect(await store.getCheckpoint(checkpoint)).toBe('9');
       });
 
+      it('swaps only while the live checkpoint is the one expected: else CheckpointMovedError, and nothing changes', async () => {
+        await store.commit(swap.shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
+        // The live projector committed after the rebuild read its checkpoint.
+        await store.commit(checkpoint, '3', '5', [{ kind: 'put', collection: other, document: { id: 'o1', active: true, version: 'moved' } }]);
+
+        await expect(store.swapShadow({ ...swap, expectedLive: '3' })).rejects.toBeInstanceOf(CheckpointMovedError);
+        expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'moved' }]);
+        expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(swap.shadowCheckpoint)]).toEqual(['5', '9']);
+
+        await store.swapShadow({ ...swap, expectedLive: '5' });
+        expect(await all(other)).toEqual([{ id: 'o2' }]);
+        expect(await store.getCheckpoint(checkpoint)).toBe('9');
+      });
+
       it('refuses a swap without a shadow checkpoint and changes nothing', async () => {
         await store.commit(`${checkpoint}__unrelated`, null, '1', [
           { kind: 'put', collection: shadowOf(collection), document: doc('onlyShadow', 'p1', 't3') },

@@ -81,6 +81,12 @@ export type ShadowSwap = Readonly<{
   shadowCheckpoint: string;
   /** Each live collection and the shadow collection whose documents replace its own. */
   collections: readonly Readonly<{ live: string; shadow: string }>[];
+  /**
+   * When given: the live checkpoint must still be this (null: none) for the swap to happen, else it throws
+   * CheckpointMovedError and changes nothing; so the rebuilt read models never go live behind a commit the
+   * live projector made meanwhile.
+   */
+  expectedLive?: string | null;
 }>;
 
 /**

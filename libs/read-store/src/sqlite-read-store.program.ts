@@ -150,9 +150,13 @@ export function createWriteProgram(db: Database.Database) {
   }
 
   /** One savepoint of the batch's transaction: a reader sees every live collection before or after, never a mix. */
-  function swapShadow({ liveCheckpoint, shadowCheckpoint, collections }: SwapShadowArgs): void {
+  function swapShadow({ liveCheckpoint, shadowCheckpoint, collections, expectedLive }: SwapShadowArgs): void {
     const position = statements.checkpoint.get(shadowCheckpoint)?.position;
     if (position === undefined) throw new NoShadowCheckpointError(shadowCheckpoint);
+    if (expectedLive !== undefined) {
+      const live = statements.checkpoint.get(liveCheckpoint)?.position ?? null;
+      if (live !== expectedLive) throw new CheckpointMovedError(live ?? 'none');
+    }
     for (const { live } of collections) statements.deleteCollection.run(live);
     for (const { live, shadow } of collections) statements.moveCollection.run(live, shadow);
     statements.setCheckpoint.run(liveCheckpoint, position);
