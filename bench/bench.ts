@@ -26,7 +26,7 @@ import { player, playerId, upsertBody } from './players';
 import { ProductTenant, seedProduct } from './product-seed';
 import { note, progress } from './progress';
 import { measureFleet } from './fleet';
-import { measureRebuild } from './rebuild';
+import { measureRebuild, measureRebuildWhileServing } from './rebuild';
 import { machine, markdown, Results, RunRecord, SeedRecord, Server, StartupRecord, withRatios, writeResults } from './report';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench -> the repository
@@ -213,6 +213,31 @@ class Bench {
     });
   }
 
+  /**
+   * The largest size's product, serving entity GETs under load while its read models are rebuilt in the
+   * shadow and swapped in: the rebuild's events/s, and the GETs' figures during it.
+   */
+  async rebuildWhileServing(size: number): Promise<Results['rebuildServing']> {
+    const tenant = this.productTenant!;
+    const env = {
+      DATA_DIR: copyOf(this.productDir, this.runDir),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PROFESSIONAL: '1000000',
+      RATE_LIMIT_PLATFORM: '1000000',
+    };
+    let result: Results['rebuildServing'] = null;
+    await this.withServer(size, 'product', () => startChild('product', PRODUCT_MAIN, env, this.config.productNodeFlags), async (child) => {
+      const { served, ...figures } = await measureRebuildWhileServing(this.runDir, () =>
+        measure(child, this.spec(`product @${size} entity GET during the rebuild`, child.url, entityGet(tenant.operatorKey, this.productPlayers))),
+      );
+      result = { size, ...figures, get: served };
+    });
+    this.collected.startups.pop(); // not a startup figure of the size table
+    return result;
+  }
+
   async peerAt(size: number): Promise<void> {
     const toLoad = Math.max(0, size - this.peerPlayers);
     const file = join(this.peerDir, 'peer.db');
@@ -282,6 +307,8 @@ async function main(): Promise<void> {
     const largest = config.sizes[config.sizes.length - 1]!;
     const rebuild = { size: largest, ...(await measureRebuild(bench.productEventsFile, scratch)) };
     note('');
+    const rebuildServing = await bench.rebuildWhileServing(largest);
+    note('');
     const fleet = await measureFleet(join(scratch, 'fleet'), PRODUCT_MAIN, config.productNodeFlags, config);
     const { runs, startups, seeding } = bench.collected;
     const results: Results = {
@@ -292,6 +319,7 @@ async function main(): Promise<void> {
       startups: [...startups].sort((a, b) => a.size - b.size || SERVER_ORDER.indexOf(a.server) - SERVER_ORDER.indexOf(b.server)),
       seeding,
       rebuild,
+      rebuildServing,
       fleet,
       wallSeconds: Math.round((performance.now() - started) / 100) / 10,
     };

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { SqliteEventStore } from '@onehazel/event-store';
-import { allProjections, Projector } from '@onehazel/projections';
+import { allProjections, Projector, rebuildInShadow } from '@onehazel/projections';
 import { SqliteReadStore } from '@onehazel/read-store';
 import { progress } from './progress';
 
@@ -23,6 +23,30 @@ export async function measureRebuild(eventsFile: string, scratchDir: string): Pr
     const seconds = (performance.now() - started) / 1000;
     bar.done();
     return { events: total, seconds, eventsPerSecond: total / seconds };
+  } finally {
+    await read.close();
+    await events.close();
+  }
+}
+
+/**
+ * The same rebuild as `npm run cli -- projections rebuild` does it, in the shadow, on the data directory
+ * of a product server that keeps serving meanwhile (`serve` runs the load against it); the rebuild's own
+ * figures, and whatever `serve` measured.
+ */
+export async function measureRebuildWhileServing<T>(dataDir: string, serve: () => Promise<T>): Promise<RebuildFigures & { served: T }> {
+  const events = new SqliteEventStore(join(dataDir, 'events.db'));
+  const read = new SqliteReadStore(join(dataDir, 'read.db'));
+  try {
+    const total = Number((await events.headPosition())?.commit ?? 0n);
+    const bar = progress(`rebuild in the shadow while serving (${total} events)`, total, 'events');
+    const started = performance.now();
+    const rebuilt = rebuildInShadow({ events, read, projections: allProjections, onProgress: (position) => bar.update(Math.min(total, Number(position.commit))) }).then(
+      () => (performance.now() - started) / 1000,
+    );
+    const [seconds, served] = await Promise.all([rebuilt, serve()]);
+    bar.done(`${Math.round(total / seconds)} events/s`);
+    return { events: total, seconds, eventsPerSecond: total / seconds, served };
   } finally {
     await read.close();
     await events.close();

@@ -35,6 +35,8 @@ export type Results = {
   startups: StartupRecord[];
   seeding: SeedRecord[];
   rebuild: (RebuildFigures & { size: number }) | null;
+  /** The rebuild in the shadow while the product serves entity GETs under load. */
+  rebuildServing: (RebuildFigures & { size: number; get: LoadFigures }) | null;
   /** Seed 003: mint-child as the token stream grows, and counted writes beside uncounted ones. */
   fleet: FleetFigures | null;
   wallSeconds: number;
@@ -104,6 +106,13 @@ export function markdown(results: Results): string {
     lines.push(
       '',
       `Projection rebuild over the product's log at the largest size (${count(r.size)} entities): ${count(r.events)} events in ${fixed(r.seconds, 2)} s, ${count(Math.round(r.eventsPerSecond))} events/s.`,
+    );
+  }
+  if (results.rebuildServing) {
+    const r = results.rebuildServing;
+    lines.push(
+      '',
+      `The same rebuild in the shadow while the product serves (${count(r.size)} entities; \`npm run cli -- projections rebuild\` beside the server): ${count(r.events)} events in ${fixed(r.seconds, 2)} s, ${count(Math.round(r.eventsPerSecond))} events/s, swapped in at the end; entity GETs meanwhile: ${count(r.get.reqPerSec)} req/s, p99 ${fixed(r.get.p99Ms, 2)} ms, ${r.get.errors} errors / ${r.get.non2xx} non-2xx.`,
     );
   }
   if (results.fleet) {
