@@ -11,7 +11,6 @@
  * It measures and reports; it asserts nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type autocannon from 'autocannon';
 import { generateSecret, hashSecret, lastFour } from '@onehazel/crypto';
 import { operatorTokensStream, OperatorTokenEvent } from '@onehazel/domain';
@@ -20,6 +19,7 @@ import { App, createApp } from '../apps/api/src/app';
 import { Child, startChild } from './children';
 import { LoadFigures, measure } from './load';
 import { player, playerId } from './players';
+import { request, silent } from './product-seed';
 import { progress } from './progress';
 
 export type MintCheckpoint = Readonly<{ children: number; streamEvents: number; mints: number; meanMs: number; p99Ms: number }>;
@@ -31,18 +31,7 @@ const CHECKPOINTS = [0, 1000, 5000, 9900];
 const MINTS_PER_CHECKPOINT = 100;
 const WRITERS = 50;
 
-const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
 
-async function inject(app: App, method: 'GET' | 'POST' | 'PUT', url: string, key: string, body?: unknown): Promise<any> {
-  const response = await app.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    payload: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.json();
-}
 
 type Fleet = { operatorId: string; operatorKey: string; tokens: { id: string; token: string }[]; writerKeys: string[] };
 
@@ -72,18 +61,18 @@ async function seedAndMeasureMints(dataDir: string): Promise<{ fleet: Fleet; che
   const app = await createApp(config, createLogger('warn', silent));
   try {
     const platform = await app.runtime.admin.register('Fleet bench');
-    const operatorId: string = (await inject(app, 'POST', '/platform-api/operators', platform.key, { name: 'Fleet', plan: 'professional', contactEmail: 'fleet@bench.example.com' })).data.id;
-    const operatorKey: string = (await inject(app, 'POST', `/platform-api/operators/${operatorId}/api-keys`, platform.key, {})).data.key;
-    await inject(app, 'PUT', '/operator-data-api/settings', operatorKey, { template: 'igaming' });
-    for (let i = 0; i < WRITERS; i++) await inject(app, 'POST', '/operator-data-api/entities', operatorKey, { entityType: 'player', externalId: playerId(i), data: player(i) });
+    const operatorId: string = (await request(app, 'POST', '/platform-api/operators', platform.key, { name: 'Fleet', plan: 'professional', contactEmail: 'fleet@bench.example.com' })).data.id;
+    const operatorKey: string = (await request(app, 'POST', `/platform-api/operators/${operatorId}/api-keys`, platform.key, {})).data.key;
+    await request(app, 'PUT', '/operator-data-api/settings', operatorKey, { template: 'igaming' });
+    for (let i = 0; i < WRITERS; i++) await request(app, 'POST', '/operator-data-api/entities', operatorKey, { entityType: 'player', externalId: playerId(i), data: player(i) });
     const tokens: Fleet['tokens'] = [];
     for (let i = 0; i < TOKENS; i++) {
-      const minted = (await inject(app, 'POST', '/api/v1/operator-tokens', operatorKey, { label: `fleet ${i}`, monthly_quota_submissions: 100_000 })).data;
+      const minted = (await request(app, 'POST', '/api/v1/operator-tokens', operatorKey, { label: `fleet ${i}`, monthly_quota_submissions: 100_000 })).data;
       tokens.push({ id: minted.id, token: minted.operator_token });
     }
     const fleet: Fleet = { operatorId, operatorKey, tokens, writerKeys: [] };
     // The writers: 50 children of the first token, minted as daemons do.
-    for (let i = 0; i < WRITERS; i++) fleet.writerKeys.push((await inject(app, 'POST', '/api/v1/operator-tokens/mint-child', tokens[0]!.token, {})).data.api_key);
+    for (let i = 0; i < WRITERS; i++) fleet.writerKeys.push((await request(app, 'POST', '/api/v1/operator-tokens/mint-child', tokens[0]!.token, {})).data.api_key);
 
     const checkpoints: MintCheckpoint[] = [];
     let children = WRITERS;
@@ -104,7 +93,7 @@ async function seedAndMeasureMints(dataDir: string): Promise<{ fleet: Fleet; che
       const latencies: number[] = [];
       for (let i = 0; i < MINTS_PER_CHECKPOINT; i++) {
         const started = performance.now();
-        await inject(app, 'POST', '/api/v1/operator-tokens/mint-child', token.token, {});
+        await request(app, 'POST', '/api/v1/operator-tokens/mint-child', token.token, {});
         latencies.push(performance.now() - started);
       }
       perToken.set(token.id, perToken.get(token.id)! + MINTS_PER_CHECKPOINT);

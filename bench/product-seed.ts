@@ -36,9 +36,11 @@ const OPERATORS = 20;
 const KEYS = 3;
 const CONCURRENCY = 128;
 
-const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+/** A log sink that drops everything (the seeding's own logs). */
+export const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
 
-async function request(app: App, method: 'GET' | 'POST' | 'PUT', url: string, key: string, body?: unknown): Promise<any> {
+/** One request through the app, injected without a socket; throws on anything but a success. */
+export async function request(app: App, method: 'GET' | 'POST' | 'PUT', url: string, key: string, body?: unknown): Promise<any> {
   const response = await app.app.inject({
     method,
     url,

@@ -155,6 +155,14 @@ export async function igamingOperator(t: TestApp, platformKey?: string) {
 
 export { barrierOnReads } from '../../../tools/test/barrier-on-reads';
 
+/** Polls until `done()` holds (every 10 ms), or throws naming `what` after `ms`. */
+export async function waitFor(done: () => boolean, what: string, ms = 20_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !done(); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+  }
+}
+
 /** Holds every append until released: `entered` resolves once the first one is waiting. */
 export function gateAppends(events: EventStore): { entered: Promise<void>; release(): void } {
   const append = events.append.bind(events);

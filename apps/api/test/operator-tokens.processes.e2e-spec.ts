@@ -2,18 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { assertFreshBuild, call, operatorInput, Server, startServer } from './harness';
+import { assertFreshBuild, call, operatorInput, Server, startServer, waitFor } from './harness';
 
 const root = resolve(__dirname, '../../..');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
 const HOLD = resolve(__dirname, 'fixtures/hold-quota.js');
 
-const waitFor = async (done: () => boolean, what: string) => {
-  for (const deadline = Date.now() + 20_000; !done(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 /** The quota across two API processes on one DATA_DIR: the count is one atomic step of the shared request store. */
 describe('Operator tokens (seed 003): the quota across two processes', () => {

@@ -1,26 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { assertBuiltFrom } from '../../../tools/test/fresh-build';
 import { call, operatorInput, startTestApp } from './harness';
+import { freshReplayOf, readModels } from './fixtures/read-models';
 
 const root = resolve(__dirname, '../../..');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
 
-/** Every read-model document the projections made (not the key uses written apart), and how many shadow ones are left. */
-function readModels(file: string): { documents: unknown[]; shadow: number } {
-  const db = new Database(file, { readonly: true });
-  try {
-    return {
-      documents: db.prepare("SELECT collection, id, doc FROM documents WHERE collection != 'api_key_usage' AND collection NOT LIKE 'shadow\\_\\_%' ESCAPE '\\' ORDER BY collection, id").all(),
-      shadow: (db.prepare("SELECT COUNT(*) AS n FROM documents WHERE collection LIKE 'shadow\\_\\_%' ESCAPE '\\'").get() as { n: number }).n,
-    };
-  } finally {
-    db.close();
-  }
-}
 
 describe('projections rebuild while the API serves', () => {
   let dataDir: string;
@@ -78,12 +66,8 @@ describe('projections rebuild while the API serves', () => {
       await t.close();
     }
 
-    const fresh = join(dataDir, 'fresh');
-    mkdirSync(fresh);
-    for (const file of ['events.db', 'events.db-wal', 'master.key']) if (existsSync(join(dataDir, file))) copyFileSync(join(dataDir, file), join(fresh, file));
-    expect(spawnSync(process.execPath, [cliMain, 'projections', 'rebuild', '--quiet'], { env: { ...process.env, DATA_DIR: fresh }, encoding: 'utf8' }).status).toBe(0);
     const served = readModels(join(dataDir, 'read.db'));
     expect(served.shadow).toBe(0);
-    expect(served.documents).toEqual(readModels(join(fresh, 'read.db')).documents);
+    expect(served.documents).toEqual(freshReplayOf(dataDir).documents);
   });
 });

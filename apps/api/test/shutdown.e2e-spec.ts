@@ -4,18 +4,12 @@ import { connect } from 'node:net';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { assertFreshBuild, call, operatorInput, startServer } from './harness';
+import { assertFreshBuild, call, operatorInput, startServer, waitFor } from './harness';
 
 const root = resolve(__dirname, '../../..');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
 const SLOW = resolve(__dirname, 'fixtures/slow-appends.js');
 
-const waitFor = async (done: () => boolean, what: string) => {
-  for (const deadline = Date.now() + 20_000; !done(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
-  }
-};
 
 /** Whether a new TCP connection to the server's port is accepted. */
 const accepts = (url: string): Promise<boolean> =>

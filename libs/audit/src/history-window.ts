@@ -66,6 +66,9 @@ export function operatorStateOf(events: readonly RecordedEvent[]): Record<string
   return { status: state.status, name, plan, industry };
 }
 
+/** The operator's status after these of its events (null before it existed). */
+const operatorStatusOf = (operatorEvents: readonly RecordedEvent[]): string | null => (operatorStateOf(operatorEvents)?.status as string | undefined) ?? null;
+
 /** One key of the key ring at an instant: whether it existed and was revoked (the key ring's evolve), its label, and whether it could authenticate. */
 export function keyStateOf(keyId: string, events: readonly RecordedEvent[], operatorEvents: readonly RecordedEvent[]): Record<string, unknown> | null {
   const ringEvents = events.filter((event) => event.type.startsWith('ApiKey')) as unknown as KeyRingEvent[];
@@ -75,7 +78,7 @@ export function keyStateOf(keyId: string, events: readonly RecordedEvent[], oper
   const own = ringEvents.filter((event) => event.data.keyId === keyId);
   const issued = own.find((event) => event.type === 'ApiKeyIssued') as Extract<KeyRingEvent, { type: 'ApiKeyIssued' }> | undefined;
   const renamed = own.filter((event) => event.type === 'ApiKeyRenamed') as Extract<KeyRingEvent, { type: 'ApiKeyRenamed' }>[];
-  const operatorStatus = (operatorStateOf(operatorEvents)?.status as string | undefined) ?? null;
+  const operatorStatus = operatorStatusOf(operatorEvents);
   return {
     tier: issued?.data.tier ?? 'verified',
     issuedBy: issued?.data.issuedBy ?? null,
@@ -92,7 +95,7 @@ export function childKeyStateOf(keyId: string, events: readonly RecordedEvent[],
   const child = state.children.get(keyId);
   if (!child) return null;
   const minted = events.find((event) => event.type === 'ChildKeyMinted' && event.data.keyId === keyId);
-  const operatorStatus = (operatorStateOf(operatorEvents)?.status as string | undefined) ?? null;
+  const operatorStatus = operatorStatusOf(operatorEvents);
   return {
     tier: 'operator_child',
     tokenId: child.tokenId,
@@ -111,7 +114,7 @@ export function tokenStateOf(tokenId: string, events: readonly RecordedEvent[], 
   const state = operatorTokensDecider.fold!(events.filter(isTokenEvent) as unknown as OperatorTokenEvent[]);
   const token = state.tokens.get(tokenId);
   if (!token) return null;
-  const operatorStatus = (operatorStateOf(operatorEvents)?.status as string | undefined) ?? null;
+  const operatorStatus = operatorStatusOf(operatorEvents);
   const children = [...token.children].map((keyId) => ({ keyId, live: state.children.get(keyId)?.revoked === false }));
   return {
     revoked: token.revoked,
