@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@onehazel/event-store';
 import { allProjections, Projector, rebuildInShadow } from '@onehazel/projections';
 import { SqliteReadStore } from '@onehazel/read-store';
+import { SqliteRequestStore } from '@onehazel/request-store';
 import { progress } from './progress';
 
 export type RebuildFigures = Readonly<{ events: number; seconds: number; eventsPerSecond: number }>;
@@ -37,17 +38,19 @@ export async function measureRebuild(eventsFile: string, scratchDir: string): Pr
 export async function measureRebuildWhileServing<T>(dataDir: string, serve: () => Promise<T>): Promise<RebuildFigures & { served: T }> {
   const events = new SqliteEventStore(join(dataDir, 'events.db'));
   const read = new SqliteReadStore(join(dataDir, 'read.db'));
+  const requests = new SqliteRequestStore(join(dataDir, 'requests.db'));
   try {
     const total = Number((await events.headPosition())?.commit ?? 0n);
     const bar = progress(`rebuild in the shadow while serving (${total} events)`, total, 'events');
     const started = performance.now();
-    const rebuilt = rebuildInShadow({ events, read, projections: allProjections, onProgress: (position) => bar.update(Math.min(total, Number(position.commit))) }).then(
+    const rebuilt = rebuildInShadow({ events, read, requests, owner: 'bench', projections: allProjections, onProgress: (position) => bar.update(Math.min(total, Number(position.commit))) }).then(
       () => (performance.now() - started) / 1000,
     );
     const [seconds, served] = await Promise.all([rebuilt, serve()]);
     bar.done(`${Math.round(total / seconds)} events/s`);
     return { events: total, seconds, eventsPerSecond: total / seconds, served };
   } finally {
+    await requests.close();
     await read.close();
     await events.close();
   }

@@ -149,8 +149,7 @@ describe('tampered envelopes', () => {
   async function tamper(entityId: string, change: (data: Record<string, unknown>) => Record<string, unknown>) {
     const read = t.app.runtime.stores.read;
     const view = (await read.get(Collections.entities, entityId)) as EntityView | null;
-    const checkpoint = await read.getCheckpoint('main');
-    await read.commit('main', checkpoint, checkpoint!, [{ kind: 'put', collection: Collections.entities, document: { ...view!, data: change({ ...view!.data }) } }]);
+    await read.commitAll([], [{ kind: 'put', collection: Collections.entities, document: { ...view!, data: change({ ...view!.data }) } }]);
   }
 
   /** Upserts a player; answers its entity id. */

@@ -1,6 +1,7 @@
 import { getMetricsFromIterator, PromData, PromHistogramData, PromMetrics } from 'prom2javascript';
 import { call, igamingOperator, startTestApp, TestApp } from './harness';
 import { deposit, mintChild, mintToken, player } from './fleet';
+import { allProjections, shadowCheckpointOf } from '@onehazel/projections';
 
 /**
  * prom2javascript 0.2 refuses two values the format allows (Prometheus reads floats with Go's ParseFloat):
@@ -65,6 +66,8 @@ describe('/metrics, read as Prometheus text', () => {
     expect(valueOf(families, 'onehazel_events_appended_total', { type: 'EntityCreated' })).toBe(1);
     expect(valueOf(families, 'onehazel_events_appended_total', { type: 'ChildKeyMinted' })).toBe(1);
     expect(valueOf(families, 'onehazel_events_appended_total', { type: 'EntityEventRecorded' })).toBe(1);
+    // One series per projection, each caught up.
+    expect(series(families, 'onehazel_projection_lag_positions').map((sample) => sample.labels.projection).sort()).toEqual(allProjections.map((projection) => projection.name).sort());
     expect(valueOf(families, 'onehazel_projection_lag_positions')).toBe(0);
     expect(valueOf(families, 'onehazel_projection_lag_seconds')).toBe(0);
     // Route templates, never raw ids, in every label.
@@ -78,8 +81,8 @@ describe('/metrics, read as Prometheus text', () => {
       await t.app.runtime.stores.events.append('metrics-spec', [{ id: '00000000-0000-4000-8000-00000000000a', type: 'SpecHappened', data: {}, metadata: {} }], 'no_stream');
       await new Promise((resolveWait) => setTimeout(resolveWait, 1100));
       const families = await scrape(t);
-      expect(valueOf(families, 'onehazel_projection_lag_positions')).toBe(1);
-      expect(valueOf(families, 'onehazel_projection_lag_seconds')).toBeGreaterThanOrEqual(1);
+      expect(valueOf(families, 'onehazel_projection_lag_positions', { projection: 'entities' })).toBe(1);
+      expect(valueOf(families, 'onehazel_projection_lag_seconds', { projection: 'operators' })).toBeGreaterThanOrEqual(1);
     } finally {
       t.app.runtime.projector.start();
     }
@@ -88,12 +91,14 @@ describe('/metrics, read as Prometheus text', () => {
   it('shows a rebuild in the shadow while its checkpoint exists, and how far behind the log it is', async () => {
     expect(valueOf(await scrape(t), 'onehazel_rebuild_in_progress')).toBe(0);
     const head = (await t.app.runtime.stores.events.headPosition())!;
-    await t.app.runtime.stores.read.commit('main__shadow', null, `${head.commit - 2n}/${head.commit - 2n}`, []);
+    const shadow = shadowCheckpointOf('main', 'api-keys');
+    await t.app.runtime.stores.read.commit(shadow, null, `${head.commit - 2n}/${head.commit - 2n}`, []);
 
     const during = await scrape(t);
 
     expect([valueOf(during, 'onehazel_rebuild_in_progress'), valueOf(during, 'onehazel_rebuild_lag_positions')]).toEqual([1, 2]);
-    await t.app.runtime.stores.read.reset('main__shadow', []);
+    expect(valueOf(during, 'onehazel_rebuild_in_progress', { projection: 'api-keys' })).toBe(1);
+    await t.app.runtime.stores.read.reset(shadow, []);
     expect(valueOf(await scrape(t), 'onehazel_rebuild_in_progress')).toBe(0);
   });
 });

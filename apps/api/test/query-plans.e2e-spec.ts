@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { createWriteProgram as eventLogWrites } from '../../../libs/event-store/src/sqlite-event-log.program';
 import { createWriteProgram as keyStoreWrites } from '../../../libs/key-store/src/sqlite-key-store.program';
 import { createWriteProgram as readStoreWrites, toWire } from '../../../libs/read-store/src/sqlite-read-store.program';
-import { DocumentChange, SqliteReadStore } from '@onehazel/read-store';
+import { CheckpointMove, DocumentChange, SqliteReadStore } from '@onehazel/read-store';
 import { allProjections } from '@onehazel/projections';
 import { LastUsedRecorder } from '../src/auth/last-used';
 import { call, igamingOperator, operatorInput, startTestApp, TestApp } from './harness';
@@ -56,13 +56,13 @@ describe('query plans of the embedded backend', () => {
   let t: TestApp;
   const prepared: Prepared[] = [];
   let spy: jest.SpyInstance;
-  let commits: jest.SpyInstance<Promise<void>, [string, string | null, string, readonly DocumentChange[]]>;
+  let commits: jest.SpyInstance<Promise<void>, [readonly CheckpointMove[], readonly DocumentChange[]]>;
   let recordTimes: jest.SpyInstance;
   const extraConnections: Database.Database[] = [];
 
   beforeAll(async () => {
     spy = jest.spyOn(Database.prototype, 'prepare');
-    commits = jest.spyOn(SqliteReadStore.prototype, 'commit');
+    commits = jest.spyOn(SqliteReadStore.prototype, 'commitAll');
     recordTimes = jest.spyOn(SqliteReadStore.prototype, 'recordTime');
     t = await startTestApp();
   });
@@ -175,8 +175,9 @@ describe('query plans of the embedded backend', () => {
       db.transaction(() => {
         reads.ensureIndexes(allProjections.flatMap((projection) => [...projection.indexes]));
         const checkpoint = db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE name = ?');
-        for (const [name, , next, changes] of commits.mock.calls) {
-          reads.commit({ name, expected: checkpoint.get(name)?.position ?? null, next, changes: changes.map(toWire) });
+        for (const [moves, changes] of commits.mock.calls) {
+          const current = moves.map(({ name, next }) => ({ name, expected: checkpoint.get(name)?.position ?? null, next }));
+          reads.commit({ moves: current, changes: changes.map(toWire) });
         }
         for (const [collection, id, name, at, minIntervalMs] of recordTimes.mock.calls) reads.recordTime({ collection, id, name, at, minIntervalMs });
         throw rollback;

@@ -49,7 +49,7 @@ describe('projections rebuild while the API serves', () => {
         }
       };
       const load = [writer(), reader(), reader()];
-      const rebuild = spawn(process.execPath, [cliMain, 'projections', 'rebuild'], { env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const rebuild = spawn(process.execPath, [cliMain, 'projections', 'rebuild', '--all'], { env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       rebuild.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((done) => rebuild.once('exit', done));

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import Database from 'better-sqlite3';
+import { allProjections } from '@onehazel/projections';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assertFreshBuild, call, operatorInput, startServer, waitFor } from './harness';
@@ -49,13 +50,14 @@ describe('graceful shutdown of the built API', () => {
     const answered = await inFlight;
     expect(answered.status).toBe(201);
     expect(await exited).toBe(0);
-    // The projector stopped after its last commit: the stored checkpoint is the log's head.
+    // The projector stopped after its last commit: every projection's stored checkpoint is the log's head.
     const events = new Database(join(dataDir, 'events.db'), { readonly: true });
     const reads = new Database(join(dataDir, 'read.db'), { readonly: true });
     try {
       const head = (events.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number }).head;
-      const checkpoint = (reads.prepare("SELECT position FROM checkpoints WHERE name = 'main'").get() as { position: string }).position;
-      expect(checkpoint).toBe(`${head}/${head}`);
+      const checkpoints = reads.prepare("SELECT name, position FROM checkpoints WHERE name LIKE 'main/%' ORDER BY name").all() as { name: string; position: string }[];
+      expect(checkpoints.map(({ name }) => name)).toEqual(allProjections.map((projection) => `main/${projection.name}`).sort());
+      expect(checkpoints.every(({ position }) => position === `${head}/${head}`)).toBe(true);
     } finally {
       events.close();
       reads.close();

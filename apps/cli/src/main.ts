@@ -2,9 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { AuditReplay, historyPage, SubjectHistory } from '@onehazel/audit';
 import { DomainError } from '@onehazel/domain';
-import { comparePositions, formatPosition } from '@onehazel/event-store';
-import { allProjections, ApiKeyView, Collections, OperatorTokenView, rebuildInShadow } from '@onehazel/projections';
-import { createLogger, loadConfig, openRuntime, Runtime } from '@onehazel/runtime';
+import { allProjections, ApiKeyView, Collections, OperatorTokenView, projectionStatus, rebuildInShadow, selectProjections } from '@onehazel/projections';
+import { createLogger, loadConfig, openRuntime, ProcessIdentity, Runtime } from '@onehazel/runtime';
 
 /** Opens the runtime on the configured stores (the same DATA_DIR or URLs as the server) for one command. */
 async function withSession<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -142,57 +141,65 @@ function program(): Command {
   const projections = cli.command('projections').description('read models');
   projections
     .command('list')
-    .description('each projection: its checkpoint, its lag behind the log (events and seconds), and whether it is live or behind')
+    .description('each projection: its checkpoint, its lag behind the log (events and seconds), and whether it is live, behind, rebuilding or unbuilt')
     .option('--json', 'one JSON object per projection, a line each')
     .action(async (options: { json?: boolean }) => {
-      const rows = await withSession(async ({ stores, projector }) => {
-        const [checkpoint, head] = await Promise.all([projector.storedCheckpoint(), stores.events.headPosition()]);
-        // The events after the checkpoint, counted up to the head (positions are not counts on EventStoreDB),
-        // and how long the oldest of them has waited.
-        let lagEvents = 0;
-        let lagSeconds = 0;
-        if (head !== null && (checkpoint === null || comparePositions(head, checkpoint) > 0)) {
-          for await (const event of stores.events.subscribeToAll({ after: checkpoint, signal: AbortSignal.timeout(60_000) })) {
-            if (lagEvents++ === 0) lagSeconds = Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000);
-            if (comparePositions(event.position, head) >= 0 || lagEvents >= LAG_COUNT_LIMIT) break;
-          }
-        }
-        return projector.projectionNames.map((name) => ({
-          name,
-          checkpoint: checkpoint === null ? null : formatPosition(checkpoint),
-          lagEvents,
-          lagSeconds: Math.round(lagSeconds * 10) / 10,
-          state: lagEvents === 0 ? 'live' : 'behind',
-        }));
-      });
+      const rows = await withSession(({ stores, projector }) => projectionStatus(projector, stores.events, stores.read, { countUpTo: LAG_COUNT_LIMIT, timeoutMs: 60_000 }));
       if (options.json) {
-        for (const row of rows) json(row);
+        for (const { projection, checkpoint, lagEvents, lagSeconds, state, rebuildLagPositions } of rows) {
+          json({ name: projection, checkpoint, lagEvents, lagSeconds, state, ...(rebuildLagPositions === null ? {} : { rebuildLagPositions }) });
+        }
         return;
       }
       out(`${'projection'.padEnd(20)} ${'checkpoint'.padEnd(24)} ${'lag (events)'.padStart(12)} ${'lag (s)'.padStart(9)}  state`);
       for (const row of rows) {
-        out(`${row.name.padEnd(20)} ${(row.checkpoint ?? 'none').padEnd(24)} ${String(row.lagEvents).padStart(12)} ${row.lagSeconds.toFixed(1).padStart(9)}  ${row.state}`);
+        const rebuild = row.rebuildLagPositions === null ? '' : ` (shadow ${row.rebuildLagPositions.toLocaleString('en-US')} behind the log)`;
+        const lag = row.lagEvents === null ? '-' : `${row.lagEvents >= LAG_COUNT_LIMIT ? '>=' : ''}${row.lagEvents}`;
+        out(`${row.projection.padEnd(20)} ${(row.checkpoint ?? 'none').padEnd(24)} ${lag.padStart(12)} ${row.lagSeconds.toFixed(1).padStart(9)}  ${row.state}${rebuild}`);
       }
     });
   projections
     .command('rebuild')
-    .description('replay the whole log into shadow read models while the server serves, then swap them in at once (shows progress)')
+    .description(
+      'replay the log into shadow read models while the server serves, then swap each in at once and go on from there (shows progress); ' +
+        'name the projections to rebuild, or --all',
+    )
+    .argument('[names...]', `projections to rebuild: ${allProjections.map((projection) => projection.name).join(', ')}`)
+    .option('--all', 'rebuild every projection')
     .addOption(new Option('--quiet', 'no progress bar'))
-    .action(async (options: { quiet?: boolean }) => {
-      await withSession(async ({ stores, logger }) => {
-        const head = await stores.events.headPosition();
-        const total = head === null ? 0 : Number(head.commit);
-        const progress = options.quiet ? null : rebuildProgress(total);
-        await rebuildInShadow({
-          events: stores.events,
-          read: stores.read,
-          projections: allProjections,
-          logger: logger.child({ component: 'rebuild' }),
-          onProgress: (position) => progress?.update(Math.min(Number(position.commit), total)),
+    .action(async (names: string[], options: { all?: boolean; quiet?: boolean }) => {
+      if (Boolean(options.all) === names.length > 0) throw new Error('name the projections to rebuild, or give --all (npm run cli -- projections list names them)');
+      const only = options.all ? undefined : selectProjections(allProjections, names).map((projection) => projection.name);
+      const interrupted = new AbortController();
+      const interrupt = (): void => interrupted.abort();
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+      try {
+        await withSession(async ({ stores, logger }) => {
+          const head = await stores.events.headPosition();
+          const total = head === null ? 0 : Number(head.commit);
+          const progress = options.quiet ? null : rebuildProgress(total);
+          await rebuildInShadow({
+            events: stores.events,
+            read: stores.read,
+            requests: stores.requests,
+            owner: new ProcessIdentity().current,
+            projections: allProjections,
+            only,
+            signal: interrupted.signal,
+            logger: logger.child({ component: 'rebuild' }),
+            onProgress: (position) => progress?.update(Math.min(Number(position.commit), total)),
+          });
+          progress?.done(total);
         });
-        progress?.done(total);
-      });
-      out('Read models rebuilt from the log');
+      } catch (error) {
+        if (interrupted.signal.aborted) throw new Error('interrupted: the live read models are as they were, and serving; run it again to start afresh');
+        throw error;
+      } finally {
+        process.off('SIGINT', interrupt);
+        process.off('SIGTERM', interrupt);
+      }
+      out(`Rebuilt from the log and live: ${(only ?? allProjections.map((projection) => projection.name)).join(', ')}`);
     });
   return cli;
 }

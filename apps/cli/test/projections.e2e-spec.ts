@@ -9,7 +9,7 @@ import { call, operatorInput, startTestApp } from '../../api/test/harness';
 const root = resolve(__dirname, '../../..');
 const cliMain = join(root, 'dist/apps/cli/src/main.js');
 
-const cli = (dataDir: string, ...args: string[]) => spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+const cli = (dataDir: string, ...args: string[]) => spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 20_000 });
 
 describe('npm run cli -- projections list', () => {
   let dataDir: string;
@@ -46,13 +46,37 @@ describe('npm run cli -- projections list', () => {
   });
 
   it('rebuilds with progress as plain lines when stderr is not a terminal, and the figures of the run last', () => {
-    const rebuilt = cli(dataDir, 'projections', 'rebuild');
+    const rebuilt = cli(dataDir, 'projections', 'rebuild', '--all');
 
     expect(rebuilt.status).toBe(0);
-    expect(rebuilt.stdout.trim()).toBe('Read models rebuilt from the log');
+    expect(rebuilt.stdout.trim()).toBe(`Rebuilt from the log and live: ${allProjections.map((projection) => projection.name).join(', ')}`);
     const lines = rebuilt.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^rebuilding: 0\/\d+$/);
     expect(lines[lines.length - 1]).toMatch(/^rebuilt: (\d+)\/\1 \(100%\), [\d,]+\/s, ETA 0 s in \d+\.\d s$/);
+    const after = cli(dataDir, 'projections', 'list', '--json').stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(after.every((row: { state: string }) => row.state === 'live')).toBe(true);
+  });
+
+  it('rebuilds one projection by name, leaving the others’ checkpoints where they were', () => {
+    const before = new Map<string, string>(
+      cli(dataDir, 'projections', 'list', '--json').stdout.trim().split('\n').map((line) => JSON.parse(line)).map((row) => [row.name, row.checkpoint]),
+    );
+
+    const rebuilt = cli(dataDir, 'projections', 'rebuild', 'operators', '--quiet');
+
+    expect([rebuilt.status, rebuilt.stdout.trim(), rebuilt.stderr]).toEqual([0, 'Rebuilt from the log and live: operators', '']);
+    const after = cli(dataDir, 'projections', 'list', '--json').stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(after.every((row: { state: string; checkpoint: string }) => row.state === 'live' && row.checkpoint === before.get((row as unknown as { name: string }).name))).toBe(true);
+  });
+
+  it.each([
+    [['projections', 'rebuild'], 'name the projections to rebuild, or give --all (npm run cli -- projections list names them)'],
+    [['projections', 'rebuild', 'operators', '--all'], 'name the projections to rebuild, or give --all (npm run cli -- projections list names them)'],
+    [['projections', 'rebuild', '__proto__'], `no projection __proto__; there are: ${allProjections.map((projection) => projection.name).join(', ')}`],
+  ])('refuses %j with a clear error and exit code 1, changing nothing', (args, message) => {
+    const refused = cli(dataDir, ...args);
+
+    expect([refused.status, refused.stderr.trim()]).toEqual([1, `error: ${message}`]);
     const after = cli(dataDir, 'projections', 'list', '--json').stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(after.every((row: { state: string }) => row.state === 'live')).toBe(true);
   });

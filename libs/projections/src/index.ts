@@ -2,6 +2,7 @@ export * from './projection';
 export * from './projector';
 export * from './shadow-rebuild';
 export * from './projection-set';
+export * from './projection-status';
 export * from './projections/read-models';
 export * from './projections/platforms.projection';
 export * from './projections/operators.projection';

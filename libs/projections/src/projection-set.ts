@@ -1,13 +1,9 @@
 import type { EventStore } from '@onehazel/event-store';
-import { CheckpointMovedError, ReadStore } from '@onehazel/read-store';
+import type { ReadStore } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
 import type { Projection } from './projection';
-import type { ProjectorLogger } from './projector';
-import { rebuildInShadow } from './shadow-rebuild';
-
-/** The record, beside the checkpoints, of which projections the read models were built by. */
-const setRecord = (liveName: string): string => `${liveName}#projections`;
-const signatureOf = (projections: readonly Projection[]): string => projections.map((projection) => projection.name).join(',');
+import { Projector, ProjectorLogger } from './projector';
+import { rebuildInShadow, RebuildRunningError } from './shadow-rebuild';
 
 export type ProjectionSetOptions = Readonly<{
   events: EventStore;
@@ -18,38 +14,40 @@ export type ProjectionSetOptions = Readonly<{
   owner: string;
   liveName?: string;
   logger?: ProjectorLogger;
+  /** Stops waiting for another process's rebuild, and stops this one's. */
+  signal?: AbortSignal;
+  /** How long to wait before trying again while another process rebuilds (default 5 s). */
+  retryMs?: number;
 }>;
 
 /**
- * A projection added since the read models were built has no read model yet for the events before it:
- * when the set of projections differs from the one recorded, the read models are rebuilt in the shadow
- * (from the whole log, while the live ones keep serving) and swapped in once caught up, then the new set is
- * recorded. The first start of a store records the set as it is. One process does it (a lease); the others,
- * and the next starts, see the new set. Answers whether it rebuilt.
+ * A projection added since the read models were built has no checkpoint: it is built in the shadow, from
+ * the whole log, while the others keep serving, and goes live when caught up (rebuildInShadow, without a
+ * hold). Until then its read model is empty, and read-your-writes does not wait for it. On a store where no
+ * projection has a checkpoint yet, the live projector builds them all in place instead. While another
+ * process rebuilds, it waits and tries again (that process may be building the same ones). Answers whether
+ * it built any.
  */
 export async function buildNewProjections(options: ProjectionSetOptions): Promise<boolean> {
-  const { read, projections } = options;
-  const liveName = options.liveName ?? 'main';
-  const signature = signatureOf(projections);
-  const recorded = await read.getCheckpoint(setRecord(liveName));
-  if (recorded === signature) return false;
-  if (recorded === null) {
-    // Another process starting at the same time may record it first: the same set, then.
-    await read.commit(setRecord(liveName), null, signature, []).catch((error: unknown) => {
-      if (!(error instanceof CheckpointMovedError)) throw error;
+  const live = new Projector(options.events, options.read, options.projections, { name: options.liveName });
+  for (;;) {
+    const marks = await live.checkpoints();
+    const unbuilt = marks.filter((mark) => mark.state === 'unbuilt').map((mark) => mark.projection);
+    if (unbuilt.length === 0 || unbuilt.length === marks.length) return false;
+    try {
+      options.logger?.info({ projections: unbuilt }, 'new projections: building their read models in the shadow');
+      await rebuildInShadow({ ...options, only: unbuilt });
+      return true;
+    } catch (error) {
+      if (!(error instanceof RebuildRunningError)) throw error;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.retryMs ?? 5_000);
+      options.signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
     });
-    return false;
-  }
-  const lease = `rebuild:${liveName}`;
-  const held = await options.requests.claimLease(lease, options.owner, Date.now(), 10 * 60_000);
-  if (held.owner !== options.owner) return false;
-  try {
-    options.logger?.info({ was: recorded, now: signature }, 'the projections changed: rebuilding the read models in the shadow');
-    await rebuildInShadow({ events: options.events, read, projections, liveName, logger: options.logger });
-    await read.commit(setRecord(liveName), recorded, signature, []);
-    options.logger?.info({ projections: signature }, 'the rebuilt read models are live');
-    return true;
-  } finally {
-    await options.requests.releaseLease(lease, options.owner).catch(() => undefined);
+    options.signal?.throwIfAborted();
   }
 }

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@onehazel/event-store';
-import { Document, DocumentChange, ReadStore, SqliteReadStore } from '@onehazel/read-store';
+import { comparePositions, formatPosition, InMemoryEventStore, Position, SqliteEventStore } from '@onehazel/event-store';
+import { CheckpointMove, checkpointPosition, Document, DocumentChange, InMemoryReadStore, ReadStore, SqliteReadStore } from '@onehazel/read-store';
 import { Projection } from './projection';
-import { Projector } from './projector';
+import { FROM_START, Projector } from './projector';
 
 /** A projection whose documents depend on what earlier events left: a running sum, items patched and put back. */
 const tally: Projection = {
@@ -27,16 +27,17 @@ const tally: Projection = {
   },
 };
 
-/** Opens a gate per commit: the read store's commit k waits until `open(k)`. */
+/** Opens a gate per batch's commit: the read store's commit k waits until `open(k)` (the first start's, with no change, is not gated). */
 function gatedCommits(store: ReadStore) {
   const gates = new Map<number, () => void>();
   const opened = new Set<number>();
   let commits = 0;
-  const commit = store.commit.bind(store);
-  store.commit = async (name: string, expected: string | null, next: string, changes: readonly DocumentChange[]) => {
+  const commitAll = store.commitAll.bind(store);
+  store.commitAll = async (moves: readonly CheckpointMove[], changes: readonly DocumentChange[]) => {
+    if (changes.length === 0) return commitAll(moves, changes);
     const k = ++commits;
     if (!opened.has(k)) await new Promise<void>((resolve) => gates.set(k, resolve));
-    return commit(name, expected, next, changes);
+    return commitAll(moves, changes);
   };
   return {
     open(k: number) {
@@ -82,5 +83,75 @@ describe('Projector pipeline', () => {
     expect(await read.get('tally', 'i1')).toEqual({ id: 'i1', kind: 'item', flag: true, touched: true });
     await read.close();
     await events.close();
+  });
+});
+
+/** Counts the events it is given, in a document of its own collection. */
+const counting = (name: string): Projection => ({
+  name,
+  collections: [`count_${name}`],
+  indexes: [],
+  async apply(_event, writer) {
+    const count = (await writer.get<Document & { n: number }>(`count_${name}`, 'n')) ?? { id: 'n', n: 0 };
+    writer.put(`count_${name}`, { ...count, n: count.n + 1 });
+  },
+});
+
+describe('Projector: a checkpoint per projection', () => {
+  let events: InMemoryEventStore;
+  let read: InMemoryReadStore;
+  const counted = async (name: string) => ((await read.get(`count_${name}`, 'n')) as { n: number } | null)?.n ?? 0;
+  const at = (position: Position) => formatPosition(position);
+
+  beforeEach(async () => {
+    events = new InMemoryEventStore();
+    read = new InMemoryReadStore();
+    for (let i = 0; i < 4; i++) await events.append(`s-${i}`, [{ id: randomUUID(), type: 'Happened', data: {}, metadata: {} }], 'no_stream');
+  });
+
+  it('starts every projection live from the log’s beginning on a store where none has a checkpoint', async () => {
+    const projector = new Projector(events, read, [counting('a'), counting('b')]);
+    await projector.catchUp();
+
+    expect([await counted('a'), await counted('b')]).toEqual([4, 4]);
+    const head = at((await events.headPosition())!);
+    expect(Object.fromEntries(await read.getCheckpoints(['main/a', 'main/b']))).toEqual({ 'main/a': head, 'main/b': head });
+  });
+
+  it('applies an event only to the projections whose checkpoint is before it, from the earliest', async () => {
+    const second = (await events.readStream('s-1'))[0]!.position;
+    await read.commitAll([{ name: 'main/a', expected: null, next: FROM_START }, { name: 'main/b', expected: null, next: at(second) }], []);
+
+    await new Projector(events, read, [counting('a'), counting('b')]).catchUp();
+
+    expect([await counted('a'), await counted('b')]).toEqual([4, 2]);
+  });
+
+  it('on a store of one shared checkpoint, goes on from it; a projection its record of built ones leaves out stays unbuilt, and is not waited for', async () => {
+    const second = (await events.readStream('s-1'))[0]!.position;
+    await read.commitAll([{ name: 'main', expected: null, next: at(second) }, { name: 'main#projections', expected: null, next: 'a' }], []);
+    const projector = new Projector(events, read, [counting('a'), counting('b')]);
+
+    await projector.catchUp();
+
+    expect([await counted('a'), await counted('b')]).toEqual([2, 0]);
+    expect((await projector.checkpoints()).map((mark) => mark.state)).toEqual(['live', 'unbuilt']);
+    expect(await projector.storedCheckpoint()).toEqual(await events.headPosition());
+  });
+
+  it('leaves a held projection alone, and what the read models show stays at its hold until it is given back', async () => {
+    const projector = new Projector(events, read, [counting('a'), counting('b')]);
+    await projector.catchUp();
+    const held = await read.holdCheckpoint('main/b', 'a-rebuild', Date.now() + 60_000);
+    const appended = await events.append('s-9', [{ id: randomUUID(), type: 'Happened', data: {}, metadata: {} }], 'no_stream');
+
+    await projector.catchUp();
+
+    expect([await counted('a'), await counted('b')]).toEqual([5, 4]);
+    expect(comparePositions((await projector.storedCheckpoint())!, appended.position)).toBeLessThan(0);
+    await read.commitAll([{ name: 'main/b', expected: held, next: checkpointPosition(held!) }], []);
+    await projector.catchUp();
+    expect([await counted('a'), await counted('b')]).toEqual([5, 5]);
+    expect(await projector.storedCheckpoint()).toEqual(appended.position);
   });
 });

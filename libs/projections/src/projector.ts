@@ -7,7 +7,7 @@ import {
   formatPosition,
   parsePosition,
 } from '@onehazel/event-store';
-import { CheckpointMovedError, ReadStore } from '@onehazel/read-store';
+import { CheckpointHold, CheckpointMove, checkpointPosition, CheckpointMovedError, holdOf, ReadStore } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
 import { Projection, StagedChanges } from './projection';
 
@@ -17,7 +17,7 @@ export type ProjectorLogger = {
 };
 
 export type ProjectorOptions = Readonly<{
-  /** The checkpoint's name: one per projector, shared by its projections (they commit together). */
+  /** The checkpoints' prefix: each projection keeps its own, `<name>/<projection>` (default `main`). */
   name?: string;
   /** Most events committed in one read-store transaction. */
   batchSize?: number;
@@ -50,11 +50,59 @@ export type ProjectorLease = Readonly<{
 const silent: ProjectorLogger = { info: () => undefined, error: () => undefined };
 const TICK = Symbol('tick');
 
+/** The checkpoint of a projection that is live but has projected nothing yet: it starts from the log's beginning. */
+export const FROM_START = 'start';
+
+/** Where a projection stands, from its checkpoint. */
+export type ProjectionCheckpoint = Readonly<{
+  projection: string;
+  /** Its checkpoint's name in the read store. */
+  checkpoint: string;
+  /**
+   * live: this projector applies the log to it; held: a rebuild holds it while it swaps its shadow in (the
+   * projector leaves it alone until then); unbuilt: no read model yet (a new projection, built in the shadow).
+   */
+  state: 'live' | 'held' | 'unbuilt';
+  /** The last event it has applied; null when none (or unbuilt). */
+  position: Position | null;
+  /** The stored value, for a compare-and-set (null when unbuilt). */
+  value: string | null;
+  /** A held one: when the hold lapses (epoch ms) and who holds it. */
+  hold: CheckpointHold | null;
+}>;
+
+/** A stored checkpoint value as a position: null for FROM_START. */
+function positionOf(value: string): Position | null {
+  const position = checkpointPosition(value);
+  return position === FROM_START ? null : parsePosition(position);
+}
+
+/** a is at or past b, where null is the log's beginning. */
+function atOrPast(a: Position | null, b: Position | null): boolean {
+  return b === null || (a !== null && comparePositions(a, b) >= 0);
+}
+
+/** The earliest of these positions (null: the beginning, before every position). */
+function earliest(positions: readonly (Position | null)[]): Position | null {
+  let found: Position | null | undefined;
+  for (const position of positions) {
+    if (position === null) return null;
+    if (found === undefined || comparePositions(position, found!) < 0) found = position;
+  }
+  return found ?? null;
+}
+
 /**
- * Subscribes to the log from its checkpoint and applies each event to every projection. A batch's
- * read-model changes and the new checkpoint are committed atomically, compare-and-set on the old
- * checkpoint, so a projector killed at any point resumes with nothing lost or doubled, and two
- * projectors on the same stores (the server's and the CLI's) never apply an event twice.
+ * Subscribes to the log and applies each event to every live projection. Each projection keeps a
+ * checkpoint of its own (`<name>/<projection>`), so that one can be rebuilt, or added, while the others
+ * go on. The subscription starts from the earliest of them, and an event is applied only to the
+ * projections whose checkpoint is before it.
+ *
+ * A batch's read-model changes and the new checkpoints are committed atomically, compare-and-set on every
+ * projection's checkpoint (held and unbuilt ones only compared), so a projector killed at any point
+ * resumes with nothing lost or doubled, two projectors on the same stores (the server's and the CLI's)
+ * never apply an event twice, and a rebuild that holds a projection or swaps its shadow in makes the
+ * projector's next commit fail and start again from what is stored.
  */
 export class Projector {
   readonly name: string;
@@ -81,6 +129,11 @@ export class Projector {
 
   get collections(): string[] {
     return this.projections.flatMap((projection) => [...projection.collections]);
+  }
+
+  /** The checkpoint's name of one of its projections. */
+  checkpointOf(projection: string): string {
+    return `${this.name}/${projection}`;
   }
 
   /** Creates the projections' indexes, and tells the read store which queries they serve. Once; every run awaits it. */
@@ -152,27 +205,33 @@ export class Projector {
     this.running = null;
   }
 
-  /** Projects until the checkpoint has reached `target` (default: the head of the log now), then returns. */
-  async catchUp(target?: Position | null, onProgress?: (position: Position) => void): Promise<void> {
+  /** Projects until every live projection has reached `target` (default: the head of the log now), then returns. */
+  async catchUp(target?: Position | null, onProgress?: (position: Position) => void, signal?: AbortSignal): Promise<void> {
     const until = target === undefined ? await this.events.headPosition() : target;
-    if (until === null) return;
+    if (until === null || this.projections.length === 0) return;
+    signal?.throwIfAborted();
     const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    signal?.addEventListener('abort', stop, { once: true });
     const listener = (position: Position): void => {
       onProgress?.(position);
       if (comparePositions(position, until) >= 0) controller.abort();
     };
-    this.progress.on('progress', listener);
+    this.progress.on('batch', listener);
     try {
       await this.run(controller.signal, until);
     } finally {
-      this.progress.off('progress', listener);
+      this.progress.off('batch', listener);
+      signal?.removeEventListener('abort', stop);
     }
+    signal?.throwIfAborted();
   }
 
-  /** Clears the read models and projects the whole log again. */
+  /** Clears the read models and projects the whole log again, in place (tests, the bench; `projections rebuild` works in the shadow). */
   async rebuild(onProgress?: (position: Position) => void): Promise<void> {
     await this.init();
-    await this.readStore.reset(this.name, this.collections);
+    for (const projection of this.projections) await this.readStore.reset(this.checkpointOf(projection.name), projection.collections);
+    await this.readStore.reset(this.name, []); // the one checkpoint of an older store, which the start would resume
     this.position = null;
     await this.catchUp(undefined, onProgress);
   }
@@ -182,21 +241,62 @@ export class Projector {
     return this.projections.map((projection) => projection.name);
   }
 
-  /** The checkpoint as stored (it may have been moved by another projector on the same stores). */
-  async storedCheckpoint(): Promise<Position | null> {
-    const stored = await this.readStore.getCheckpoint(this.name);
-    return stored === null ? null : parsePosition(stored);
+  /** Where each of its projections stands, as stored (another projector on the same stores may move it). */
+  async checkpoints(): Promise<ProjectionCheckpoint[]> {
+    const names = this.projections.map((projection) => this.checkpointOf(projection.name));
+    const stored = await this.readStore.getCheckpoints(names);
+    return this.projections.map((projection, i) => {
+      const value = stored.get(names[i]!) ?? null;
+      const hold = value === null ? null : holdOf(value);
+      return {
+        projection: projection.name,
+        checkpoint: names[i]!,
+        state: value === null ? 'unbuilt' : hold ? 'held' : 'live',
+        position: value === null ? null : positionOf(value),
+        value,
+        hold,
+      };
+    });
   }
 
-  /** Calls the listener with the position of every batch this process's projector commits. */
+  /**
+   * What the read models show as of now: the earliest checkpoint of its live and held projections (a held
+   * one shows what it showed when it was held, until the rebuild's swap), or null when one has projected
+   * nothing yet or none is built. Unbuilt projections (new ones, building in the shadow) are not waited for.
+   */
+  async storedCheckpoint(): Promise<Position | null> {
+    const built = (await this.checkpoints()).filter((checkpoint) => checkpoint.state !== 'unbuilt');
+    return built.length === 0 ? null : earliest(built.map((checkpoint) => checkpoint.position));
+  }
+
+  /** Calls the listener with what the read models show (see storedCheckpoint) after every batch this process's projector commits. */
   onCommitted(listener: (position: Position) => void): () => void {
     this.progress.on('progress', listener);
     return () => this.progress.off('progress', listener);
   }
 
+  /** Every live projection is at or past the target (and there is one); a lapsed hold is live again. */
   private async reached(target: Position): Promise<boolean> {
-    const stored = await this.storedCheckpoint();
-    return stored !== null && comparePositions(stored, target) >= 0;
+    const live = (await this.checkpoints()).filter((checkpoint) => checkpoint.state === 'live' || (checkpoint.hold !== null && checkpoint.hold.until <= Date.now()));
+    return live.length > 0 && live.every((checkpoint) => atOrPast(checkpoint.position, target));
+  }
+
+  /**
+   * A store where none of its projections has a checkpoint: they all start live from the log's beginning,
+   * or, on a store written before projections had a checkpoint each, from the one they shared (`<name>`),
+   * except those the store's record of built projections leaves out, which are built in the shadow.
+   * Another projector doing the same at the same time wins, or this one does: the same checkpoints either way.
+   */
+  private async bootstrap(): Promise<void> {
+    const shared = await this.readStore.getCheckpoint(this.name);
+    const recorded = shared === null ? null : await this.readStore.getCheckpoint(`${this.name}#projections`);
+    const built = recorded === null ? null : new Set(recorded.split(','));
+    const moves: CheckpointMove[] = this.projections
+      .filter((projection) => built === null || built.has(projection.name))
+      .map((projection) => ({ name: this.checkpointOf(projection.name), expected: null, next: shared ?? FROM_START }));
+    await this.readStore.commitAll(moves, []).catch((error: unknown) => {
+      if (!(error instanceof CheckpointMovedError)) throw error;
+    });
   }
 
   private async run(signal: AbortSignal, until: Position | null): Promise<void> {
@@ -221,23 +321,38 @@ export class Projector {
   }
 
   /**
-   * One subscription from the stored checkpoint; returns or throws when it must be restarted.
+   * One subscription from the earliest live checkpoint; returns or throws when it must be restarted.
    *
    * Pipelined: while a batch commits (on the read store's writer thread, for SQLite), the next one is
    * staged, reading through the one in flight (StagedChanges' `previous`). At most one commit is in
    * flight, and the next is sent only once it has succeeded: commits stay in log order, and a failed one
-   * (a checkpoint another projector moved) stops the subscription before anything else is sent.
+   * (a checkpoint another projector or a rebuild moved) stops the subscription before anything else is sent.
    */
   private async subscribeOnce(signal: AbortSignal, until: Position | null): Promise<void> {
-    const stored = await this.readStore.getCheckpoint(this.name);
-    let checkpoint = stored;
+    const marks = await this.checkpoints();
+    if (marks.length > 0 && marks.every((mark) => mark.state === 'unbuilt')) return this.bootstrap();
+    // A hold whose rebuild died (or overran): the projection is live again, from where it was held.
+    const lapsed = marks.filter((mark) => mark.hold !== null && mark.hold.until <= Date.now());
+    if (lapsed.length > 0) {
+      await this.readStore.commitAll(lapsed.map((mark) => ({ name: mark.checkpoint, expected: mark.value, next: mark.hold!.position })), []);
+      this.logger.info({ projector: this.name, projections: lapsed.map((mark) => mark.projection) }, 'a rebuild\'s hold lapsed: projecting them again');
+      return;
+    }
+    const live = marks.flatMap((mark, i) => (mark.state === 'live' ? [{ projection: this.projections[i]!, checkpoint: mark.checkpoint }] : []));
+    if (live.length === 0) {
+      await delay(this.retryDelayMs, signal); // every projection held or unbuilt: nothing to apply until a swap
+      return;
+    }
+    const holds = marks.flatMap((mark) => (mark.hold ? [mark.hold] : []));
+    // What each checkpoint holds now, as this subscription goes: the next commit expects these.
+    const values = new Map(marks.map((mark) => [mark.checkpoint, mark.value]));
+    const positions = new Map(marks.map((mark) => [mark.checkpoint, mark.position]));
+    const from = earliest(live.map(({ checkpoint }) => positions.get(checkpoint)!));
     let inFlight: InFlight | null = null;
     const inner = new AbortController();
     const abort = (): void => inner.abort();
     signal.addEventListener('abort', abort, { once: true });
-    const iterator = this.events
-      .subscribeToAll({ after: stored === null ? null : parsePosition(stored), signal: inner.signal })
-      [Symbol.asyncIterator]();
+    const iterator = this.events.subscribeToAll({ after: from, signal: inner.signal })[Symbol.asyncIterator]();
     try {
       let pending = iterator.next();
       while (!signal.aborted) {
@@ -250,6 +365,8 @@ export class Projector {
         }
         const first = await pending;
         if (first.done) return;
+        // A hold lapsed meanwhile: start again, so that its projection is projected from where it was held.
+        if (holds.some((hold) => hold.until <= Date.now())) return;
         const batch = [first.value];
         pending = iterator.next();
         // The batch takes what is available before the next turn of the event loop: one tick for the batch.
@@ -262,7 +379,9 @@ export class Projector {
         }
         const staged = new StagedChanges(this.readStore, inFlight?.staged ?? null);
         for (const event of batch) {
-          for (const projection of this.projections) await projection.apply(event, staged);
+          for (const { projection, checkpoint } of live) {
+            if (!atOrPast(positions.get(checkpoint)!, event.position)) await projection.apply(event, staged);
+          }
         }
         await this.options.beforeCommit?.(batch);
         if (inFlight) {
@@ -270,8 +389,16 @@ export class Projector {
           staged.previousCommitted();
         }
         const position = batch[batch.length - 1]!.position;
-        inFlight = this.commit(staged, checkpoint, position);
-        checkpoint = formatPosition(position);
+        // Every checkpoint is compared; the live ones this batch took further are moved.
+        const moves: CheckpointMove[] = marks.map(({ checkpoint }) => {
+          const expected = values.get(checkpoint)!;
+          if (!live.some((one) => one.checkpoint === checkpoint) || atOrPast(positions.get(checkpoint)!, position)) return { name: checkpoint, expected };
+          const next = formatPosition(position);
+          values.set(checkpoint, next);
+          positions.set(checkpoint, position);
+          return { name: checkpoint, expected, next };
+        });
+        inFlight = this.commit(staged, moves, position, earliest([...holds.map((hold) => positionOf(hold.position)), ...live.map(({ checkpoint }) => positions.get(checkpoint)!)]));
       }
     } finally {
       signal.removeEventListener('abort', abort);
@@ -281,11 +408,15 @@ export class Projector {
     }
   }
 
-  /** Sends a staged batch and its checkpoint to the read store. A failure is thrown where `done` is awaited. */
-  private commit(staged: StagedChanges, expected: string | null, position: Position): InFlight {
-    const done = this.readStore.commit(this.name, expected, formatPosition(position), staged.list()).then(() => {
+  /**
+   * Sends a staged batch and its checkpoints to the read store. A failure is thrown where `done` is awaited.
+   * Once committed: `batch` tells catchUp the batch's last position; `progress`, what the read models show.
+   */
+  private commit(staged: StagedChanges, moves: CheckpointMove[], position: Position, shown: Position | null): InFlight {
+    const done = this.readStore.commitAll(moves, staged.list()).then(() => {
       this.position = position;
-      this.progress.emit('progress', position);
+      this.progress.emit('batch', position);
+      if (shown) this.progress.emit('progress', shown);
     });
     done.catch(() => undefined); // handled now, so a failure is not reported as unhandled before it is awaited
     return { staged, done };

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { InMemoryEventStore } from '@onehazel/event-store';
-import { InMemoryReadStore } from '@onehazel/read-store';
+import { comparePositions, formatPosition, InMemoryEventStore, Position } from '@onehazel/event-store';
+import { holdOf, InMemoryReadStore } from '@onehazel/read-store';
+import { InMemoryRequestStore } from '@onehazel/request-store';
 import { Projector } from './projector';
 import { operatorsProjection } from './projections/operators.projection';
 import { platformsProjection } from './projections/platforms.projection';
 import { Collections } from './projections/read-models';
-import { rebuildInShadow, SHADOW_PREFIX } from './shadow-rebuild';
+import { rebuildInShadow, RebuildRunningError, SHADOW_PREFIX, shadowCheckpointOf } from './shadow-rebuild';
 
 const projections = [platformsProjection, operatorsProjection];
 const created = (operatorId: string) => ({
@@ -14,66 +15,148 @@ const created = (operatorId: string) => ({
   data: { operatorId, platformId: 'plt_1', name: operatorId, plan: 'starter', contactEmail: 'sealed', industry: null, createdAt: '2026-01-01T00:00:00.000Z' },
   metadata: {},
 });
+const registered = (platformId: string) => ({
+  id: randomUUID(),
+  type: 'PlatformRegistered',
+  data: { platformId, name: platformId, registeredAt: '2026-01-01T00:00:00.000Z' },
+  metadata: {},
+});
 
 describe('rebuildInShadow', () => {
   let events: InMemoryEventStore;
   let read: InMemoryReadStore;
+  let requests: InMemoryRequestStore;
   let live: Projector;
+  const rebuild = (options: { only?: string[]; signal?: AbortSignal; owner?: string } = {}) =>
+    rebuildInShadow({ events, read, requests, owner: options.owner ?? 'rebuilder', projections, only: options.only, signal: options.signal });
 
   beforeEach(async () => {
     events = new InMemoryEventStore();
     read = new InMemoryReadStore();
+    requests = new InMemoryRequestStore();
     live = new Projector(events, read, projections);
+    await events.append('platform-plt_1', [registered('plt_1')], 'no_stream');
     for (const id of ['op_a', 'op_b']) await events.append(`operator-${id}`, [created(id)], 'no_stream');
     await live.catchUp();
   });
 
-  const operators = async () => (await read.getMany(Collections.operators, ['op_a', 'op_b', 'op_c', 'op_d'])).map((operator) => operator.id).sort();
+  const operators = async (ids = ['op_a', 'op_b', 'op_c', 'op_d']) => (await read.getMany(Collections.operators, ids)).map((operator) => operator.id).sort();
+  /** A read model the log does not explain: a rebuild replaces it with what the log says. */
+  const damage = (collection: string, id: string) => read.commitAll([], [{ kind: 'delete', collection, id }]);
+  const checkpointOf = async (projection: string) => read.getCheckpoint(`main/${projection}`);
 
-  it('swaps in read models rebuilt from the whole log, with no shadow left', async () => {
-    // A read model the log does not explain: the rebuild replaces it with what the log says.
-    await read.commit('main', (await read.getCheckpoint('main'))!, (await read.getCheckpoint('main'))!, [{ kind: 'delete', collection: Collections.operators, id: 'op_b' }]);
+  it('swaps in read models rebuilt from the whole log, with no shadow left, and each projection at the log head', async () => {
+    await damage(Collections.operators, 'op_b');
 
-    await rebuildInShadow({ events, read, projections });
+    await rebuild();
 
     expect(await operators()).toEqual(['op_a', 'op_b']);
     expect(await read.getMany(SHADOW_PREFIX + Collections.operators, ['op_a', 'op_b'])).toEqual([]);
-    expect(await read.getCheckpoint('main__shadow')).toBeNull();
+    expect(await read.getCheckpoint(shadowCheckpointOf('main', 'operators'))).toBeNull();
+    const head = formatPosition((await events.headPosition())!);
+    expect(await checkpointOf('operators')).toBe(head);
+    expect(await checkpointOf('platforms')).toBe(head);
   });
 
-  /** Before each swap (the first `times` of them): a write the live projector projects and the shadow has not seen. */
-  const writeBeforeSwaps = (times: number) => {
-    const swap = read.swapShadow.bind(read);
-    const written: string[] = [];
-    read.swapShadow = async (args) => {
-      if (written.length < times) {
-        const id = `op_w${written.length}`;
-        written.push(id);
-        await events.append(`operator-${id}`, [created(id)], 'no_stream');
-        await live.catchUp();
+  it('rebuilds only the projections named, and leaves the others as they are', async () => {
+    await damage(Collections.operators, 'op_b');
+    await damage(Collections.platforms, 'plt_1');
+
+    await rebuild({ only: ['operators'] });
+
+    expect(await operators()).toEqual(['op_a', 'op_b']);
+    expect(await read.get(Collections.platforms, 'plt_1')).toBeNull();
+  });
+
+  it('refuses a projection that does not exist, naming those that do, and changes nothing', async () => {
+    await expect(rebuild({ only: ['operatorz'] })).rejects.toThrow('no projection operatorz; there are: platforms, operators');
+    expect(await read.getCheckpoint(shadowCheckpointOf('main', 'operators'))).toBeNull();
+  });
+
+  it('refuses to run beside another rebuild on the same stores', async () => {
+    await requests.claimLease('rebuild:main', 'someone-else', Date.now(), 60_000);
+    await expect(rebuild()).rejects.toBeInstanceOf(RebuildRunningError);
+  });
+
+  /**
+   * Runs `during` inside the rebuild, right after it has held the live checkpoints and before it catches the
+   * shadow up to them: the live projector's writes then fall in the window a swap could lose them in.
+   */
+  const whileHeld = (during: () => Promise<void>) => {
+    const hold = read.holdCheckpoint.bind(read);
+    let ran = false;
+    read.holdCheckpoint = async (...args) => {
+      const held = await hold(...args);
+      if (!ran) {
+        ran = true;
+        await during();
       }
-      return swap(args);
+      return held;
     };
-    return written;
   };
 
-  it('does not swap behind a commit of the live projector: it catches up again and swaps then', async () => {
-    const written = writeBeforeSwaps(1);
-    const swaps = jest.spyOn(read, 'swapShadow');
+  it('holds the projection while it swaps: a write the live projector commits meanwhile is not acknowledged before the rebuilt read model has it', async () => {
+    let written: Position | null = null;
+    let shownWhileHeld: Position | null = null;
+    whileHeld(async () => {
+      written = (await events.append('operator-op_c', [created('op_c')], 'no_stream')).position;
+      await live.catchUp(); // the live projector commits the write, for every projection it holds
+      shownWhileHeld = await live.storedCheckpoint(); // what read-your-writes waits for
+    });
 
-    await rebuildInShadow({ events, read, projections });
+    await rebuild({ only: ['operators'] });
 
-    expect(swaps).toHaveBeenCalledTimes(2);
-    expect(await read.getMany(Collections.operators, written)).toHaveLength(1);
+    // While held, the read models did not claim the write: a command that made it was still waiting.
+    expect(comparePositions(shownWhileHeld!, written!)).toBeLessThan(0);
+    // Once swapped, the rebuilt read model has it, and every checkpoint is past it.
+    expect(await operators()).toEqual(['op_a', 'op_b', 'op_c']);
+    expect(comparePositions((await live.storedCheckpoint())!, written!)).toBeGreaterThanOrEqual(0);
   });
 
-  it('under writes before every attempt, swaps anyway and projects at once what the shadow had not seen', async () => {
-    const written = writeBeforeSwaps(1000);
+  it('goes on from the rebuilt checkpoint: later writes are projected into the rebuilt read model once each', async () => {
+    whileHeld(async () => {
+      await events.append('operator-op_c', [created('op_c')], 'no_stream');
+      await live.catchUp();
+    });
+    await rebuild({ only: ['operators'] });
 
-    await rebuildInShadow({ events, read, projections });
+    await events.append('operator-op_d', [created('op_d')], 'no_stream');
+    await live.catchUp();
 
-    expect(written.length).toBeGreaterThan(5);
-    expect((await read.getMany(Collections.operators, written)).map((operator) => operator.id).sort()).toEqual([...written].sort());
-    expect(await read.getCheckpoint('main')).toBe(await live.storedCheckpoint().then((position) => position && `${position.commit}/${position.prepare}`));
+    expect(await operators()).toEqual(['op_a', 'op_b', 'op_c', 'op_d']);
+    expect(await checkpointOf('operators')).toBe(formatPosition((await events.headPosition())!));
+  });
+
+  it('interrupted while it holds a projection, gives it back to the live projector at once, and the live read model is untouched', async () => {
+    await damage(Collections.operators, 'op_b'); // a rebuild that swapped would bring it back
+    const interrupt = new AbortController();
+    whileHeld(async () => {
+      expect(holdOf((await checkpointOf('operators'))!)).not.toBeNull();
+      interrupt.abort();
+    });
+
+    await expect(rebuild({ only: ['operators'], signal: interrupt.signal })).rejects.toThrow();
+
+    expect(await operators()).toEqual(['op_a']);
+    expect(holdOf((await checkpointOf('operators'))!)).toBeNull();
+    await events.append('operator-op_c', [created('op_c')], 'no_stream');
+    await live.catchUp();
+    expect(await operators()).toEqual(['op_a', 'op_c']);
+    // Run again, it starts afresh and finishes.
+    await rebuild({ only: ['operators'] });
+    expect(await operators()).toEqual(['op_a', 'op_b', 'op_c']);
+  });
+
+  it('a hold whose rebuild died lapses: the live projector takes the projection back from where it was held', async () => {
+    await read.holdCheckpoint('main/operators', 'a-dead-rebuild', Date.now() + 50);
+    await events.append('operator-op_c', [created('op_c')], 'no_stream');
+    await live.catchUp(); // platforms goes on; operators is held
+    expect(await operators()).toEqual(['op_a', 'op_b']);
+
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await live.catchUp();
+
+    expect(await operators()).toEqual(['op_a', 'op_b', 'op_c']);
+    expect(await checkpointOf('operators')).toBe(formatPosition((await events.headPosition())!));
   });
 });

@@ -1,7 +1,13 @@
 import { comparePositions, EventStore, parsePosition, Position } from '@onehazel/event-store';
-import { CheckpointMovedError, ReadStore } from '@onehazel/read-store';
+import { checkpointPosition, CheckpointMovedError, ReadStore } from '@onehazel/read-store';
+import type { RequestStore } from '@onehazel/request-store';
 import type { Projection, ReadModelWriter } from './projection';
-import { Projector, ProjectorLogger } from './projector';
+import { FROM_START, Projector, ProjectorLogger } from './projector';
+
+/** The checkpoint of a projection's rebuild in the shadow, beside the live projector `liveName`. */
+export function shadowCheckpointOf(liveName: string, projection: string): string {
+  return `${liveName}__shadow/${projection}`;
+}
 
 /** What a shadow collection is called: the live one's name after this. */
 export const SHADOW_PREFIX = 'shadow__';
@@ -29,58 +35,133 @@ export function inShadow(projection: Projection): Projection {
 export type ShadowRebuildOptions = Readonly<{
   events: EventStore;
   read: ReadStore;
+  /** Every projection the live projector runs. */
   projections: readonly Projection[];
-  /** The live projector's checkpoint name (default `main`). */
+  /** The names of those to rebuild (default: all). */
+  only?: readonly string[];
+  /** Its leases: one rebuild at a time on the same stores. */
+  requests: Pick<RequestStore, 'claimLease' | 'releaseLease'>;
+  /** This process (see ProcessIdentity): the lease's and the holds' owner. */
+  owner: string;
+  /** The live projector's name (default `main`). */
   liveName?: string;
+  /** How long a hold lasts if this process dies while it holds it (default 10 s). */
+  holdMs?: number;
+  /** Stops the rebuild; the live read models are left as they were, serving. */
+  signal?: AbortSignal;
   onProgress?: (position: Position) => void;
   logger?: ProjectorLogger;
 }>;
 
-/** How many rounds of catching up with the live writes a rebuild tries before it swaps unconditionally. */
-const CATCH_UP_ROUNDS = 20;
+/** Another process is rebuilding on the same stores. */
+export class RebuildRunningError extends Error {
+  constructor(readonly owner: string) {
+    super(`another rebuild is running (${owner}); try again once it has finished`);
+    this.name = 'RebuildRunningError';
+  }
+}
+
+const LEASE_TTL_MS = 60_000;
+/** How many times a rebuild holds its projections again after a hold lapsed before it swapped. */
+const HOLD_ROUNDS = 5;
 
 /**
- * Rebuilds the read models without taking them away: a second projector replays the whole log into
- * shadow collections (batch by batch, each its own transaction, never one for the whole log), with a
- * checkpoint of its own; then catches up with what was written meanwhile until it has reached the live
- * projector's checkpoint; then the read store swaps the shadow in, in one step (`swapShadow`), and it
- * projects at once whatever the live projector had committed past the shadow just before. The live
- * projector's next commit finds its checkpoint moved and goes on from the stored one. Interrupted before
- * the swap, it leaves the live read models as they were, serving; run again, it starts the shadow afresh.
+ * Rebuilds read models without taking them away: a second projector replays the whole log into shadow
+ * collections (batch by batch, each its own transaction, never one for the whole log), with checkpoints of
+ * its own (`<live>__shadow/<projection>`), and catches up with the live writes. Then, for each rebuilt
+ * projection, it holds the live checkpoint (holdCheckpoint: the live projector's next commit finds it moved
+ * and leaves that projection alone, and read-your-writes waits for it), catches the shadow up to the held
+ * position, and swaps the shadow in, in one step, compare-and-set on the hold (`swapShadow`). The rebuilt
+ * read model goes live at or past every change that was acknowledged, and the live projector goes on from
+ * the rebuilt checkpoint. A hold lapses after `holdMs` if this process dies while holding.
+ *
+ * Interrupted before the swap, it leaves the live read models as they were, serving; run again, it starts
+ * the shadow afresh. A new projection (no checkpoint) is built the same way and swapped in without a hold.
  */
 export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<void> {
-  const { events, read, projections } = options;
+  const { events, read, projections, owner, signal } = options;
   const liveName = options.liveName ?? 'main';
-  const shadowName = `${liveName}__shadow`;
-  if ((await events.headPosition()) === null) return; // an empty log: nothing to rebuild
-  const shadow = new Projector(events, read, projections.map(inShadow), { name: shadowName, logger: options.logger });
-  await shadow.init();
-  await read.reset(shadowName, shadow.collections);
-  await shadow.catchUp(undefined, options.onProgress);
-  const swap = {
-    liveCheckpoint: liveName,
-    shadowCheckpoint: shadowName,
-    collections: projections.flatMap((projection) => projection.collections.map((live) => ({ live, shadow: SHADOW_PREFIX + live }))),
+  const selected = selectProjections(projections, options.only);
+  const lease = `rebuild:${liveName}`;
+  const claim = async (): Promise<void> => {
+    const held = await options.requests.claimLease(lease, owner, Date.now(), LEASE_TTL_MS);
+    if (held.owner !== owner) throw new RebuildRunningError(held.owner);
   };
-  // Catch the shadow up with the live checkpoint, then swap only if the live projector has not committed
-  // since (compare-and-set on the live checkpoint): the rebuilt read models never go live behind a change
-  // that was already acknowledged. Under a steady stream of writes the rounds may all lose the race: then
-  // it swaps anyway, and the catch-up below projects what the shadow had not seen, at once.
-  let swapped = false;
-  for (let round = 0; round < CATCH_UP_ROUNDS && !swapped; round++) {
-    const live = await read.getCheckpoint(liveName);
-    const reached = await shadow.storedCheckpoint();
-    if (live !== null && (reached === null || comparePositions(reached, parsePosition(live)) < 0)) await shadow.catchUp(parsePosition(live), options.onProgress);
-    try {
-      await read.swapShadow({ ...swap, expectedLive: live });
-      swapped = true;
-    } catch (error) {
-      if (!(error instanceof CheckpointMovedError)) throw error;
+  await claim();
+  const renewer = setInterval(() => void claim().catch(() => undefined), LEASE_TTL_MS / 3);
+  const live = new Projector(events, read, projections, { name: liveName, logger: options.logger });
+  const holds = new Map<string, string>(); // live checkpoint -> the hold stored on it, until swapped or given back
+  try {
+    if ((await events.headPosition()) === null) {
+      // An empty log: a new projection is live at once, with nothing to project.
+      const unbuilt = (await live.checkpoints()).filter((mark) => mark.state === 'unbuilt' && selected.some((one) => one.name === mark.projection));
+      await read.commitAll(unbuilt.map((mark) => ({ name: mark.checkpoint, expected: null, next: FROM_START })), []);
+      return;
     }
+    const shadow = new Projector(events, read, selected.map(inShadow), { name: `${liveName}__shadow`, logger: options.logger });
+    await shadow.init();
+    for (const projection of selected) await read.reset(shadow.checkpointOf(projection.name), inShadow(projection).collections);
+    await read.commitAll(selected.map((projection) => ({ name: shadow.checkpointOf(projection.name), expected: null, next: FROM_START })), []);
+    await shadow.catchUp(undefined, options.onProgress, signal);
+    let remaining = selected.map((projection) => projection.name);
+    for (let round = 0; remaining.length > 0; round++) {
+      if (round === HOLD_ROUNDS) throw new Error(`the holds on ${remaining.join(', ')} lapsed ${HOLD_ROUNDS} times before the swap; is the store this slow?`);
+      const marks = (await live.checkpoints()).filter((mark) => remaining.includes(mark.projection));
+      // Nearer the live checkpoints first, so that the holds below are short.
+      await shadow.catchUp(latest(marks.map((mark) => mark.position)), options.onProgress, signal);
+      const until = Date.now() + (options.holdMs ?? 10_000);
+      for (const mark of marks) {
+        const held = mark.state === 'unbuilt' ? null : await read.holdCheckpoint(mark.checkpoint, owner, until);
+        if (held !== null) holds.set(mark.checkpoint, held);
+      }
+      await shadow.catchUp(latest(marks.map((mark) => (holds.has(mark.checkpoint) ? positionOfHeld(holds.get(mark.checkpoint)!) : null))), options.onProgress, signal);
+      for (const mark of marks) {
+        const projection = selected.find((one) => one.name === mark.projection)!;
+        try {
+          await read.swapShadow({
+            liveCheckpoint: mark.checkpoint,
+            shadowCheckpoint: shadow.checkpointOf(projection.name),
+            collections: projection.collections.map((collection) => ({ live: collection, shadow: SHADOW_PREFIX + collection })),
+            expectedLive: holds.get(mark.checkpoint) ?? null,
+          });
+          holds.delete(mark.checkpoint);
+          remaining = remaining.filter((name) => name !== projection.name);
+          options.logger?.info({ projection: projection.name }, 'the rebuilt read model is live');
+        } catch (error) {
+          if (!(error instanceof CheckpointMovedError)) throw error;
+          holds.delete(mark.checkpoint); // the hold lapsed and the live projector took it back: hold it again
+        }
+      }
+    }
+  } finally {
+    clearInterval(renewer);
+    // Not swapped (an error, an interrupt): the live projector takes its projections back at once.
+    for (const [checkpoint, held] of holds) {
+      await read.commitAll([{ name: checkpoint, expected: held, next: checkpointPosition(held) }], []).catch(() => undefined);
+    }
+    await options.requests.releaseLease(lease, owner).catch(() => undefined);
   }
-  if (!swapped) await read.swapShadow(swap);
-  // The live projector may have committed past the shadow's checkpoint just before the swap: those events
-  // are projected again into the new read models now, not when the live projector next commits (which, on a
-  // quiet log, could wait for the next write). Compare-and-set commits keep this and the live projector apart.
-  await new Projector(events, read, projections, { name: liveName, logger: options.logger }).catchUp();
+  // The live projector goes on from the rebuilt checkpoints at its next commit. What it had projected into
+  // the others past a held position is projected into the rebuilt ones now: the commands that wait for it
+  // need not wait for the next write. Compare-and-set commits keep this and the live projector apart.
+  await live.catchUp(undefined, undefined, signal);
+}
+
+/** The projections named (all when `only` is not given), or an error naming those that do not exist, or that none is. */
+export function selectProjections(projections: readonly Projection[], only: readonly string[] | undefined): readonly Projection[] {
+  if (only === undefined) return projections;
+  if (only.length === 0) throw new Error('no projection named');
+  const unknown = only.filter((name) => !projections.some((projection) => projection.name === name));
+  if (unknown.length > 0) throw new Error(`no projection ${unknown.join(', ')}; there are: ${projections.map((projection) => projection.name).join(', ')}`);
+  return projections.filter((projection) => only.includes(projection.name));
+}
+
+function positionOfHeld(held: string): Position | null {
+  const position = checkpointPosition(held);
+  return position === FROM_START ? null : parsePosition(position);
+}
+
+/** The latest of these positions, or null when there is none past the beginning. */
+function latest(positions: readonly (Position | null)[]): Position | null {
+  return positions.reduce<Position | null>((found, position) => (position !== null && (found === null || comparePositions(position, found) > 0) ? position : found), null);
 }

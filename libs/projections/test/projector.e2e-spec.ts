@@ -49,7 +49,7 @@ async function dump(file: string) {
   const read = new SqliteReadStore(file);
   const documents: Record<string, unknown[]> = {};
   for (const collection of collections) documents[collection] = await read.find(collection, { limit: 10_000 });
-  const checkpoint = await read.getCheckpoint('main');
+  const checkpoint = await read.getCheckpoint('main/counting');
   await read.close();
   return { documents, checkpoint };
 }

@@ -1,6 +1,9 @@
 import {
   assertShadowSwap,
+  CheckpointMove,
+  checkpointPosition,
   CheckpointMovedError,
+  heldCheckpoint,
   Document,
   DocumentChange,
   FindQuery,
@@ -136,7 +139,30 @@ export class InMemoryReadStore implements ReadStore {
     return this.checkpoints.get(name) ?? null;
   }
 
+  async getCheckpoints(names: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    this.assertOpen();
+    const found = new Map<string, string>();
+    for (const name of names) {
+      const position = this.checkpoints.get(name);
+      if (position !== undefined) found.set(name, position);
+    }
+    return found;
+  }
+
+  async holdCheckpoint(name: string, holder: string, until: number): Promise<string | null> {
+    this.assertOpen();
+    const current = this.checkpoints.get(name);
+    if (current === undefined) return null;
+    const held = heldCheckpoint({ position: checkpointPosition(current), holder, until });
+    this.checkpoints.set(name, held);
+    return held;
+  }
+
   async commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void> {
+    await this.commitAll([{ name, expected, next }], changes);
+  }
+
+  async commitAll(moves: readonly CheckpointMove[], changes: readonly DocumentChange[]): Promise<void> {
     this.assertOpen();
     for (const change of changes) {
       if (change.kind === 'patchWhere') servingIndex(this.indexes, change.collection, Object.keys(change.where), undefined, true);
@@ -148,13 +174,13 @@ export class InMemoryReadStore implements ReadStore {
       for (const field of [...Object.keys(change.where), ...Object.keys(change.set)]) plain(field, 'field');
       return { ...change, set: stored(change.set) };
     });
-    if ((this.checkpoints.get(name) ?? null) !== expected) throw new CheckpointMovedError(name);
+    for (const { name, expected } of moves) if ((this.checkpoints.get(name) ?? null) !== expected) throw new CheckpointMovedError(name);
     for (const change of prepared) {
       if (change.kind === 'put') this.collection(change.collection).set(change.document.id, change.document);
       else if (change.kind === 'delete') this.collections.get(change.collection)?.delete(change.id);
       else this.patchWhere(change.collection, change.where, change.set);
     }
-    this.checkpoints.set(name, next);
+    for (const { name, expected, next } of moves) if (next !== undefined && next !== expected) this.checkpoints.set(name, next);
   }
 
   private patchWhere(collection: string, where: Readonly<Record<string, Scalar>>, set: Readonly<Record<string, unknown>>): void {

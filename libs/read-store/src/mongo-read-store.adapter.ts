@@ -11,7 +11,10 @@ import {
 } from 'mongodb';
 import {
   assertShadowSwap,
+  CheckpointMove,
+  checkpointPosition,
   CheckpointMovedError,
+  heldCheckpoint,
   Document,
   DocumentChange,
   FindQuery,
@@ -143,7 +146,32 @@ export class MongoReadStore implements ReadStore {
     return stored?.position ?? null;
   }
 
+  async getCheckpoints(names: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const stored = await this.checkpoints.find({ _id: { $in: [...names] } }).toArray();
+    return new Map(stored.map((checkpoint) => [checkpoint._id, checkpoint.position]));
+  }
+
+  /**
+   * Compare-and-set in a loop: read the value, replace it only if it is still that value. A commit of the
+   * projector that falls between the two makes the replacement miss, and it reads again; the projector
+   * commits at most once per batch, so this ends within a few rounds.
+   */
+  async holdCheckpoint(name: string, holder: string, until: number): Promise<string | null> {
+    for (let round = 0; round < 100; round++) {
+      const current = (await this.checkpoints.findOne({ _id: name }))?.position;
+      if (current === undefined) return null;
+      const held = heldCheckpoint({ position: checkpointPosition(current), holder, until });
+      const replaced = await this.checkpoints.updateOne({ _id: name, position: current }, { $set: { position: held } });
+      if (replaced.matchedCount === 1) return held;
+    }
+    throw new CheckpointMovedError(name);
+  }
+
   async commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void> {
+    await this.commitAll([{ name, expected, next }], changes);
+  }
+
+  async commitAll(moves: readonly CheckpointMove[], changes: readonly DocumentChange[]): Promise<void> {
     // Validate before the transaction: an error thrown inside it aborts it, but should not be a surprise.
     const writes = changes.map((change) => {
       const collection = this.collection(change.collection);
@@ -159,7 +187,7 @@ export class MongoReadStore implements ReadStore {
       // Retried by the driver on transient errors (a write conflict with a racing projector): the retry
       // then finds the checkpoint moved and throws CheckpointMovedError, which aborts the transaction.
       await session.withTransaction(async () => {
-        await this.moveCheckpoint(name, expected, next, session);
+        for (const move of moves) await this.moveCheckpoint(move, session);
         for (const write of writes) {
           if (write.kind === 'put') {
             const { _id, ...fields } = write.document;
@@ -176,8 +204,18 @@ export class MongoReadStore implements ReadStore {
     }
   }
 
-  /** Compare-and-set of the checkpoint inside the commit's transaction. */
-  private async moveCheckpoint(name: string, expected: string | null, next: string, session: ClientSession): Promise<void> {
+  /**
+   * Compare-and-set of a checkpoint inside the commit's transaction. A move that only compares reads it in
+   * the transaction's snapshot: a change made after the snapshot is not seen, but such a move writes nothing
+   * of its projection's either (a projector leaves a projection it does not hold alone), and its next commit
+   * sees the change.
+   */
+  private async moveCheckpoint({ name, expected, next }: CheckpointMove, session: ClientSession): Promise<void> {
+    if (next === undefined || next === expected) {
+      const current = (await this.checkpoints.findOne({ _id: name }, { session }))?.position ?? null;
+      if (current !== expected) throw new CheckpointMovedError(name);
+      return;
+    }
     if (expected === null) {
       const inserted = await this.checkpoints.updateOne(
         { _id: name },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CheckpointMovedError, NoIndexError, NoShadowCheckpointError, ReadStore, ShadowSwap } from './read-store.port';
+import { CheckpointMovedError, heldCheckpoint, holdOf, NoIndexError, NoShadowCheckpointError, ReadStore, ShadowSwap } from './read-store.port';
 
 export type OpenReadStore = () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>;
 
@@ -73,6 +73,71 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const stored = [await store.get(collection, 'a'), await store.get(collection, 'b')].filter(Boolean);
       expect(stored).toHaveLength(1);
+    });
+
+    describe('several checkpoints in one commit (commitAll)', () => {
+      const names = () => [`${checkpoint}/a`, `${checkpoint}/b`, `${checkpoint}/c`];
+
+      it('moves every checkpoint it names and leaves those it only compares, with the changes, in one step', async () => {
+        const [a, b, c] = names();
+        await store.commitAll([{ name: a!, expected: null, next: '1' }, { name: b!, expected: null, next: '1' }], []);
+        await store.commitAll(
+          [{ name: a!, expected: '1', next: '2' }, { name: b!, expected: '1' }, { name: c!, expected: null }],
+          [{ kind: 'put', collection, document: doc('a', 'p1', 't') }],
+        );
+        expect(Object.fromEntries(await store.getCheckpoints([a!, b!, c!]))).toEqual({ [a!]: '2', [b!]: '1' });
+        expect(await store.get(collection, 'a')).toEqual(doc('a', 'p1', 't'));
+      });
+
+      it('refuses the whole commit when any checkpoint differs, even one it only compares, and changes nothing', async () => {
+        const [a, b, c] = names();
+        await store.commitAll([{ name: a!, expected: null, next: '1' }, { name: b!, expected: null, next: '5' }], []);
+        await expect(
+          store.commitAll([{ name: a!, expected: '1', next: '2' }, { name: b!, expected: '4' }], [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]),
+        ).rejects.toBeInstanceOf(CheckpointMovedError);
+        await expect(
+          store.commitAll([{ name: a!, expected: '1', next: '2' }, { name: c!, expected: '1' }], [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]),
+        ).rejects.toBeInstanceOf(CheckpointMovedError);
+        expect(Object.fromEntries(await store.getCheckpoints([a!, b!, c!]))).toEqual({ [a!]: '1', [b!]: '5' });
+        expect(await store.get(collection, 'a')).toBeNull();
+      });
+    });
+
+    describe('holdCheckpoint', () => {
+      it('holds the position under a hold a projector’s next commit finds moved, and answers the stored value', async () => {
+        await store.commit(checkpoint, null, '7', []);
+
+        const held = await store.holdCheckpoint(checkpoint, 'rebuild-1', 1_000);
+
+        expect(held).toBe(heldCheckpoint({ position: '7', holder: 'rebuild-1', until: 1_000 }));
+        expect(await store.getCheckpoint(checkpoint)).toBe(held);
+        expect(holdOf(held!)).toEqual({ position: '7', holder: 'rebuild-1', until: 1_000 });
+        await expect(store.commit(checkpoint, '7', '8', [{ kind: 'put', collection, document: doc('a', 'p1', 't') }])).rejects.toBeInstanceOf(CheckpointMovedError);
+        expect(await store.get(collection, 'a')).toBeNull();
+      });
+
+      it('holds a held checkpoint anew at the same position, and holds nothing where there is no checkpoint', async () => {
+        await store.commit(checkpoint, null, '7', []);
+        await store.holdCheckpoint(checkpoint, 'rebuild-1', 1_000);
+
+        expect(holdOf((await store.holdCheckpoint(checkpoint, 'rebuild-2', 2_000))!)).toEqual({ position: '7', holder: 'rebuild-2', until: 2_000 });
+        expect(await store.holdCheckpoint(`${checkpoint}__none`, 'rebuild-2', 2_000)).toBeNull();
+        expect(await store.getCheckpoint(`${checkpoint}__none`)).toBeNull();
+      });
+
+      it('is atomic against a racing commit: the hold keeps the position the commit left, or the commit finds it held', async () => {
+        await store.commit(checkpoint, null, '1', []);
+        const [committed, held] = await Promise.allSettled([
+          store.commit(checkpoint, '1', '2', [{ kind: 'put', collection, document: doc('a', 'p1', 't') }]),
+          store.holdCheckpoint(checkpoint, 'rebuild-1', 1_000),
+        ]);
+        expect(held.status).toBe('fulfilled');
+        const position = holdOf((await store.getCheckpoint(checkpoint))!)!.position;
+        // Either the commit went first and the hold is on its position, or the hold went first and the commit changed nothing.
+        expect([committed.status, position, (await store.get(collection, 'a')) !== null]).toEqual(
+          committed.status === 'fulfilled' ? ['fulfilled', '2', true] : ['rejected', '1', false],
+        );
+      });
     });
 
     it('finds by equality, ordered by a field then id, with keyset pagination', async () => {

@@ -73,6 +73,37 @@ export class CheckpointMovedError extends Error {
   }
 }
 
+/**
+ * One checkpoint of a commit (ReadStore.commitAll): compare-and-set from `expected` (null: none stored) to
+ * `next`; without `next` it is only compared, and left as it is.
+ */
+export type CheckpointMove = Readonly<{ name: string; expected: string | null; next?: string }>;
+
+/**
+ * A checkpoint held by a rebuild (ReadStore.holdCheckpoint): its projector leaves the projection alone, at
+ * `position`, until the rebuild swaps its shadow in or `until` (epoch ms) has passed.
+ */
+export type CheckpointHold = Readonly<{ position: string; holder: string; until: number }>;
+
+const HELD = 'held:';
+
+/** The stored value of a held checkpoint. */
+export function heldCheckpoint(hold: CheckpointHold): string {
+  return HELD + JSON.stringify({ position: hold.position, holder: hold.holder, until: hold.until });
+}
+
+/** The hold a stored checkpoint value stands for, or null when it is not held. */
+export function holdOf(value: string): CheckpointHold | null {
+  if (!value.startsWith(HELD)) return null;
+  const parsed = JSON.parse(value.slice(HELD.length)) as CheckpointHold;
+  return { position: parsed.position, holder: parsed.holder, until: parsed.until };
+}
+
+/** The position a stored checkpoint value stands for, held or not. */
+export function checkpointPosition(value: string): string {
+  return holdOf(value)?.position ?? value;
+}
+
 /** A shadow rebuild to make live (ReadStore.swapShadow). */
 export type ShadowSwap = Readonly<{
   /** The live checkpoint's name, which takes the shadow checkpoint's value. */
@@ -121,6 +152,21 @@ export interface ReadStore {
    * changes nothing), applies the changes in order, and stores `next` as the checkpoint.
    */
   commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void>;
+  /**
+   * The same with several checkpoints: atomically, checks every move's `expected` (else throws
+   * CheckpointMovedError naming the first that differs, and changes nothing), applies the changes in order,
+   * and stores each move's `next`. A projector whose projections keep a checkpoint each commits them so.
+   */
+  commitAll(moves: readonly CheckpointMove[], changes: readonly DocumentChange[]): Promise<void>;
+  /** The stored checkpoints of these names (those that exist), in one read. */
+  getCheckpoints(names: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Atomically replaces the checkpoint's value with a hold on its position (heldCheckpoint; a value already
+   * held is held anew, at the same position), whatever the value was, and answers the stored hold; null when
+   * there is no such checkpoint (nothing is written). The checkpoint's projector, whose next commit expects
+   * the old value, finds it moved and leaves the projection alone (see Projector).
+   */
+  holdCheckpoint(name: string, holder: string, until: number): Promise<string | null>;
   /**
    * Data that is not an event (a key's lastUsedAt): sets `field` of document `id` to `at` (an ISO time),
    * creating the document `{ id, [field]: at }` if needed, unless the stored time is already later than

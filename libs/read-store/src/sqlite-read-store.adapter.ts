@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openSqlite, SqliteWriter, WriteError } from '@onehazel/storage';
 import {
   assertShadowSwap,
+  CheckpointMove,
   CheckpointMovedError,
   Document,
   DocumentChange,
@@ -18,6 +19,7 @@ import {
   CommitArgs,
   field,
   from,
+  HoldArgs,
   literal,
   RecordTimeArgs,
   ResetArgs,
@@ -156,11 +158,29 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async commit(name: string, expected: string | null, next: string, changes: readonly DocumentChange[]): Promise<void> {
+    await this.commitAll([{ name, expected, next }], changes);
+  }
+
+  async getCheckpoints(names: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const found = new Map<string, string>();
+    for (const name of names) {
+      const position = this.statements.checkpoint.get(name)?.position;
+      if (position !== undefined) found.set(name, position);
+    }
+    return found;
+  }
+
+  async holdCheckpoint(name: string, holder: string, until: number): Promise<string | null> {
+    const args: HoldArgs = { name, holder, until };
+    return (await this.writer.run('holdCheckpoint', args)) as string | null;
+  }
+
+  async commitAll(moves: readonly CheckpointMove[], changes: readonly DocumentChange[]): Promise<void> {
     // A patch no index serves is refused here, with the caller's stack (NoIndexError), before anything is sent.
     for (const change of changes) {
       if (change.kind === 'patchWhere') servingIndex(this.indexes, change.collection, Object.keys(change.where), undefined, true);
     }
-    const args: CommitArgs = { name, expected, next, changes: changes.map(toWire) };
+    const args: CommitArgs = { moves, changes: changes.map(toWire) };
     await this.writer.run('commit', args).catch((error: unknown) => {
       throw fromWriter(error);
     });

@@ -1,5 +1,16 @@
 import type Database from 'better-sqlite3';
-import { CheckpointMovedError, DocumentChange, IndexSpec, NoShadowCheckpointError, Scalar, servingIndex, ShadowSwap } from './read-store.port';
+import {
+  CheckpointMove,
+  checkpointPosition,
+  CheckpointMovedError,
+  DocumentChange,
+  heldCheckpoint,
+  IndexSpec,
+  NoShadowCheckpointError,
+  Scalar,
+  servingIndex,
+  ShadowSwap,
+} from './read-store.port';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Most distinct statements kept prepared; the shapes are fixed by the code, so this is never reached in practice. */
@@ -67,7 +78,8 @@ export function toWire(change: DocumentChange): WireChange {
   return change.kind === 'put' ? { kind: 'put', collection: change.collection, id: change.document.id, json: JSON.stringify(change.document) } : change;
 }
 
-export type CommitArgs = Readonly<{ name: string; expected: string | null; next: string; changes: readonly WireChange[] }>;
+export type CommitArgs = Readonly<{ moves: readonly CheckpointMove[]; changes: readonly WireChange[] }>;
+export type HoldArgs = Readonly<{ name: string; holder: string; until: number }>;
 export type RecordTimeArgs = Readonly<{ collection: string; id: string; name: string; at: string; minIntervalMs: number }>;
 export type ResetArgs = Readonly<{ name: string; collections: readonly string[] }>;
 export type SwapShadowArgs = ShadowSwap;
@@ -121,15 +133,25 @@ export function createWriteProgram(db: Database.Database) {
     indexes = [...indexes, ...declared];
   }
 
-  function commit({ name, expected, next, changes }: CommitArgs): void {
-    const current = statements.checkpoint.get(name)?.position ?? null;
-    if (current !== expected) throw new CheckpointMovedError(name);
+  function commit({ moves, changes }: CommitArgs): void {
+    for (const { name, expected } of moves) {
+      if ((statements.checkpoint.get(name)?.position ?? null) !== expected) throw new CheckpointMovedError(name);
+    }
     for (const change of changes) {
       if (change.kind === 'put') statements.put.run(change.collection, change.id, change.json);
       else if (change.kind === 'delete') statements.delete.run(change.collection, change.id);
       else patchWhere(change.collection, change.where, change.set);
     }
-    statements.setCheckpoint.run(name, next);
+    for (const { name, expected, next } of moves) if (next !== undefined && next !== expected) statements.setCheckpoint.run(name, next);
+  }
+
+  /** Read and replaced in one statement's transaction: no commit of the projector falls between them. */
+  function holdCheckpoint({ name, holder, until }: HoldArgs): string | null {
+    const current = statements.checkpoint.get(name)?.position;
+    if (current === undefined) return null;
+    const held = heldCheckpoint({ position: checkpointPosition(current), holder, until });
+    statements.setCheckpoint.run(name, held);
+    return held;
   }
 
   function recordTime({ collection, id, name, at, minIntervalMs }: RecordTimeArgs): void {
@@ -163,5 +185,5 @@ export function createWriteProgram(db: Database.Database) {
     statements.deleteCheckpoint.run(shadowCheckpoint);
   }
 
-  return { ensureIndexes, commit, recordTime, reset, swapShadow };
+  return { ensureIndexes, commit, holdCheckpoint, recordTime, reset, swapShadow };
 }

@@ -37,6 +37,8 @@ export type Config = Readonly<{
   projectorLeaseTtlMs: number;
   /** How long /ready waits for each store before it calls it unreachable (READY_TIMEOUT_MS). */
   readyTimeoutMs: number;
+  /** /ready answers 503 once a projection's oldest unprojected event has waited longer than this (READY_MAX_LAG_SECONDS). */
+  readyMaxLagSeconds: number;
   /** On SIGTERM, how long requests in flight may take to finish before the process exits without them (SHUTDOWN_GRACE_MS). */
   shutdownGraceMs: number;
 }>;
@@ -134,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 86_400_000, 1000, 7 * 86_400_000),
     readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000, 10, 60_000),
+    readyMaxLagSeconds: integer(env, 'READY_MAX_LAG_SECONDS', 30, 1, 86_400),
     projectorLeaseTtlMs: integer(env, 'PROJECTOR_LEASE_TTL_MS', 6000, 300, 600_000),
     eventStoreMaxAppendBytes: integer(env, 'EVENTSTORE_MAX_APPEND_BYTES', 1_048_576, 1024, 1_073_741_824),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 100, 600_000),

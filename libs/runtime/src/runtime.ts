@@ -58,6 +58,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const stores = options.stores ?? (await openStores(config));
   let sweeper: NodeJS.Timeout | undefined;
   let rebuilding: Promise<boolean> = Promise.resolve(false);
+  const closing = new AbortController();
   try {
     const projector = new Projector(stores.events, stores.read, options.projections ?? allProjections, {
       logger: logger.child({ component: 'projector' }),
@@ -77,9 +78,10 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       projector.start();
       // A projection added since the read models were built builds itself in the shadow, in the background.
       const projections = options.projections ?? allProjections;
-      rebuilding = buildNewProjections({ events: stores.events, read: stores.read, requests: stores.requests, projections, owner: new ProcessIdentity().current, logger }).catch(
+      const owner = new ProcessIdentity().current;
+      rebuilding = buildNewProjections({ events: stores.events, read: stores.read, requests: stores.requests, projections, owner, logger, signal: closing.signal }).catch(
         (error: unknown) => {
-          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'building the new projections failed; the next start tries again');
+          if (!closing.signal.aborted) logger.error({ err: error instanceof Error ? error.message : String(error) }, 'building the new projections failed; the next start tries again');
           return false;
         },
       );
@@ -109,6 +111,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       projectionsBuilt: () => rebuilding,
       async close() {
         clearInterval(sweeper);
+        closing.abort();
         await rebuilding;
         await projector.stop();
         await stores.close();

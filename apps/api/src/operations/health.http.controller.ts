@@ -19,6 +19,7 @@ class ProjectionLag {
   @ApiProperty({ type: String, nullable: true, description: 'The last log position the read model has' }) checkpoint!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The log’s last position' }) head!: string | null;
   @ApiProperty() caughtUp!: boolean;
+  @ApiProperty({ description: 'How long the oldest event a projection does not have yet has waited; over READY_MAX_LAG_SECONDS, /ready is 503' }) lagSeconds!: number;
 }
 
 /** Swagger only: the readiness answer. */

@@ -18,6 +18,6 @@ export class MetricsHttpController {
     schema: { type: 'string', example: '# HELP onehazel_http_request_duration_seconds ...\n# TYPE onehazel_http_request_duration_seconds histogram\n' },
   })
   async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }

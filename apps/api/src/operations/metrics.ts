@@ -1,11 +1,12 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { comparePositions, parsePosition } from '@onehazel/event-store';
+import { projectionStatus, ProjectionStatus } from '@onehazel/projections';
 import type { Runtime } from '@onehazel/runtime';
 
 /**
  * Prometheus metrics of one API process: process defaults; HTTP requests by route template and status
  * (counts are the histogram's `_count`); failures by status and code (the 429s by reason among them);
- * events appended by type; Idempotency-Key replays; the projector's progress and its lag behind the log.
+ * events appended by type; Idempotency-Key replays; the projector's progress, each projection's lag behind the
+ * log, and rebuilds in the shadow.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -45,6 +46,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The projections' status, read by the first gauge of a scrape that needs it (see scrape). */
+  private scraped: Promise<ProjectionStatus[]> | null = null;
+
+  /** The Prometheus text of everything, the projections' status read once. */
+  async scrape(): Promise<string> {
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.scraped = null;
+    }
+  }
+
   constructor(runtime: Pick<Runtime, 'projector' | 'executor' | 'stores'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'onehazel_' });
     runtime.projector.onCommitted((position) => {
@@ -55,72 +68,49 @@ export class Metrics {
       for (const type of types) this.eventsAppended.labels(type).inc();
     });
     const { projector, stores } = runtime;
-    new Gauge({
-      name: 'onehazel_projection_lag_seconds',
-      help: 'How long the oldest event the read models do not have yet has waited, read at scrape (0 when caught up)',
-      registers: [this.registry],
-      async collect() {
-        try {
-          const [checkpoint, head] = await Promise.all([projector.storedCheckpoint(), stores.events.headPosition()]);
-          let waited = 0;
-          // Only when behind: a subscription from the head would wait for the next event.
-          if (head !== null && (checkpoint === null || comparePositions(head, checkpoint) > 0)) {
-            for await (const oldest of stores.events.subscribeToAll({ after: checkpoint, signal: AbortSignal.timeout(1000) })) {
-              waited = Math.max(0, (Date.now() - Date.parse(oldest.recordedAt)) / 1000);
-              break;
-            }
+    // Each projection's status, read once per scrape (every gauge below asks within the same one).
+    const status = (): Promise<ProjectionStatus[]> => {
+      this.scraped ??= projectionStatus(projector, stores.events, stores.read, { timeoutMs: 1000 });
+      return this.scraped;
+    };
+    /** A gauge by projection, set at scrape from the status; a store that does not answer keeps the last values (/ready says it is down). */
+    const byProjection = (name: string, help: string, value: (projection: ProjectionStatus) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['projection'] as const,
+        registers: [this.registry],
+        async collect() {
+          try {
+            for (const projection of await status()) this.labels(projection.projection).set(value(projection));
+          } catch {
+            // As above: the last values stand.
           }
-          this.set(waited);
-        } catch {
-          // As above: the last value stands.
-        }
-      },
-    });
+        },
+      });
+    };
+    byProjection(
+      'onehazel_projection_lag_seconds',
+      'How long the oldest event a projection does not have yet has waited, read at scrape (0 when caught up)',
+      (projection) => projection.lagSeconds,
+    );
+    byProjection(
+      'onehazel_projection_lag_positions',
+      'How far a projection is behind the log, read at scrape: the log head’s commit position minus its checkpoint’s ' +
+        '(events on the embedded log, whose positions count events; bytes of the transaction log on EventStoreDB)',
+      (projection) => projection.lagPositions,
+    );
     // A rebuild (npm run cli -- projections rebuild, or a new projection) runs in another process or in the
     // background: its shadow checkpoint says how far it has come.
-    const shadowBehind = async (): Promise<number | null> => {
-      const [shadow, head] = await Promise.all([stores.read.getCheckpoint(`${projector.name}__shadow`), stores.events.headPosition()]);
-      if (shadow === null) return null;
-      return head === null ? 0 : Math.max(0, Number(head.commit - parsePosition(shadow).commit));
-    };
-    new Gauge({
-      name: 'onehazel_rebuild_in_progress',
-      help: 'Whether the read models are being rebuilt in the shadow (1) or not (0), read at scrape',
-      registers: [this.registry],
-      async collect() {
-        try {
-          this.set((await shadowBehind()) === null ? 0 : 1);
-        } catch {
-          // As above: the last value stands.
-        }
-      },
-    });
-    new Gauge({
-      name: 'onehazel_rebuild_lag_positions',
-      help: 'How far a rebuild in the shadow is behind the log, in log positions (0 when none runs), read at scrape',
-      registers: [this.registry],
-      async collect() {
-        try {
-          this.set((await shadowBehind()) ?? 0);
-        } catch {
-          // As above: the last value stands.
-        }
-      },
-    });
-    new Gauge({
-      name: 'onehazel_projection_lag_positions',
-      help:
-        'How far the read models are behind the log, read at scrape: the log head’s commit position minus the stored checkpoint’s ' +
-        '(events on the embedded log, whose positions count events; bytes of the transaction log on EventStoreDB)',
-      registers: [this.registry],
-      async collect() {
-        try {
-          const [checkpoint, head] = await Promise.all([projector.storedCheckpoint(), stores.events.headPosition()]);
-          this.set(head === null ? 0 : Number(head.commit - (checkpoint?.commit ?? 0n)));
-        } catch {
-          // A store that does not answer keeps the last value: /ready is what says it is down.
-        }
-      },
-    });
+    byProjection(
+      'onehazel_rebuild_in_progress',
+      'Whether a projection is being rebuilt in the shadow (1) or not (0), read at scrape',
+      (projection) => (projection.rebuildLagPositions === null ? 0 : 1),
+    );
+    byProjection(
+      'onehazel_rebuild_lag_positions',
+      'How far a rebuild of a projection in the shadow is behind the log, in log positions (0 when none runs), read at scrape',
+      (projection) => projection.rebuildLagPositions ?? 0,
+    );
   }
 }

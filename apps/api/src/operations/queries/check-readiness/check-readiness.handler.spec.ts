@@ -7,10 +7,13 @@ describe('CheckReadinessHandler', () => {
   let handler: CheckReadinessHandler;
 
   beforeEach(async () => {
-    rt = await openHandlerRuntime({ READY_TIMEOUT_MS: '50' });
+    rt = await openHandlerRuntime({ READY_TIMEOUT_MS: '50', READY_MAX_LAG_SECONDS: '10' });
     handler = new CheckReadinessHandler(rt.stores.events, rt.stores.read, rt.stores.keys, rt.stores.requests, rt.projector, rt.config);
   });
-  afterEach(() => rt.close());
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await rt.close();
+  });
 
   const allUp = { eventStore: 'up', readStore: 'up', keyStore: 'up', requestStore: 'up' };
   const never = () => new Promise<never>(() => undefined);
@@ -19,14 +22,14 @@ describe('CheckReadinessHandler', () => {
   const check = () => handler.execute();
 
   it('is ready on an empty log, with nothing to catch up', async () => {
-    await expect(check()).resolves.toEqual({ status: 'ready', ...allUp, projection: { checkpoint: null, head: null, caughtUp: true } });
+    await expect(check()).resolves.toEqual({ status: 'ready', ...allUp, projection: { checkpoint: null, head: null, caughtUp: true, lagSeconds: 0 } });
   });
 
   it('is ready, and caught up, once the projector has passed the head of the log', async () => {
     await operatorWithKey(rt);
     const head = formatPosition((await rt.stores.events.headPosition())!);
 
-    await expect(check()).resolves.toEqual({ status: 'ready', ...allUp, projection: { checkpoint: head, head, caughtUp: true } });
+    await expect(check()).resolves.toEqual({ status: 'ready', ...allUp, projection: { checkpoint: head, head, caughtUp: true, lagSeconds: 0 } });
   });
 
   it('says how far the projection is behind the log', async () => {
@@ -37,6 +40,21 @@ describe('CheckReadinessHandler', () => {
     const head = formatPosition((await rt.stores.events.headPosition())!);
 
     await expect(check()).resolves.toMatchObject({ status: 'ready', projection: { checkpoint, head, caughtUp: false } });
+  });
+
+  it('is unavailable once an event the projection does not have has waited past READY_MAX_LAG_SECONDS', async () => {
+    await operatorWithKey(rt);
+    await rt.projector.stop();
+    await rt.stores.events.append('spec-stream', [{ id: '00000000-0000-4000-8000-000000000002', type: 'SpecHappened', data: {}, metadata: {} }], 'no_stream');
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 9_000);
+    await expect(check()).resolves.toMatchObject({ status: 'ready', projection: { caughtUp: false } });
+
+    jest.spyOn(Date, 'now').mockReturnValue(now + 12_000);
+    const late = await check();
+
+    expect(late).toMatchObject({ status: 'unavailable', ...allUp, projection: { caughtUp: false } });
+    expect(late.projection!.lagSeconds).toBeGreaterThan(10);
   });
 
   it('is unavailable, the event store down, when the event store does not answer its ping', async () => {

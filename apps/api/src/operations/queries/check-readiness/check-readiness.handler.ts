@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EventStore, formatPosition } from '@onehazel/event-store';
 import type { KeyStore } from '@onehazel/key-store';
-import { Projector } from '@onehazel/projections';
+import { projectionStatus, Projector } from '@onehazel/projections';
 import type { ReadStore } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
 import type { Config } from '@onehazel/runtime';
@@ -27,6 +27,7 @@ async function within<T>(call: () => Promise<T>, ms: number): Promise<T | typeof
 /**
  * Every store is asked at once, each with a deadline (READY_TIMEOUT_MS): a store that does not answer
  * (a server down, a connection that hangs) makes /ready answer 503 in bounded time, never wait with it.
+ * So does a projection whose oldest unprojected event has waited past READY_MAX_LAG_SECONDS.
  */
 @QueryHandler(CheckReadinessQuery)
 export class CheckReadinessHandler implements IQueryHandler<CheckReadinessQuery> {
@@ -54,19 +55,24 @@ export class CheckReadinessHandler implements IQueryHandler<CheckReadinessQuery>
     ]);
     const up = [eventStore, readStore, keyStore, requestStore].every((store) => store === 'up');
     const projection = eventStore === 'up' && readStore === 'up' ? await this.projection(ms) : null;
-    return { status: up && projection !== null ? 'ready' : 'unavailable', eventStore, readStore, keyStore, requestStore, projection };
+    const current = projection !== null && projection.lagSeconds <= this.config.readyMaxLagSeconds;
+    return { status: up && current ? 'ready' : 'unavailable', eventStore, readStore, keyStore, requestStore, projection };
   }
 
   /** Null when the checkpoint or the log's head cannot be read in time. */
   private async projection(ms: number): Promise<Readiness['projection']> {
     try {
-      const read = await within(() => Promise.all([this.projector.storedCheckpoint(), this.events.headPosition()]), ms);
+      const read = await within(
+        () => Promise.all([this.projector.storedCheckpoint(), this.events.headPosition(), projectionStatus(this.projector, this.events, this.read, { timeoutMs: ms })]),
+        ms,
+      );
       if (read === TIMED_OUT) return null;
-      const [checkpoint, head] = read;
+      const [checkpoint, head, projections] = read;
       return {
         checkpoint: checkpoint && formatPosition(checkpoint),
         head: head && formatPosition(head),
         caughtUp: head === null || (checkpoint !== null && formatPosition(checkpoint) === formatPosition(head)),
+        lagSeconds: Math.max(0, ...projections.map((projection) => projection.lagSeconds)),
       };
     } catch {
       return null;

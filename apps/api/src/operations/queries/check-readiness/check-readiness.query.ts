@@ -9,8 +9,12 @@ export type Readiness = {
   readStore: StoreHealth;
   keyStore: StoreHealth;
   requestStore: StoreHealth;
-  projection: { checkpoint: string | null; head: string | null; caughtUp: boolean } | null;
+  /**
+   * checkpoint: what the read models show (the earliest live projection's); lagSeconds: how long the oldest
+   * event a projection does not have yet has waited, the most of any; over READY_MAX_LAG_SECONDS is unavailable.
+   */
+  projection: { checkpoint: string | null; head: string | null; caughtUp: boolean; lagSeconds: number } | null;
 };
 
-/** Whether every store answers in time, and how far the projection is behind the log. */
+/** Whether every store answers in time, and how far the projections are behind the log (within a bound). */
 export class CheckReadinessQuery extends Query<Readiness> {}
