@@ -113,6 +113,25 @@ describe('rebuildInShadow', () => {
     expect(comparePositions((await live.storedCheckpoint())!, written!)).toBeGreaterThanOrEqual(0);
   });
 
+  it('never swaps an acknowledged write away: one the live projector committed just before the swap is either still unacknowledged or in the rebuilt read model', async () => {
+    const swap = read.swapShadow.bind(read);
+    const seen: { acknowledged: boolean; visibleAfterSwap: boolean }[] = [];
+    read.swapShadow = async (args) => {
+      const written = (await events.append(`operator-op_w${seen.length}`, [created(`op_w${seen.length}`)], 'no_stream')).position;
+      await live.catchUp();
+      const shown = await live.storedCheckpoint();
+      const acknowledged = shown !== null && comparePositions(shown, written) >= 0; // read-your-writes would have answered
+      await swap(args);
+      seen.push({ acknowledged, visibleAfterSwap: (await operators([`op_w${seen.length}`])).length === 1 });
+    };
+
+    await rebuild({ only: ['operators'] });
+
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter(({ acknowledged, visibleAfterSwap }) => acknowledged && !visibleAfterSwap)).toEqual([]);
+    expect(await operators(['op_w0'])).toEqual(['op_w0']);
+  });
+
   it('goes on from the rebuilt checkpoint: later writes are projected into the rebuilt read model once each', async () => {
     whileHeld(async () => {
       await events.append('operator-op_c', [created('op_c')], 'no_stream');
