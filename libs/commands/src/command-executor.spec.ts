@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandContext, operatorDecider, operatorStream } from '@onehazel/domain';
-import { ExpectedRevision, NewEvent, SqliteEventStore } from '@onehazel/event-store';
+import { ExpectedRevision, InMemoryEventStore, NewEvent, SqliteEventStore } from '@onehazel/event-store';
 import { CommandExecutor } from './command-executor';
 
 const context = (id: string): CommandContext => ({
@@ -180,6 +180,49 @@ describe('CommandExecutor', () => {
       expect([first.replayed, retry.replayed, other.replayed]).toEqual([false, true, false]);
       expect(retry.events).toEqual(decided('t1'));
       expect(retry.position).toEqual(first.position);
+    });
+  });
+
+  describe('events decided elsewhere, on a store that recognises a resent append only at an expected revision (EventStoreDB)', () => {
+    const activity = 'activity-e1';
+    const noted = (at: string) => [{ type: 'Noted', data: { at } }];
+    let strict: InMemoryEventStore;
+    let strictExecutor: CommandExecutor;
+    beforeEach(() => {
+      strict = new InMemoryEventStore({ idempotentWithAnyRevision: false });
+      strictExecutor = new CommandExecutor(strict);
+    });
+
+    it("appends at the stream's revision, never at 'any'", async () => {
+      const appends = jest.spyOn(strict, 'append');
+      await strictExecutor.appendDecided(activity, noted('t1'), context('r1'));
+      await strictExecutor.appendDecided(activity, noted('t2'), context('r2'));
+
+      expect(appends.mock.calls.map(([, , expected]) => expected)).toEqual(['no_stream', 0n]);
+    });
+
+    it('appends on top, once, when another writer appended between the read of the revision and the append', async () => {
+      const read = strict.streamRevision.bind(strict);
+      let intruded = false;
+      jest.spyOn(strict, 'streamRevision').mockImplementation(async (stream) => {
+        const revision = await read(stream);
+        if (!intruded) {
+          intruded = true;
+          await new CommandExecutor(strict).appendDecided(activity, noted('other'), context('r-other'));
+        }
+        return revision;
+      });
+
+      await strictExecutor.appendDecided(activity, noted('mine'), context('r-mine'));
+
+      expect((await strict.readStream(activity)).map((event) => event.data.at)).toEqual(['other', 'mine']);
+    });
+
+    it('keeps the embedded stores at expected revision any, where event ids alone are unique', async () => {
+      const appends = jest.spyOn(store, 'append');
+      await executor.appendDecided(activity, noted('t1'), context('r1'));
+
+      expect(appends.mock.calls.map(([, , expected]) => expected)).toEqual(['any']);
     });
   });
 });

@@ -64,6 +64,9 @@ const ATTEMPTS = 3;
  * - otherwise from an id drawn once per execution, the stream, the expected revision and the index: an
  *   append that failed in transit is sent again with the same ids and recognised instead of doubled.
  */
+/** How many times appendDecided reads the stream's revision again after another writer appended first. */
+const APPEND_DECIDED_ATTEMPTS = 50;
+
 export class CommandExecutor {
   private readonly snapshots: SnapshotStore | null;
   private readonly snapshotEvery: bigint;
@@ -78,8 +81,10 @@ export class CommandExecutor {
   }
 
   /**
-   * Appends events decided elsewhere (on another stream's state) where writers commute: expected
-   * revision 'any', ids derived from a fresh execution id.
+   * Appends events decided elsewhere (on another stream's state) where writers commute, ids derived from a
+   * fresh execution id. At expected revision 'any' where the store recognises a resent append by its ids
+   * alone; else (EventStoreDB) at the stream's revision, read first, so that a resend is recognised for
+   * sure: a writer that appended in between makes it read the revision again and append on top.
    */
   async appendDecided<E extends AnyEvent>(stream: string, decided: E[], context: CommandContext): Promise<Appended<E>> {
     if (decided.length === 0) return { events: [], position: null, replayed: false };
@@ -87,7 +92,26 @@ export class CommandExecutor {
     if (earlier) return earlier;
     const ids = eventIds(context, `${stream}|${decided[0]!.type}`, `${randomUuid()}|${stream}|any`, decided.length);
     const events = toNewEvents(decided, ids, context);
-    return { events: decided, position: (await this.appendResendingOnce(stream, events, 'any')).position, replayed: false };
+    if (this.events.idempotentWithAnyRevision) {
+      return { events: decided, position: (await this.appendResendingOnce(stream, events, 'any')).position, replayed: false };
+    }
+    for (let attempt = 1; ; attempt++) {
+      const expected = await this.events.streamRevision(stream);
+      try {
+        return { events: decided, position: (await this.appendResendingOnce(stream, events, expected)).position, replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // Appended in between: by another writer (append again on top), or by this append's first send,
+        // whose answer was lost and whose resend then found the stream moved. Only the events after the
+        // revision read are looked at: a bounded read, however long the stream.
+        const since = await this.events.readStream(stream, { fromRevision: expected === 'no_stream' ? 0n : expected + 1n });
+        const landed = since.filter((event) => ids.includes(event.id));
+        if (landed.length > 0) return { events: decided, position: landed[landed.length - 1]!.position, replayed: false };
+        if (attempt >= APPEND_DECIDED_ATTEMPTS) {
+          throw new DomainError('CONFLICT', 'The stream kept changing while this change was being recorded; retry it');
+        }
+      }
+    }
   }
 
   /**

@@ -147,6 +147,15 @@ export function eventStoreContract(adapter: string, open: OpenEventStore): void 
       expect(await store.readStream(stream)).toEqual([]);
     });
 
+    it("answers a stream's last revision, or no_stream", async () => {
+      expect(await store.streamRevision(stream)).toBe('no_stream');
+      await store.append(stream, [newEvent('A'), newEvent('B')], 'no_stream');
+      await store.append(`${stream}-other`, [newEvent('C')], 'no_stream');
+      expect(await store.streamRevision(stream)).toBe(1n);
+      await store.append(stream, [newEvent('D')], 1n);
+      expect(await store.streamRevision(stream)).toBe(2n);
+    });
+
     it("appends with 'any' whatever the stream's revision", async () => {
       await store.append(stream, [newEvent('A')], 'any');
       await store.append(stream, [newEvent('B')], 'any');

@@ -133,6 +133,14 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** The position of the last event in the log, or null when the log is empty. */
   headPosition(): Promise<Position | null>;
+  /** The stream's last revision, or 'no_stream' (one indexed read: an append's expected revision). */
+  streamRevision(stream: string): Promise<bigint | 'no_stream'>;
+  /**
+   * Whether an append resent with expected revision 'any' is recognised by its event ids (the embedded
+   * log: event ids are unique across it) or only at an expected revision (EventStoreDB, whose idempotence
+   * with 'any' is best effort): then an append that must be idempotent carries the stream's revision.
+   */
+  readonly idempotentWithAnyRevision: boolean;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -143,6 +143,22 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  /** EventStoreDB recognises a resent append for sure only at an expected revision (with 'any', from a cache). */
+  readonly idempotentWithAnyRevision = false;
+
+  async streamRevision(stream: string): Promise<bigint | 'no_stream'> {
+    const read = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: DEADLINE_MS });
+    try {
+      for await (const resolved of read) if (resolved.event) return resolved.event.revision;
+      return 'no_stream';
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return 'no_stream';
+      throw error;
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
   async readEventsById(stream: string, ids: readonly string[]): Promise<RecordedEvent[]> {
     const wanted = new Set(ids.map((id) => id.toLowerCase()));
     const found: RecordedEvent[] = [];

@@ -14,6 +14,8 @@ import {
 export type InMemoryEventStoreOptions = Readonly<{
   /** The time stamped on appended events (`recordedAt`); the real clock when absent. */
   now?: () => Date;
+  /** Behave as EventStoreDB does for appends at 'any' (see EventStore.idempotentWithAnyRevision); default true. */
+  idempotentWithAnyRevision?: boolean;
 }>;
 
 /** An event as the log keeps it: data and metadata as JSON text, as the SQLite file does. */
@@ -52,9 +54,17 @@ export class InMemoryEventStore implements EventStore {
   private readonly waiting = new Set<() => void>();
   private readonly now: () => Date;
   private closed = false;
+  readonly idempotentWithAnyRevision: boolean;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.idempotentWithAnyRevision = options.idempotentWithAnyRevision ?? true;
+  }
+
+  async streamRevision(stream: string): Promise<bigint | 'no_stream'> {
+    this.assertOpen();
+    const indexes = this.streams.get(stream);
+    return indexes === undefined ? 'no_stream' : BigInt(indexes.length - 1);
   }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {

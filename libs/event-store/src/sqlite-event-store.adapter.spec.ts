@@ -60,7 +60,7 @@ describe('SQLite event store durability', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads a stream, whole or from a revision, as a range of the (stream, revision) index: no scan, no sort', async () => {
+  it('reads a stream, whole or from a revision, and its last revision, as a range of the (stream, revision) index: no scan, no sort', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oh-es-'));
     const file = join(dir, 'events.db');
     const prepare = jest.spyOn(Database.prototype, 'prepare');
@@ -69,9 +69,14 @@ describe('SQLite event store durability', () => {
     prepare.mockRestore();
     const db = new Database(file, { readonly: true });
     try {
-      expect(reads).toHaveLength(1);
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${reads[0]!}`).all('x', 3n) as { detail: string }[]).map(({ detail }) => detail);
+      expect(reads).toHaveLength(2);
+      const range = reads.find((sql) => sql.includes('revision >= ?'))!;
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${range}`).all('x', 3n) as { detail: string }[]).map(({ detail }) => detail);
       expect(plan).toEqual([expect.stringMatching(/^SEARCH events USING INDEX \w+ \(stream=\? AND revision>\?\)$/)]);
+      // The stream's last revision (an append's expected one): the end of the same range, one step.
+      const last = reads.find((sql) => sql.includes('MAX(revision)'))!;
+      const lastPlan = (db.prepare(`EXPLAIN QUERY PLAN ${last}`).all('x') as { detail: string }[]).map(({ detail }) => detail);
+      expect(lastPlan).toEqual([expect.stringMatching(/^SEARCH events USING (COVERING )?INDEX \w+ \(stream=\?\)$/)]);
     } finally {
       db.close();
       await store.close();

@@ -69,6 +69,8 @@ export class SqliteEventStore implements EventStore {
       ),
       byId: this.db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE event_id = ? AND stream = ?'),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      // The end of the stream's range of the unique (stream, revision) index.
+      revision: this.db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
       ping: this.db.prepare('SELECT 1'),
     };
     this.writer = new SqliteWriter({
@@ -124,6 +126,14 @@ export class SqliteEventStore implements EventStore {
       this.appended.once('append', done);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+
+  /** Event ids are unique across the file: an append resent at 'any' is recognised and not doubled. */
+  readonly idempotentWithAnyRevision = true;
+
+  async streamRevision(stream: string): Promise<bigint | 'no_stream'> {
+    const revision = this.statements.revision.get(stream)?.revision ?? null;
+    return revision === null ? 'no_stream' : BigInt(revision);
   }
 
   async headPosition(): Promise<Position | null> {
