@@ -169,7 +169,9 @@ function program(): Command {
     .addOption(new Option('--quiet', 'no progress bar'))
     .action(async (names: string[], options: { all?: boolean; quiet?: boolean }) => {
       if (Boolean(options.all) === names.length > 0) throw new Error('name the projections to rebuild, or give --all (npm run cli -- projections list names them)');
+      // Those named, with those they read or that read them (rebuilt together; see Projection.reads).
       const only = options.all ? undefined : selectProjections(allProjections, names).map((projection) => projection.name);
+      const wentLive: string[] = [];
       const interrupted = new AbortController();
       const interrupt = (): void => interrupted.abort();
       process.once('SIGINT', interrupt);
@@ -187,13 +189,17 @@ function program(): Command {
             projections: allProjections,
             only,
             signal: interrupted.signal,
+            onLive: (projection) => wentLive.push(projection),
             logger: logger.child({ component: 'rebuild' }),
             onProgress: (position) => progress?.update(Math.min(Number(position.commit), total)),
           });
           progress?.done(total);
         });
       } catch (error) {
-        if (interrupted.signal.aborted) throw new Error('interrupted: the live read models are as they were, and serving; run it again to start afresh');
+        if (interrupted.signal.aborted) {
+          const live = wentLive.length === 0 ? '' : ` (already rebuilt and live: ${wentLive.join(', ')})`;
+          throw new Error(`interrupted: the read models not yet swapped in are as they were, and serving${live}; run it again to start afresh`);
+        }
         throw error;
       } finally {
         process.off('SIGINT', interrupt);

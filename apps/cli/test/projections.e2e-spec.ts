@@ -64,7 +64,7 @@ describe('npm run cli -- projections list', () => {
 
     const rebuilt = cli(dataDir, 'projections', 'rebuild', 'operators', '--quiet');
 
-    expect([rebuilt.status, rebuilt.stdout.trim(), rebuilt.stderr]).toEqual([0, 'Rebuilt from the log and live: operators', '']);
+    expect([rebuilt.status, rebuilt.stdout.trim(), rebuilt.stderr]).toEqual([0, 'Rebuilt from the log and live: operators, api-keys', '']); // api-keys reads operators: rebuilt with it
     const after = cli(dataDir, 'projections', 'list', '--json').stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(after.every((row: { state: string; checkpoint: string }) => row.state === 'live' && row.checkpoint === before.get((row as unknown as { name: string }).name))).toBe(true);
   });

@@ -14,6 +14,12 @@ export interface ReadModelWriter {
 export interface Projection {
   readonly name: string;
   readonly collections: readonly string[];
+  /**
+   * Collections of other projections it reads while applying an event (api keys copy their operator's
+   * status). It is then rebuilt, held and swapped in together with them, and not applied while they are
+   * held: it reads them as of the same event.
+   */
+  readonly reads?: readonly string[];
   readonly indexes: readonly IndexSpec[];
   apply(event: RecordedEvent, writer: ReadModelWriter): Promise<void>;
 }
@@ -81,4 +87,25 @@ export class StagedChanges implements ReadModelWriter {
 
 function matches(document: Document, where: Readonly<Record<string, Scalar>>): boolean {
   return Object.entries(where).every(([name, value]) => document[name] === value);
+}
+
+/**
+ * The projections that go together with `names`: those connected to them by what one reads of another's
+ * collections (see Projection.reads), in the order of `projections`.
+ */
+export function withDependencies(projections: readonly Projection[], names: readonly string[]): Projection[] {
+  const owner = new Map<string, Projection>();
+  for (const projection of projections) for (const collection of projection.collections) owner.set(collection, projection);
+  const linked = new Map<Projection, Set<Projection>>(projections.map((projection) => [projection, new Set()]));
+  for (const projection of projections) {
+    for (const collection of projection.reads ?? []) {
+      const other = owner.get(collection);
+      if (!other || other === projection) continue;
+      linked.get(projection)!.add(other);
+      linked.get(other)!.add(projection);
+    }
+  }
+  const found = new Set(projections.filter((projection) => names.includes(projection.name)));
+  for (const projection of found) for (const other of linked.get(projection)!) found.add(other); // a Set iterates what is added meanwhile
+  return projections.filter((projection) => found.has(projection));
 }

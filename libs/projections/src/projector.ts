@@ -9,7 +9,7 @@ import {
 } from '@onehazel/event-store';
 import { CheckpointHold, CheckpointMove, checkpointPosition, CheckpointMovedError, holdOf, ReadStore } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
-import { Projection, StagedChanges } from './projection';
+import { Projection, StagedChanges, withDependencies } from './projection';
 
 export type ProjectorLogger = {
   info(fields: object, message: string): void;
@@ -275,10 +275,22 @@ export class Projector {
     return () => this.progress.off('progress', listener);
   }
 
-  /** Every live projection is at or past the target (and there is one); a lapsed hold is live again. */
+  /**
+   * The projections it applies the log to: the live ones, less those that go with a held one (what one
+   * reads of another's collections must be as of the same event: see Projection.reads).
+   */
+  private applied(marks: readonly ProjectionCheckpoint[]): ProjectionCheckpoint[] {
+    const held = marks.filter((mark) => mark.state === 'held').map((mark) => mark.projection);
+    const paused = new Set(withDependencies(this.projections, held).map((projection) => projection.name));
+    return marks.filter((mark) => mark.state === 'live' && !paused.has(mark.projection));
+  }
+
+  /** Every projection it applies is at or past the target (and there is one); a lapsed hold is live again. */
   private async reached(target: Position): Promise<boolean> {
-    const live = (await this.checkpoints()).filter((checkpoint) => checkpoint.state === 'live' || (checkpoint.hold !== null && checkpoint.hold.until <= Date.now()));
-    return live.length > 0 && live.every((checkpoint) => atOrPast(checkpoint.position, target));
+    const marks = await this.checkpoints();
+    if (marks.some((mark) => mark.hold !== null && mark.hold.until <= Date.now())) return false;
+    const applied = this.applied(marks);
+    return applied.length > 0 && applied.every((checkpoint) => atOrPast(checkpoint.position, target));
   }
 
   /**
@@ -338,7 +350,8 @@ export class Projector {
       this.logger.info({ projector: this.name, projections: lapsed.map((mark) => mark.projection) }, 'a rebuild\'s hold lapsed: projecting them again');
       return;
     }
-    const live = marks.flatMap((mark, i) => (mark.state === 'live' ? [{ projection: this.projections[i]!, checkpoint: mark.checkpoint }] : []));
+    const applied = new Set(this.applied(marks).map((mark) => mark.projection));
+    const live = marks.flatMap((mark, i) => (applied.has(mark.projection) ? [{ projection: this.projections[i]!, checkpoint: mark.checkpoint }] : []));
     if (live.length === 0) {
       await delay(this.retryDelayMs, signal); // every projection held or unbuilt: nothing to apply until a swap
       return;
@@ -398,7 +411,7 @@ export class Projector {
           positions.set(checkpoint, position);
           return { name: checkpoint, expected, next };
         });
-        inFlight = this.commit(staged, moves, position, earliest([...holds.map((hold) => positionOf(hold.position)), ...live.map(({ checkpoint }) => positions.get(checkpoint)!)]));
+        inFlight = this.commit(staged, moves, position, earliest(marks.filter((mark) => mark.state !== 'unbuilt').map((mark) => positions.get(mark.checkpoint)!)));
       }
     } finally {
       signal.removeEventListener('abort', abort);

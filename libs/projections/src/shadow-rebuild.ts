@@ -1,7 +1,8 @@
 import { comparePositions, EventStore, parsePosition, Position } from '@onehazel/event-store';
 import { checkpointPosition, CheckpointMovedError, ReadStore } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
-import type { Projection, ReadModelWriter } from './projection';
+import { randomUUID } from 'node:crypto';
+import { Projection, ReadModelWriter, withDependencies } from './projection';
 import { FROM_START, Projector, ProjectorLogger } from './projector';
 
 /** The checkpoint of a projection's rebuild in the shadow, beside the live projector `liveName`. */
@@ -12,23 +13,30 @@ export function shadowCheckpointOf(liveName: string, projection: string): string
 /** What a shadow collection is called: the live one's name after this. */
 export const SHADOW_PREFIX = 'shadow__';
 
-/** The writer a projection sees in the shadow: the same collections, under their shadow names. */
-function shadowWriter(writer: ReadModelWriter): ReadModelWriter {
+/**
+ * The writer a projection sees in the shadow: the rebuilt collections (`shadowed`: its own, and those of the
+ * projections rebuilt with it) under their shadow names; any other (a key's uses, written apart) as it is.
+ */
+function shadowWriter(writer: ReadModelWriter, shadowed: ReadonlySet<string>): ReadModelWriter {
+  const name = (collection: string): string => (shadowed.has(collection) ? SHADOW_PREFIX + collection : collection);
   return {
-    get: (collection, id) => writer.get(SHADOW_PREFIX + collection, id),
-    put: (collection, document) => writer.put(SHADOW_PREFIX + collection, document),
-    delete: (collection, id) => writer.delete(SHADOW_PREFIX + collection, id),
-    patchWhere: (collection, where, set) => writer.patchWhere(SHADOW_PREFIX + collection, where, set),
+    get: (collection, id) => writer.get(name(collection), id),
+    put: (collection, document) => writer.put(name(collection), document),
+    delete: (collection, id) => writer.delete(name(collection), id),
+    patchWhere: (collection, where, set) => writer.patchWhere(name(collection), where, set),
   };
 }
 
-/** The same projection, written into shadow collections (with the same indexes, under the shadow names). */
-export function inShadow(projection: Projection): Projection {
+/**
+ * The same projection, written into shadow collections (with the same indexes, under the shadow names);
+ * `shadowed` names every collection rebuilt in the same shadow (default: its own).
+ */
+export function inShadow(projection: Projection, shadowed: ReadonlySet<string> = new Set(projection.collections)): Projection {
   return {
     name: projection.name,
     collections: projection.collections.map((collection) => SHADOW_PREFIX + collection),
     indexes: projection.indexes.map((index) => ({ ...index, collection: SHADOW_PREFIX + index.collection })),
-    apply: (event, writer) => projection.apply(event, shadowWriter(writer)),
+    apply: (event, writer) => projection.apply(event, shadowWriter(writer, shadowed)),
   };
 }
 
@@ -50,6 +58,8 @@ export type ShadowRebuildOptions = Readonly<{
   /** Stops the rebuild; the live read models are left as they were, serving. */
   signal?: AbortSignal;
   onProgress?: (position: Position) => void;
+  /** Told as each rebuilt projection goes live (its swap done). */
+  onLive?: (projection: string) => void;
   logger?: ProjectorLogger;
 }>;
 
@@ -79,81 +89,121 @@ const HOLD_ROUNDS = 5;
  * the shadow afresh. A new projection (no checkpoint) is built the same way and swapped in without a hold.
  */
 export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<void> {
-  const { events, read, projections, owner, signal } = options;
+  const { events, read, projections, owner } = options;
   const liveName = options.liveName ?? 'main';
   const selected = selectProjections(projections, options.only);
   const lease = `rebuild:${liveName}`;
+  // Stopped by the caller, or by losing the lease (another rebuild took it over): nothing is held or swapped after.
+  const lost = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
   const claim = async (): Promise<void> => {
     const held = await options.requests.claimLease(lease, owner, Date.now(), LEASE_TTL_MS);
     if (held.owner !== owner) throw new RebuildRunningError(held.owner);
   };
   await claim();
-  const renewer = setInterval(() => void claim().catch(() => undefined), LEASE_TTL_MS / 3);
+  const renewer = setInterval(() => {
+    claim().catch((error: unknown) => {
+      if (error instanceof RebuildRunningError) lost.abort(error);
+    });
+  }, LEASE_TTL_MS / 3);
   const live = new Projector(events, read, projections, { name: liveName, logger: options.logger });
+  const shadow = new Projector(events, read, selected.map((projection) => inShadow(projection, new Set(selected.flatMap((one) => one.collections)))), {
+    name: `${liveName}__shadow`,
+    logger: options.logger,
+  });
   const holds = new Map<string, string>(); // live checkpoint -> the hold stored on it, until swapped or given back
+  let remaining = selected.map((projection) => projection.name);
   try {
     if ((await events.headPosition()) === null) {
       // An empty log: a new projection is live at once, with nothing to project.
-      const unbuilt = (await live.checkpoints()).filter((mark) => mark.state === 'unbuilt' && selected.some((one) => one.name === mark.projection));
+      const unbuilt = (await live.checkpoints()).filter((mark) => mark.state === 'unbuilt' && remaining.includes(mark.projection));
       await read.commitAll(unbuilt.map((mark) => ({ name: mark.checkpoint, expected: null, next: FROM_START })), []);
       return;
     }
-    const shadow = new Projector(events, read, selected.map(inShadow), { name: `${liveName}__shadow`, logger: options.logger });
     await shadow.init();
     for (const projection of selected) await read.reset(shadow.checkpointOf(projection.name), inShadow(projection).collections);
     await read.commitAll(selected.map((projection) => ({ name: shadow.checkpointOf(projection.name), expected: null, next: FROM_START })), []);
     await shadow.catchUp(undefined, options.onProgress, signal);
-    let remaining = selected.map((projection) => projection.name);
     for (let round = 0; remaining.length > 0; round++) {
       if (round === HOLD_ROUNDS) throw new Error(`the holds on ${remaining.join(', ')} lapsed ${HOLD_ROUNDS} times before the swap; is the store this slow?`);
-      const marks = (await live.checkpoints()).filter((mark) => remaining.includes(mark.projection));
+      const all = await live.checkpoints();
+      const marks = all.filter((mark) => remaining.includes(mark.projection));
       // Nearer the live checkpoints first, so that the holds below are short.
-      await shadow.catchUp(latest(marks.map((mark) => mark.position)), options.onProgress, signal);
+      await shadow.catchUp(latest(all.map((mark) => mark.position)), options.onProgress, signal);
+      // Projections that are all new hold nothing of their own: another built projection is held meanwhile
+      // (read-your-writes waits for it), so that no command is acknowledged past where the shadow catches up.
+      const cap = marks.every((mark) => mark.state === 'unbuilt') ? all.find((mark) => mark.state === 'live') : undefined;
+      await claim();
+      signal.throwIfAborted();
       const until = Date.now() + (options.holdMs ?? 10_000);
-      for (const mark of marks) {
+      for (const mark of cap ? [...marks, cap] : marks) {
         const held = mark.state === 'unbuilt' ? null : await read.holdCheckpoint(mark.checkpoint, owner, until);
         if (held !== null) holds.set(mark.checkpoint, held);
       }
-      await shadow.catchUp(latest(marks.map((mark) => (holds.has(mark.checkpoint) ? positionOfHeld(holds.get(mark.checkpoint)!) : null))), options.onProgress, signal);
+      await shadow.catchUp(latest([...holds.values()].map(positionOfHeld)), options.onProgress, signal);
       for (const mark of marks) {
         const projection = selected.find((one) => one.name === mark.projection)!;
+        const shadowCheckpoint = shadow.checkpointOf(projection.name);
+        // A value the live checkpoint never had: a commit the live projector staged before the hold, expecting
+        // the same position, must not land on the rebuilt read model (checkpointPosition drops the tag).
+        const reached = (await read.getCheckpoint(shadowCheckpoint))!;
+        const tagged = `${checkpointPosition(reached)}#${randomUUID().slice(0, 8)}`;
+        await read.commitAll([{ name: shadowCheckpoint, expected: reached, next: tagged }], []);
         try {
           await read.swapShadow({
             liveCheckpoint: mark.checkpoint,
-            shadowCheckpoint: shadow.checkpointOf(projection.name),
+            shadowCheckpoint,
             collections: projection.collections.map((collection) => ({ live: collection, shadow: SHADOW_PREFIX + collection })),
             expectedLive: holds.get(mark.checkpoint) ?? null,
           });
           holds.delete(mark.checkpoint);
           remaining = remaining.filter((name) => name !== projection.name);
+          options.onLive?.(projection.name);
           options.logger?.info({ projection: projection.name }, 'the rebuilt read model is live');
         } catch (error) {
           if (!(error instanceof CheckpointMovedError)) throw error;
           holds.delete(mark.checkpoint); // the hold lapsed and the live projector took it back: hold it again
         }
       }
+      if (cap) await giveBack(read, holds, [cap.checkpoint]);
     }
   } finally {
     clearInterval(renewer);
-    // Not swapped (an error, an interrupt): the live projector takes its projections back at once.
-    for (const [checkpoint, held] of holds) {
-      await read.commitAll([{ name: checkpoint, expected: held, next: checkpointPosition(held) }], []).catch(() => undefined);
+    // Not swapped (an error, an interrupt): the live projector takes its projections back at once, and the
+    // shadow's leftovers go (the next rebuild starts afresh anyway).
+    await giveBack(read, holds, [...holds.keys()]);
+    for (const projection of selected.filter((one) => remaining.includes(one.name))) {
+      await read.reset(shadow.checkpointOf(projection.name), inShadow(projection).collections).catch(() => undefined);
     }
     await options.requests.releaseLease(lease, owner).catch(() => undefined);
   }
   // The live projector goes on from the rebuilt checkpoints at its next commit. What it had projected into
   // the others past a held position is projected into the rebuilt ones now: the commands that wait for it
   // need not wait for the next write. Compare-and-set commits keep this and the live projector apart.
-  await live.catchUp(undefined, undefined, signal);
+  await live.catchUp(undefined, undefined, options.signal);
 }
 
-/** The projections named (all when `only` is not given), or an error naming those that do not exist, or that none is. */
+/** Gives holds back: each checkpoint from its hold to the held position (compare-and-set; a lapsed one is left). */
+async function giveBack(read: ReadStore, holds: Map<string, string>, checkpoints: readonly string[]): Promise<void> {
+  for (const checkpoint of checkpoints) {
+    const held = holds.get(checkpoint);
+    if (held === undefined) continue;
+    holds.delete(checkpoint);
+    await read.commitAll([{ name: checkpoint, expected: held, next: checkpointPosition(held) }], []).catch(() => undefined);
+  }
+}
+
+/**
+ * The projections named (all when `only` is not given) and those that go with them, or an error naming
+ * those that do not exist, or that none is.
+ */
 export function selectProjections(projections: readonly Projection[], only: readonly string[] | undefined): readonly Projection[] {
   if (only === undefined) return projections;
   if (only.length === 0) throw new Error('no projection named');
   const unknown = only.filter((name) => !projections.some((projection) => projection.name === name));
   if (unknown.length > 0) throw new Error(`no projection ${unknown.join(', ')}; there are: ${projections.map((projection) => projection.name).join(', ')}`);
-  return projections.filter((projection) => only.includes(projection.name));
+  // With those they read, or that read them: rebuilt, held and swapped together (see Projection.reads).
+  return withDependencies(projections, only);
 }
 
 function positionOfHeld(held: string): Position | null {

@@ -31,6 +31,8 @@ type StoredDocument = { _id: string; [field: string]: unknown };
 type StoredCheckpoint = { _id: string; position: string };
 
 const CHECKPOINTS = 'checkpoints';
+/** How long the hold a swap fences its live checkpoint with lasts, should the process die between its renames. */
+const SWAP_FENCE_MS = 10 * 60_000;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const COLLECTION = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -275,18 +277,27 @@ export class MongoReadStore implements ReadStore {
    * not exist at all (no index, no document) means an empty read model: the live one is dropped.
    *
    * A swap interrupted after its renames, before the checkpoints are written, is not to be retried as it is:
-   * the shadow collections are gone, so a retry would drop the live ones; rebuild the shadow again instead.
+   * the shadow collections are gone, so a retry would drop the live ones; rebuild the shadow again instead,
+   * within the fence's ten minutes (the projection stays held until then; after, the live projector would
+   * take it back from the held position and apply again what the renamed collections already have).
    */
   async swapShadow(swap: ShadowSwap): Promise<void> {
     assertShadowSwap(swap);
     const pairs = swap.collections.map(({ live, shadow }) => ({ live: this.collection(live), shadow: this.collection(shadow) }));
     const position = (await this.checkpoints.findOne({ _id: swap.shadowCheckpoint }))?.position;
     if (position === undefined) throw new NoShadowCheckpointError(swap.shadowCheckpoint);
-    // Checked before the renames, which cannot join a transaction: a commit of the live projector between
-    // this check and the checkpoint's move is then projected again by the rebuild's own catch-up.
+    // The renames cannot join a transaction: the live checkpoint is first moved, compare-and-set, to a hold
+    // of its own (the live projector leaves the projection alone while it is held, and no other swap or
+    // reclaim expects it), then the renames, then the checkpoint moves from that hold to the shadow's value.
+    let fence: string | null | undefined = swap.expectedLive;
     if (swap.expectedLive !== undefined) {
       const live = (await this.checkpoints.findOne({ _id: swap.liveCheckpoint }))?.position ?? null;
       if (live !== swap.expectedLive) throw new CheckpointMovedError(live ?? 'none');
+      if (live !== null) {
+        fence = heldCheckpoint({ position: checkpointPosition(live), holder: `swap ${swap.shadowCheckpoint}`, until: Date.now() + SWAP_FENCE_MS });
+        const fenced = await this.checkpoints.updateOne({ _id: swap.liveCheckpoint, position: live }, { $set: { position: fence } });
+        if (fenced.matchedCount !== 1) throw new CheckpointMovedError(swap.liveCheckpoint);
+      }
     }
     for (const { live, shadow } of pairs) {
       const exists = (await this.db.listCollections({ name: shadow.collectionName }, { nameOnly: true }).toArray()).length > 0;
@@ -296,7 +307,12 @@ export class MongoReadStore implements ReadStore {
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
-        await this.checkpoints.updateOne({ _id: swap.liveCheckpoint }, { $set: { position } }, { upsert: true, session });
+        if (typeof fence === 'string') {
+          const moved = await this.checkpoints.updateOne({ _id: swap.liveCheckpoint, position: fence }, { $set: { position } }, { session });
+          if (moved.matchedCount !== 1) throw new CheckpointMovedError(swap.liveCheckpoint); // the fence lapsed: rebuild again
+        } else {
+          await this.checkpoints.updateOne({ _id: swap.liveCheckpoint }, { $set: { position } }, { upsert: true, session });
+        }
         await this.checkpoints.deleteOne({ _id: swap.shadowCheckpoint }, { session });
       }, TRANSACTION);
     } finally {

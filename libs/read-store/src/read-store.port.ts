@@ -99,9 +99,15 @@ export function holdOf(value: string): CheckpointHold | null {
   return { position: parsed.position, holder: parsed.holder, until: parsed.until };
 }
 
-/** The position a stored checkpoint value stands for, held or not. */
+/**
+ * The position a stored checkpoint value stands for, held or not, without the tag a rebuild's swap adds
+ * (`<position>#<tag>`: a value the live checkpoint never had before, so a commit staged against the old read
+ * model cannot land on the rebuilt one).
+ */
 export function checkpointPosition(value: string): string {
-  return holdOf(value)?.position ?? value;
+  const position = holdOf(value)?.position ?? value;
+  const tag = position.indexOf('#');
+  return tag === -1 ? position : position.slice(0, tag);
 }
 
 /** A shadow rebuild to make live (ReadStore.swapShadow). */

@@ -24,6 +24,7 @@ function operatorChange(event: OperatorEvent): Partial<ApiKeyView> | null {
 export const apiKeysProjection: Projection = {
   name: 'api-keys',
   collections: [Collections.apiKeys],
+  reads: [Collections.operators],
   indexes: [
     { collection: Collections.apiKeys, fields: ['keyHash'] },
     { collection: Collections.apiKeys, fields: ['operatorId', 'createdPosition'] },

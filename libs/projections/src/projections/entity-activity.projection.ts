@@ -17,6 +17,7 @@ function numericFields(event: EntityEventRecorded['data']): [string, number][] {
 export const entityActivityProjection: Projection = {
   name: 'entity-activity',
   collections: [Collections.entityEvents, Collections.entityStates],
+  reads: [Collections.entities],
   indexes: [{ collection: Collections.entityEvents, fields: ['entityId', 'recordedPosition'] }],
   async apply(recorded: RecordedEvent, writer: ReadModelWriter): Promise<void> {
     const event = recorded as unknown as EntityEventRecorded | EntityErased;
