@@ -2,7 +2,7 @@ import type { EntityEvent, EntityEventRecorded, KeyRingEvent, OperatorEvent, Ope
 import { EventData, formatPosition, RecordedEvent } from '@onehazel/event-store';
 import { Document, FindQuery, InMemoryReadStore } from '@onehazel/read-store';
 import { allProjections } from './index';
-import { Projection, StagedChanges } from './projection';
+import { Projection, ReadModelWriter, StagedChanges } from './projection';
 
 /** Every event a projection of the product reads, with its real payload shape (checked by the compiler). */
 export type ProjectedEvent = PlatformEvent | OperatorEvent | KeyRingEvent | OperatorTokenEvent | SettingsEvent | EntityEvent | EntityEventRecorded;
@@ -58,7 +58,7 @@ export class ProjectionSpec {
     const last = events[events.length - 1];
     if (!last) throw new Error('a batch holds at least one event');
     const staged = new StagedChanges(this.store);
-    for (const recorded of events) for (const projection of this.projections) await projection.apply(recorded, staged);
+    for (const recorded of events) for (const projection of this.projections) await projection.apply(recorded, declaredOnly(projection, staged));
     const next = formatPosition(last.position);
     await this.store.commit('main', expected, next, staged.list());
     this.checkpoint = next;
@@ -85,4 +85,26 @@ export class ProjectionSpec {
   async find<T extends Document>(collection: string, query: FindQuery): Promise<T[]> {
     return (await this.store.find(collection, query)) as T[];
   }
+}
+
+/** Collections no projection owns: written apart from the log (a key's uses), which a projection may clean up. */
+const unowned = (collection: string): boolean => !allProjections.some((projection) => projection.collections.includes(collection));
+
+/**
+ * The writer a projection gets in every projection spec: it refuses a collection of another projection
+ * that the projection does not declare in `reads`. An undeclared read would go unnoticed until a rebuild
+ * of the one without the other (or while the other is held) read an empty or stale collection.
+ */
+function declaredOnly(projection: Projection, writer: ReadModelWriter): ReadModelWriter {
+  const allowed = (collection: string, writes: boolean): string => {
+    const own = projection.collections.includes(collection);
+    if (own || unowned(collection) || (!writes && (projection.reads ?? []).includes(collection))) return collection;
+    throw new Error(`projection ${projection.name} ${writes ? 'writes' : 'reads'} ${collection}, ${writes ? 'which is another projection’s' : 'which it does not declare in reads'}`);
+  };
+  return {
+    get: (collection, id) => writer.get(allowed(collection, false), id),
+    put: (collection, document) => writer.put(allowed(collection, true), document),
+    delete: (collection, id) => writer.delete(allowed(collection, true), id),
+    patchWhere: (collection, where, set) => writer.patchWhere(allowed(collection, true), where, set),
+  };
 }
