@@ -1,5 +1,5 @@
 import { comparePositions, EventStore, parsePosition, Position } from '@onehazel/event-store';
-import { checkpointPosition, CheckpointMovedError, ReadStore } from '@onehazel/read-store';
+import { checkpointPosition, CheckpointMovedError, holdOf, ReadStore } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
 import { randomUUID } from 'node:crypto';
 import { Projection, ReadModelWriter, withDependencies } from './projection';
@@ -98,13 +98,16 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
   const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
   const claim = async (): Promise<void> => {
     const held = await options.requests.claimLease(lease, owner, Date.now(), LEASE_TTL_MS);
-    if (held.owner !== owner) throw new RebuildRunningError(held.owner);
+    if (held.owner === owner) return;
+    const error = new RebuildRunningError(held.owner);
+    if (claimed) lost.abort(error); // taken over while it ran: the shadow is the other rebuild's now
+    throw error;
   };
+  let claimed = false;
   await claim();
+  claimed = true;
   const renewer = setInterval(() => {
-    claim().catch((error: unknown) => {
-      if (error instanceof RebuildRunningError) lost.abort(error);
-    });
+    claim().catch(() => undefined); // another owner aborts `lost` (see claim); a store error is tried again at the next renewal
   }, LEASE_TTL_MS / 3);
   const live = new Projector(events, read, projections, { name: liveName, logger: options.logger });
   const shadow = new Projector(events, read, selected.map((projection) => inShadow(projection, new Set(selected.flatMap((one) => one.collections)))), {
@@ -127,7 +130,8 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
     for (let round = 0; remaining.length > 0; round++) {
       if (round === HOLD_ROUNDS) throw new Error(`the holds on ${remaining.join(', ')} lapsed ${HOLD_ROUNDS} times before the swap; is the store this slow?`);
       const all = await live.checkpoints();
-      const marks = all.filter((mark) => remaining.includes(mark.projection));
+      // New ones first: they swap while the built ones are still held, so none goes live behind an acknowledged write.
+      const marks = all.filter((mark) => remaining.includes(mark.projection)).sort((a, b) => Number(b.state === 'unbuilt') - Number(a.state === 'unbuilt'));
       // Nearer the live checkpoints first, so that the holds below are short.
       await shadow.catchUp(latest(all.map((mark) => mark.position)), options.onProgress, signal);
       // Projections that are all new hold nothing of their own: another built projection is held meanwhile
@@ -172,7 +176,8 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
     // Not swapped (an error, an interrupt): the live projector takes its projections back at once, and the
     // shadow's leftovers go (the next rebuild starts afresh anyway).
     await giveBack(read, holds, [...holds.keys()]);
-    for (const projection of selected.filter((one) => remaining.includes(one.name))) {
+    // Not when the lease was lost: the shadow is then another rebuild's.
+    for (const projection of lost.signal.aborted ? [] : selected.filter((one) => remaining.includes(one.name))) {
       await read.reset(shadow.checkpointOf(projection.name), inShadow(projection).collections).catch(() => undefined);
     }
     await options.requests.releaseLease(lease, owner).catch(() => undefined);
@@ -189,7 +194,7 @@ async function giveBack(read: ReadStore, holds: Map<string, string>, checkpoints
     const held = holds.get(checkpoint);
     if (held === undefined) continue;
     holds.delete(checkpoint);
-    await read.commitAll([{ name: checkpoint, expected: held, next: checkpointPosition(held) }], []).catch(() => undefined);
+    await read.commitAll([{ name: checkpoint, expected: held, next: holdOf(held)!.position }], []).catch(() => undefined);
   }
 }
 

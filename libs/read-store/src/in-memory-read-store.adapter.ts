@@ -1,9 +1,9 @@
 import {
   assertShadowSwap,
   CheckpointMove,
-  checkpointPosition,
   CheckpointMovedError,
   heldCheckpoint,
+  holdOf,
   Document,
   DocumentChange,
   FindQuery,
@@ -153,7 +153,7 @@ export class InMemoryReadStore implements ReadStore {
     this.assertOpen();
     const current = this.checkpoints.get(name);
     if (current === undefined) return null;
-    const held = heldCheckpoint({ position: checkpointPosition(current), holder, until });
+    const held = heldCheckpoint({ position: holdOf(current)?.position ?? current, holder, until });
     this.checkpoints.set(name, held);
     return held;
   }

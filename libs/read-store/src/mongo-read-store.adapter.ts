@@ -15,6 +15,7 @@ import {
   checkpointPosition,
   CheckpointMovedError,
   heldCheckpoint,
+  holdOf,
   Document,
   DocumentChange,
   FindQuery,
@@ -162,7 +163,7 @@ export class MongoReadStore implements ReadStore {
     for (let round = 0; round < 100; round++) {
       const current = (await this.checkpoints.findOne({ _id: name }))?.position;
       if (current === undefined) return null;
-      const held = heldCheckpoint({ position: checkpointPosition(current), holder, until });
+      const held = heldCheckpoint({ position: holdOf(current)?.position ?? current, holder, until });
       const replaced = await this.checkpoints.updateOne({ _id: name, position: current }, { $set: { position: held } });
       if (replaced.matchedCount === 1) return held;
     }

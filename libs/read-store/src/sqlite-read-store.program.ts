@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import {
   CheckpointMove,
-  checkpointPosition,
   CheckpointMovedError,
   DocumentChange,
   heldCheckpoint,
+  holdOf,
   IndexSpec,
   NoShadowCheckpointError,
   Scalar,
@@ -149,7 +149,7 @@ export function createWriteProgram(db: Database.Database) {
   function holdCheckpoint({ name, holder, until }: HoldArgs): string | null {
     const current = statements.checkpoint.get(name)?.position;
     if (current === undefined) return null;
-    const held = heldCheckpoint({ position: checkpointPosition(current), holder, until });
+    const held = heldCheckpoint({ position: holdOf(current)?.position ?? current, holder, until });
     statements.setCheckpoint.run(name, held);
     return held;
   }
