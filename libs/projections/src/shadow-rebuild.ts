@@ -1,9 +1,9 @@
 import { comparePositions, EventStore, parsePosition, Position } from '@onehazel/event-store';
-import { checkpointPosition, CheckpointMovedError, holdOf, ReadStore } from '@onehazel/read-store';
+import { checkpointPosition, CheckpointMovedError, holdOf, ReadStore, ShadowCheckpointSwap } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
 import { randomUUID } from 'node:crypto';
 import { Projection, ReadModelWriter, withDependencies } from './projection';
-import { FROM_START, Projector, ProjectorLogger } from './projector';
+import { FROM_START, ProjectionCheckpoint, Projector, ProjectorLogger } from './projector';
 
 /** The checkpoint of a projection's rebuild in the shadow, beside the live projector `liveName`. */
 export function shadowCheckpointOf(liveName: string, projection: string): string {
@@ -78,15 +78,18 @@ const HOLD_ROUNDS = 5;
 /**
  * Rebuilds read models without taking them away: a second projector replays the whole log into shadow
  * collections (batch by batch, each its own transaction, never one for the whole log), with checkpoints of
- * its own (`<live>__shadow/<projection>`), and catches up with the live writes. Then, for each rebuilt
- * projection, it holds the live checkpoint (holdCheckpoint: the live projector's next commit finds it moved
- * and leaves that projection alone, and read-your-writes waits for it), catches the shadow up to the held
- * position, and swaps the shadow in, in one step, compare-and-set on the hold (`swapShadow`). The rebuilt
- * read model goes live at or past every change that was acknowledged, and the live projector goes on from
- * the rebuilt checkpoint. A hold lapses after `holdMs` if this process dies while holding.
+ * its own (`<live>__shadow/<projection>`), and catches up with the live writes. Then it holds the rebuilt
+ * projections' live checkpoints (holdCheckpoint: the live projector's next commit finds them moved and
+ * leaves those projections alone, and read-your-writes waits for them), catches the shadow up to the held
+ * positions, and swaps the shadow in, compare-and-set on the holds (`swapShadow`): each group of projections
+ * that read one another's collections in one step. The rebuilt read models go live at or past every change
+ * that was acknowledged, and the live projector goes on from the rebuilt checkpoints. A hold lapses after
+ * `holdMs` if this process dies while holding (or is too slow); the swap then fails, and the group is held
+ * and swapped again.
  *
  * Interrupted before the swap, it leaves the live read models as they were, serving; run again, it starts
- * the shadow afresh. A new projection (no checkpoint) is built the same way and swapped in without a hold.
+ * the shadow afresh. A new projection (no checkpoint) is built the same way; having no hold of its own, it
+ * goes live while a built one is held, and only if that hold still stands.
  */
 export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<void> {
   const { events, read, projections, owner } = options;
@@ -130,13 +133,15 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
     for (let round = 0; remaining.length > 0; round++) {
       if (round === HOLD_ROUNDS) throw new Error(`the holds on ${remaining.join(', ')} lapsed ${HOLD_ROUNDS} times before the swap; is the store this slow?`);
       const all = await live.checkpoints();
-      // New ones first: they swap while the built ones are still held, so none goes live behind an acknowledged write.
-      const marks = all.filter((mark) => remaining.includes(mark.projection)).sort((a, b) => Number(b.state === 'unbuilt') - Number(a.state === 'unbuilt'));
+      const marks = all.filter((mark) => remaining.includes(mark.projection));
       // Nearer the live checkpoints first, so that the holds below are short.
       await shadow.catchUp(latest(all.map((mark) => mark.position)), options.onProgress, signal);
-      // Projections that are all new hold nothing of their own: another built projection is held meanwhile
-      // (read-your-writes waits for it), so that no command is acknowledged past where the shadow catches up.
-      const cap = marks.every((mark) => mark.state === 'unbuilt') ? all.find((mark) => mark.state === 'live') : undefined;
+      const groups = groupsOf(selected, marks);
+      // A group all new holds nothing of its own: it goes live first, while a built one is held (one rebuilt
+      // in this round, else another: read-your-writes waits for it), compared unchanged by its swap, so that it
+      // never goes live behind a command acknowledged meanwhile.
+      const fresh = groups.filter((group) => group.every(({ mark }) => mark.state === 'unbuilt'));
+      const cap = marks.every((mark) => mark.state === 'unbuilt') ? all.find((mark) => mark.state !== 'unbuilt' && !remaining.includes(mark.projection)) : undefined;
       await claim();
       signal.throwIfAborted();
       const until = Date.now() + (options.holdMs ?? 10_000);
@@ -145,28 +150,19 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
         if (held !== null) holds.set(mark.checkpoint, held);
       }
       await shadow.catchUp(latest([...holds.values()].map(positionOfHeld)), options.onProgress, signal);
-      for (const mark of marks) {
-        const projection = selected.find((one) => one.name === mark.projection)!;
-        const shadowCheckpoint = shadow.checkpointOf(projection.name);
-        // A value the live checkpoint never had: a commit the live projector staged before the hold, expecting
-        // the same position, must not land on the rebuilt read model (checkpointPosition drops the tag).
-        const reached = (await read.getCheckpoint(shadowCheckpoint))!;
-        const tagged = `${checkpointPosition(reached)}#${randomUUID().slice(0, 8)}`;
-        await read.commitAll([{ name: shadowCheckpoint, expected: reached, next: tagged }], []);
+      for (const group of [...fresh, ...groups.filter((group) => !fresh.includes(group))]) {
+        const unchanged = fresh.includes(group) ? [...holds].map(([name, value]) => ({ name, value })) : [];
         try {
-          await read.swapShadow({
-            liveCheckpoint: mark.checkpoint,
-            shadowCheckpoint,
-            collections: projection.collections.map((collection) => ({ live: collection, shadow: SHADOW_PREFIX + collection })),
-            expectedLive: holds.get(mark.checkpoint) ?? null,
-          });
+          await read.swapShadow({ checkpoints: await tagged(read, group, shadow, holds), collections: group.flatMap(({ projection }) => collectionsOf(projection)), unchanged });
+        } catch (error) {
+          if (!(error instanceof CheckpointMovedError)) throw error;
+          continue; // a hold lapsed and the live projector took it back: the whole group is held again next round
+        }
+        for (const { mark, projection } of group) {
           holds.delete(mark.checkpoint);
           remaining = remaining.filter((name) => name !== projection.name);
           options.onLive?.(projection.name);
           options.logger?.info({ projection: projection.name }, 'the rebuilt read model is live');
-        } catch (error) {
-          if (!(error instanceof CheckpointMovedError)) throw error;
-          holds.delete(mark.checkpoint); // the hold lapsed and the live projector took it back: hold it again
         }
       }
       if (cap) await giveBack(read, holds, [cap.checkpoint]);
@@ -186,6 +182,44 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
   // the others past a held position is projected into the rebuilt ones now: the commands that wait for it
   // need not wait for the next write. Compare-and-set commits keep this and the live projector apart.
   await live.catchUp(undefined, undefined, options.signal);
+}
+
+type Member = Readonly<{ mark: ProjectionCheckpoint; projection: Projection }>;
+
+/**
+ * The projections to swap, in groups that go live together, in one swap: those that read one another's
+ * collections (see Projection.reads). A companion swapped apart would go on, in the next round, reading a
+ * shadow its partner's swap has emptied.
+ */
+function groupsOf(selected: readonly Projection[], marks: readonly ProjectionCheckpoint[]): Member[][] {
+  const members = marks.map((mark) => ({ mark, projection: selected.find((one) => one.name === mark.projection)! }));
+  const groups: Member[][] = [];
+  for (const member of members) {
+    if (groups.some((group) => group.includes(member))) continue;
+    const together = new Set(withDependencies(selected, [member.projection.name]));
+    groups.push(members.filter((one) => together.has(one.projection)));
+  }
+  return groups;
+}
+
+/**
+ * The group's checkpoints for its swap, each shadow checkpoint first moved to a value the live checkpoint
+ * never had: a commit the live projector staged before the hold, expecting the same position, must not land
+ * on the rebuilt read model (checkpointPosition drops the tag).
+ */
+async function tagged(read: ReadStore, group: readonly Member[], shadow: Projector, holds: ReadonlyMap<string, string>): Promise<ShadowCheckpointSwap[]> {
+  const swaps: ShadowCheckpointSwap[] = [];
+  for (const { mark, projection } of group) {
+    const shadowCheckpoint = shadow.checkpointOf(projection.name);
+    const reached = (await read.getCheckpoint(shadowCheckpoint))!;
+    await read.commitAll([{ name: shadowCheckpoint, expected: reached, next: `${checkpointPosition(reached)}#${randomUUID().slice(0, 8)}` }], []);
+    swaps.push({ live: mark.checkpoint, shadow: shadowCheckpoint, expectedLive: holds.get(mark.checkpoint) ?? null });
+  }
+  return swaps;
+}
+
+function collectionsOf(projection: Projection): { live: string; shadow: string }[] {
+  return projection.collections.map((collection) => ({ live: collection, shadow: SHADOW_PREFIX + collection }));
 }
 
 /** Gives holds back: each checkpoint from its hold to the held position (compare-and-set; a lapsed one is left). */

@@ -1,5 +1,6 @@
 import {
   assertShadowSwap,
+  expectedCheckpoints,
   CheckpointMove,
   CheckpointMovedError,
   heldCheckpoint,
@@ -214,23 +215,30 @@ export class InMemoryReadStore implements ReadStore {
   }
 
   /** Atomic as SQLite's: every check is made first, and nothing runs between it and the changes. */
-  async swapShadow({ liveCheckpoint, shadowCheckpoint, collections, expectedLive }: ShadowSwap): Promise<void> {
+  async swapShadow(swap: ShadowSwap): Promise<void> {
     this.assertOpen();
-    assertShadowSwap({ liveCheckpoint, shadowCheckpoint, collections, expectedLive });
-    const position = this.checkpoints.get(shadowCheckpoint);
-    if (position === undefined) throw new NoShadowCheckpointError(shadowCheckpoint);
-    if (expectedLive !== undefined && (this.checkpoints.get(liveCheckpoint) ?? null) !== expectedLive) {
-      throw new CheckpointMovedError(this.checkpoints.get(liveCheckpoint) ?? 'none');
+    assertShadowSwap(swap);
+    const positions = swap.checkpoints.map(({ shadow }) => {
+      const position = this.checkpoints.get(shadow);
+      if (position === undefined) throw new NoShadowCheckpointError(shadow);
+      return position;
+    });
+    const expected = expectedCheckpoints(swap);
+    for (const { name, value } of expected) {
+      const stored = this.checkpoints.get(name) ?? null;
+      if (stored !== value) throw new CheckpointMovedError(stored ?? 'none');
     }
-    for (const { live } of collections) this.collections.delete(live);
-    for (const { live, shadow } of collections) {
+    for (const { live } of swap.collections) this.collections.delete(live);
+    for (const { live, shadow } of swap.collections) {
       const documents = this.collections.get(shadow);
       if (!documents) continue;
       this.collections.set(live, documents);
       this.collections.delete(shadow);
     }
-    this.checkpoints.set(liveCheckpoint, position);
-    this.checkpoints.delete(shadowCheckpoint);
+    swap.checkpoints.forEach(({ live, shadow }, i) => {
+      this.checkpoints.set(live, positions[i]!);
+      this.checkpoints.delete(shadow);
+    });
   }
 
   async ping(): Promise<void> {

@@ -12,7 +12,7 @@ import {
 import {
   assertShadowSwap,
   CheckpointMove,
-  checkpointPosition,
+  expectedCheckpoints,
   CheckpointMovedError,
   heldCheckpoint,
   holdOf,
@@ -267,8 +267,8 @@ export class MongoReadStore implements ReadStore {
   }
 
   /**
-   * Each shadow collection is renamed onto its live one (`renameCollection` with `dropTarget`), then the live
-   * checkpoint takes the shadow's value and the shadow checkpoint is removed (one transaction).
+   * Each shadow collection is renamed onto its live one (`renameCollection` with `dropTarget`), then each live
+   * checkpoint takes its shadow's value and the shadow checkpoints are removed (one transaction).
    *
    * Not one step across collections: each rename is atomic for its collection, but a rename cannot join a
    * transaction, so while the renames run (a few milliseconds) a reader may see some collections already
@@ -277,29 +277,25 @@ export class MongoReadStore implements ReadStore {
    * (it is also what creates a shadow collection that received no document). A shadow collection that does
    * not exist at all (no index, no document) means an empty read model: the live one is dropped.
    *
+   * The renames cannot join a transaction: every checkpoint the swap compares (`expectedLive` given, and
+   * `unchanged`) is first moved, compare-and-set, to a hold of its own, a fence (the live projector leaves
+   * a held projection alone, and no other swap or reclaim expects the fence); then the renames; then, in one
+   * transaction, each fence moves to the shadow's value (or back to the value it had, for `unchanged`). A
+   * live checkpoint expected not to exist is inserted by that transaction, which fails if it now exists.
+   *
    * A swap interrupted after its renames, before the checkpoints are written, is not to be retried as it is:
    * the shadow collections are gone, so a retry would drop the live ones; rebuild the shadow again instead,
-   * within the fence's ten minutes (the projection stays held until then; after, the live projector would
-   * take it back from the held position and apply again what the renamed collections already have).
+   * within the fence's ten minutes (the projections stay held until then; after, the live projector would
+   * take them back from the held position and apply again what the renamed collections already have).
    */
   async swapShadow(swap: ShadowSwap): Promise<void> {
     assertShadowSwap(swap);
     const pairs = swap.collections.map(({ live, shadow }) => ({ live: this.collection(live), shadow: this.collection(shadow) }));
-    const position = (await this.checkpoints.findOne({ _id: swap.shadowCheckpoint }))?.position;
-    if (position === undefined) throw new NoShadowCheckpointError(swap.shadowCheckpoint);
-    // The renames cannot join a transaction: the live checkpoint is first moved, compare-and-set, to a hold
-    // of its own (the live projector leaves the projection alone while it is held, and no other swap or
-    // reclaim expects it), then the renames, then the checkpoint moves from that hold to the shadow's value.
-    let fence: string | null | undefined = swap.expectedLive;
-    if (swap.expectedLive !== undefined) {
-      const live = (await this.checkpoints.findOne({ _id: swap.liveCheckpoint }))?.position ?? null;
-      if (live !== swap.expectedLive) throw new CheckpointMovedError(live ?? 'none');
-      if (live !== null) {
-        fence = heldCheckpoint({ position: checkpointPosition(live), holder: `swap ${swap.shadowCheckpoint}`, until: Date.now() + SWAP_FENCE_MS });
-        const fenced = await this.checkpoints.updateOne({ _id: swap.liveCheckpoint, position: live }, { $set: { position: fence } });
-        if (fenced.matchedCount !== 1) throw new CheckpointMovedError(swap.liveCheckpoint);
-      }
-    }
+    const shadows = await this.checkpoints.find({ _id: { $in: swap.checkpoints.map(({ shadow }) => shadow) } }).toArray();
+    const positions = new Map(shadows.map((stored) => [stored._id, stored.position]));
+    const missing = swap.checkpoints.find(({ shadow }) => !positions.has(shadow));
+    if (missing) throw new NoShadowCheckpointError(missing.shadow);
+    const fences = await this.fence(expectedCheckpoints(swap), `swap ${swap.checkpoints[0]!.shadow}`);
     for (const { live, shadow } of pairs) {
       const exists = (await this.db.listCollections({ name: shadow.collectionName }, { nameOnly: true }).toArray()).length > 0;
       if (exists) await this.db.renameCollection(shadow.collectionName, live.collectionName, { dropTarget: true });
@@ -308,17 +304,54 @@ export class MongoReadStore implements ReadStore {
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
-        if (typeof fence === 'string') {
-          const moved = await this.checkpoints.updateOne({ _id: swap.liveCheckpoint, position: fence }, { $set: { position } }, { session });
-          if (moved.matchedCount !== 1) throw new CheckpointMovedError(swap.liveCheckpoint); // the fence lapsed: rebuild again
-        } else {
-          await this.checkpoints.updateOne({ _id: swap.liveCheckpoint }, { $set: { position } }, { upsert: true, session });
+        const move = async (name: string, from: string, to: string): Promise<void> => {
+          const moved = await this.checkpoints.updateOne({ _id: name, position: from }, { $set: { position: to } }, { session });
+          if (moved.matchedCount !== 1) throw new CheckpointMovedError(name); // the fence lapsed: rebuild again
+        };
+        for (const { live, shadow, expectedLive } of swap.checkpoints) {
+          const position = positions.get(shadow)!;
+          const fence = fences.get(live);
+          if (fence !== undefined) await move(live, fence, position);
+          else if (expectedLive === null) await this.checkpoints.insertOne({ _id: live, position }, { session });
+          else await this.checkpoints.updateOne({ _id: live }, { $set: { position } }, { upsert: true, session });
+          await this.checkpoints.deleteOne({ _id: shadow }, { session });
         }
-        await this.checkpoints.deleteOne({ _id: swap.shadowCheckpoint }, { session });
+        for (const { name, value } of swap.unchanged ?? []) await move(name, fences.get(name)!, value);
       }, TRANSACTION);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 11000) throw new CheckpointMovedError('a live checkpoint expected not to exist');
+      throw error;
     } finally {
       await session.endSession();
     }
+  }
+
+  /**
+   * Moves each existing checkpoint from its expected value to a hold of the swap's (compare-and-set), and
+   * answers the fences by name; one expected not to exist is checked only. A checkpoint not as expected gives
+   * the fences already taken back and throws CheckpointMovedError.
+   */
+  private async fence(expected: readonly { name: string; value: string | null }[], holder: string): Promise<Map<string, string>> {
+    const fences = new Map<string, string>();
+    const until = Date.now() + SWAP_FENCE_MS;
+    try {
+      for (const { name, value } of expected) {
+        if (value === null) {
+          if ((await this.checkpoints.countDocuments({ _id: name }, { limit: 1 })) > 0) throw new CheckpointMovedError(name);
+          continue;
+        }
+        // The fence keeps the value it stands in for whole (a tag included), for a reclaim after it lapses.
+        const fence = heldCheckpoint({ position: holdOf(value)?.position ?? value, holder, until });
+        const fenced = await this.checkpoints.updateOne({ _id: name, position: value }, { $set: { position: fence } });
+        if (fenced.matchedCount !== 1) throw new CheckpointMovedError(name);
+        fences.set(name, fence);
+      }
+    } catch (error) {
+      const value = new Map(expected.map((one) => [one.name, one.value!]));
+      for (const [name, fence] of fences) await this.checkpoints.updateOne({ _id: name, position: fence }, { $set: { position: value.get(name)! } });
+      throw error;
+    }
+    return fences;
   }
 
   async ping(): Promise<void> {

@@ -251,6 +251,9 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       // Two read models, each with its shadow (`shadow__<collection>`) and the same declared indexes.
       let other: string;
       let swap: ShadowSwap;
+      let shadowCheckpoint: string;
+      /** The swap, with the live checkpoint expected to be this. */
+      const expecting = (expectedLive: string | null): ShadowSwap => ({ ...swap, checkpoints: [{ ...swap.checkpoints[0]!, expectedLive }] });
       const shadowOf = (name: string) => `shadow__${name}`;
       const all = async (name: string) => (await store.find(name, { limit: 1000 })).sort((a, b) => (a.id < b.id ? -1 : 1));
 
@@ -262,9 +265,9 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
             { collection: name, fields: ['active'] },
           ]),
         );
+        shadowCheckpoint = `${checkpoint}__shadow`;
         swap = {
-          liveCheckpoint: checkpoint,
-          shadowCheckpoint: `${checkpoint}__shadow`,
+          checkpoints: [{ live: checkpoint, shadow: shadowCheckpoint }],
           collections: [
             { live: collection, shadow: shadowOf(collection) },
             { live: other, shadow: shadowOf(other) },
@@ -278,7 +281,7 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       });
 
       it('replaces each live collection with its shadow and moves the shadow checkpoint onto the live one', async () => {
-        await store.commit(swap.shadowCheckpoint, null, '9', [
+        await store.commit(shadowCheckpoint, null, '9', [
           { kind: 'put', collection: shadowOf(collection), document: doc('both', 'p1', 't2', { version: 'shadow' }) },
           { kind: 'put', collection: shadowOf(collection), document: doc('onlyShadow', 'p1', 't3') },
           { kind: 'put', collection: shadowOf(other), document: { id: 'o2', active: true, version: 'shadow' } },
@@ -297,7 +300,7 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
         expect(await all(shadowOf(collection))).toEqual([]);
         expect(await all(shadowOf(other))).toEqual([]);
         expect(await store.getCheckpoint(checkpoint)).toBe('9');
-        expect(await store.getCheckpoint(swap.shadowCheckpoint)).toBeNull();
+        expect(await store.getCheckpoint(shadowCheckpoint)).toBeNull();
         // The live projector carries on from the moved checkpoint.
         await store.commit(checkpoint, '9', '10', [{ kind: 'put', collection, document: doc('later', 'p2', 't4') }]);
         expect(await store.get(collection, 'later')).toEqual(doc('later', 'p2', 't4'));
@@ -305,7 +308,7 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
 
       it('sets a live checkpoint that did not exist yet', async () => {
         await store.reset(checkpoint, [collection, other]);
-        await store.commit(swap.shadowCheckpoint, null, '4', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o3' } }]);
+        await store.commit(shadowCheckpoint, null, '4', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o3' } }]);
         await store.swapShadow(swap);
         expect(await store.getCheckpoint(checkpoint)).toBe('4');
         expect(await all(other)).toEqual([{ id: 'o3' }]);
@@ -314,7 +317,7 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       it('empties a live collection whose shadow holds no document, or was never even declared', async () => {
         const third = `${collection}_third`; // its shadow has no index and no document: MongoDB has no such collection
         await store.commit(checkpoint, '3', '4', [{ kind: 'put', collection: third, document: { id: 't1' } }]);
-        await store.commit(swap.shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
+        await store.commit(shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
         await store.swapShadow({ ...swap, collections: [...swap.collections, { live: third, shadow: shadowOf(third) }] });
         expect(await all(collection)).toEqual([]);
         expect(await all(other)).toEqual([{ id: 'o2' }]);
@@ -323,17 +326,67 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
       });
 
       it('swaps only while the live checkpoint is the one expected: else CheckpointMovedError, and nothing changes', async () => {
-        await store.commit(swap.shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
+        await store.commit(shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
         // The live projector committed after the rebuild read its checkpoint.
         await store.commit(checkpoint, '3', '5', [{ kind: 'put', collection: other, document: { id: 'o1', active: true, version: 'moved' } }]);
 
-        await expect(store.swapShadow({ ...swap, expectedLive: '3' })).rejects.toBeInstanceOf(CheckpointMovedError);
+        await expect(store.swapShadow(expecting('3'))).rejects.toBeInstanceOf(CheckpointMovedError);
         expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'moved' }]);
-        expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(swap.shadowCheckpoint)]).toEqual(['5', '9']);
+        expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(shadowCheckpoint)]).toEqual(['5', '9']);
 
-        await store.swapShadow({ ...swap, expectedLive: '5' });
+        await store.swapShadow(expecting('5'));
         expect(await all(other)).toEqual([{ id: 'o2' }]);
         expect(await store.getCheckpoint(checkpoint)).toBe('9');
+      });
+
+      describe('several projections in one swap', () => {
+        const second = () => `${checkpoint}_second`;
+        const group = (expectedFirst: string, expectedSecond: string | null): ShadowSwap => ({
+          checkpoints: [
+            { live: checkpoint, shadow: shadowCheckpoint, expectedLive: expectedFirst },
+            { live: second(), shadow: `${second()}__shadow`, expectedLive: expectedSecond },
+          ],
+          collections: swap.collections,
+        });
+        beforeEach(async () => {
+          await store.commit(shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(collection), document: doc('rebuilt', 'p1', 't5') }]);
+          await store.commit(`${second()}__shadow`, null, '8', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o9' } }]);
+        });
+
+        it('moves every checkpoint and every collection together', async () => {
+          await store.swapShadow(group('3', null));
+          expect((await all(collection)).map((d) => d.id)).toEqual(['rebuilt']);
+          expect(await all(other)).toEqual([{ id: 'o9' }]);
+          expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(second())]).toEqual(['9', '8']);
+          expect([await store.getCheckpoint(shadowCheckpoint), await store.getCheckpoint(`${second()}__shadow`)]).toEqual([null, null]);
+        });
+
+        it('changes nothing when one of them is not as expected, whichever it is', async () => {
+          await store.commit(second(), null, '4', []); // expected not to exist
+          await expect(store.swapShadow(group('3', null))).rejects.toBeInstanceOf(CheckpointMovedError);
+          await expect(store.swapShadow(group('2', '4'))).rejects.toBeInstanceOf(CheckpointMovedError);
+          expect((await all(collection)).map((d) => d.id)).toEqual(['both', 'onlyLive']);
+          expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'live' }]);
+          expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(second())]).toEqual(['3', '4']);
+          expect([await store.getCheckpoint(shadowCheckpoint), await store.getCheckpoint(`${second()}__shadow`)]).toEqual(['9', '8']);
+          await store.swapShadow(group('3', '4'));
+          expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(second())]).toEqual(['9', '8']);
+        });
+      });
+
+      it('swaps only while the checkpoints it is told to keep unchanged are as given, and leaves them so', async () => {
+        const guard = `${checkpoint}_guard`;
+        await store.commit(guard, null, 'held-7', []);
+        await store.commit(shadowCheckpoint, null, '9', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
+
+        await expect(store.swapShadow({ ...swap, unchanged: [{ name: guard, value: 'held-6' }] })).rejects.toBeInstanceOf(CheckpointMovedError);
+        await expect(store.swapShadow({ ...swap, unchanged: [{ name: `${guard}_none`, value: 'held-7' }] })).rejects.toBeInstanceOf(CheckpointMovedError);
+        expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'live' }]);
+        expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(shadowCheckpoint)]).toEqual(['3', '9']);
+
+        await store.swapShadow({ ...swap, unchanged: [{ name: guard, value: 'held-7' }] });
+        expect(await all(other)).toEqual([{ id: 'o2' }]);
+        expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(guard)]).toEqual(['9', 'held-7']);
       });
 
       it('refuses a swap without a shadow checkpoint and changes nothing', async () => {
@@ -345,16 +398,18 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
         expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'live' }]);
         expect((await all(shadowOf(collection))).map((d) => d.id)).toEqual(['onlyShadow']);
         expect(await store.getCheckpoint(checkpoint)).toBe('3');
-        expect(await store.getCheckpoint(swap.shadowCheckpoint)).toBeNull();
+        expect(await store.getCheckpoint(shadowCheckpoint)).toBeNull();
       });
 
       it('refuses a swap whose names overlap, before changing anything', async () => {
-        await store.commit(swap.shadowCheckpoint, null, '9', []);
+        await store.commit(shadowCheckpoint, null, '9', []);
         await expect(store.swapShadow({ ...swap, collections: [{ live: collection, shadow: collection }] })).rejects.toThrow(/twice/);
-        await expect(store.swapShadow({ ...swap, shadowCheckpoint: checkpoint })).rejects.toThrow(/own checkpoint/);
+        await expect(store.swapShadow({ ...swap, checkpoints: [{ live: checkpoint, shadow: checkpoint }] })).rejects.toThrow(/twice/);
+        await expect(store.swapShadow({ ...swap, unchanged: [{ name: checkpoint, value: '3' }] })).rejects.toThrow(/twice/);
+        await expect(store.swapShadow({ ...swap, checkpoints: [] })).rejects.toThrow(/no checkpoint/);
         expect((await all(collection)).map((d) => d.id)).toEqual(['both', 'onlyLive']);
         expect(await store.getCheckpoint(checkpoint)).toBe('3');
-        expect(await store.getCheckpoint(swap.shadowCheckpoint)).toBe('9');
+        expect(await store.getCheckpoint(shadowCheckpoint)).toBe('9');
       });
     });
   });

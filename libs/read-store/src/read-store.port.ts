@@ -110,14 +110,12 @@ export function checkpointPosition(value: string): string {
   return tag === -1 ? position : position.slice(0, tag);
 }
 
-/** A shadow rebuild to make live (ReadStore.swapShadow). */
-export type ShadowSwap = Readonly<{
-  /** The live checkpoint's name, which takes the shadow checkpoint's value. */
-  liveCheckpoint: string;
+/** One projection of a shadow swap: its live checkpoint, which takes its shadow checkpoint's value. */
+export type ShadowCheckpointSwap = Readonly<{
+  /** The live checkpoint's name. */
+  live: string;
   /** The shadow checkpoint's name; removed by the swap. */
-  shadowCheckpoint: string;
-  /** Each live collection and the shadow collection whose documents replace its own. */
-  collections: readonly Readonly<{ live: string; shadow: string }>[];
+  shadow: string;
   /**
    * When given: the live checkpoint must still be this (null: none) for the swap to happen, else it throws
    * CheckpointMovedError and changes nothing; so the rebuilt read models never go live behind a commit the
@@ -126,15 +124,41 @@ export type ShadowSwap = Readonly<{
   expectedLive?: string | null;
 }>;
 
+/** A shadow rebuild to make live (ReadStore.swapShadow): projections that go live together, in one step. */
+export type ShadowSwap = Readonly<{
+  /** At least one. */
+  checkpoints: readonly ShadowCheckpointSwap[];
+  /** Each live collection and the shadow collection whose documents replace its own. */
+  collections: readonly Readonly<{ live: string; shadow: string }>[];
+  /**
+   * Other checkpoints that must still have these values for the swap to happen (compared, not changed),
+   * else CheckpointMovedError and nothing changes: a new projection goes live only while the hold that keeps
+   * the acknowledged writes behind its rebuilt position still stands.
+   */
+  unchanged?: readonly Readonly<{ name: string; value: string }>[];
+}>;
+
 /**
  * Refuses a swap whose names overlap (a collection swapped onto itself, or named twice, would lose its
- * documents; a checkpoint swapped onto itself would be removed). Every adapter checks with this first.
+ * documents; a checkpoint swapped onto itself would be removed; one both swapped and kept unchanged is a
+ * contradiction). Every adapter checks with this first.
  */
 export function assertShadowSwap(swap: ShadowSwap): void {
-  if (swap.liveCheckpoint === swap.shadowCheckpoint) throw new Error(`shadow swap onto its own checkpoint ${swap.liveCheckpoint}`);
+  if (swap.checkpoints.length === 0) throw new Error('shadow swap of no checkpoint');
+  const checkpoints = [...swap.checkpoints.flatMap(({ live, shadow }) => [live, shadow]), ...(swap.unchanged ?? []).map(({ name }) => name)];
+  const again = checkpoints.find((name, i) => checkpoints.indexOf(name) !== i);
+  if (again !== undefined) throw new Error(`shadow swap names checkpoint ${again} twice`);
   const names = swap.collections.flatMap(({ live, shadow }) => [live, shadow]);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined) throw new Error(`shadow swap names collection ${repeated} twice`);
+}
+
+/** Every checkpoint a swap compares before it changes anything, with the value it must have (null: none). */
+export function expectedCheckpoints(swap: ShadowSwap): { name: string; value: string | null }[] {
+  return [
+    ...swap.checkpoints.flatMap(({ live, expectedLive }) => (expectedLive === undefined ? [] : [{ name: live, value: expectedLive }])),
+    ...(swap.unchanged ?? []),
+  ];
 }
 
 /** The shadow checkpoint of a swap does not exist: there is no finished rebuild to make live. */
@@ -183,9 +207,10 @@ export interface ReadStore {
   reset(name: string, collections: readonly string[]): Promise<void>;
   /**
    * Makes a shadow rebuild live: for each pair, the live collection's documents are removed and the shadow
-   * collection's documents become the live collection's (same ids, same documents); the live checkpoint is set
-   * to the shadow checkpoint's value and the shadow checkpoint is removed. Throws (changing nothing) when the
-   * shadow checkpoint does not exist (NoShadowCheckpointError) or the names overlap (assertShadowSwap).
+   * collection's documents become the live collection's (same ids, same documents); each live checkpoint is
+   * set to its shadow checkpoint's value and the shadow checkpoint is removed. Throws (changing nothing) when a
+   * shadow checkpoint does not exist (NoShadowCheckpointError), a checkpoint is not as expected
+   * (CheckpointMovedError: `expectedLive`, `unchanged`) or the names overlap (assertShadowSwap).
    * SQLite and in memory: one transaction, so a reader sees the old read models or the new ones, never a mix.
    * MongoDB: see the adapter's comment.
    */

@@ -63,8 +63,7 @@ describe('SqliteReadStore shadow swap', () => {
       let done = false;
       const swapped = store
         .swapShadow({
-          liveCheckpoint: 'main',
-          shadowCheckpoint: 'main__shadow',
+          checkpoints: [{ live: 'main', shadow: 'main__shadow' }],
           collections: [
             { live: 'alpha', shadow: 'shadow__alpha' },
             { live: 'beta', shadow: 'shadow__beta' },

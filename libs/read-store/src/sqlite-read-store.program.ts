@@ -3,6 +3,7 @@ import {
   CheckpointMove,
   CheckpointMovedError,
   DocumentChange,
+  expectedCheckpoints,
   heldCheckpoint,
   holdOf,
   IndexSpec,
@@ -172,17 +173,23 @@ export function createWriteProgram(db: Database.Database) {
   }
 
   /** One savepoint of the batch's transaction: a reader sees every live collection before or after, never a mix. */
-  function swapShadow({ liveCheckpoint, shadowCheckpoint, collections, expectedLive }: SwapShadowArgs): void {
-    const position = statements.checkpoint.get(shadowCheckpoint)?.position;
-    if (position === undefined) throw new NoShadowCheckpointError(shadowCheckpoint);
-    if (expectedLive !== undefined) {
-      const live = statements.checkpoint.get(liveCheckpoint)?.position ?? null;
-      if (live !== expectedLive) throw new CheckpointMovedError(live ?? 'none');
+  function swapShadow({ checkpoints, collections, unchanged = [] }: SwapShadowArgs): void {
+    const positions = checkpoints.map(({ shadow }) => {
+      const position = statements.checkpoint.get(shadow)?.position;
+      if (position === undefined) throw new NoShadowCheckpointError(shadow);
+      return position;
+    });
+    const expected = expectedCheckpoints({ checkpoints, collections, unchanged });
+    for (const { name, value } of expected) {
+      const stored = statements.checkpoint.get(name)?.position ?? null;
+      if (stored !== value) throw new CheckpointMovedError(stored ?? 'none');
     }
     for (const { live } of collections) statements.deleteCollection.run(live);
     for (const { live, shadow } of collections) statements.moveCollection.run(live, shadow);
-    statements.setCheckpoint.run(liveCheckpoint, position);
-    statements.deleteCheckpoint.run(shadowCheckpoint);
+    checkpoints.forEach(({ live, shadow }, i) => {
+      statements.setCheckpoint.run(live, positions[i]!);
+      statements.deleteCheckpoint.run(shadow);
+    });
   }
 
   return { ensureIndexes, commit, holdCheckpoint, recordTime, reset, swapShadow };

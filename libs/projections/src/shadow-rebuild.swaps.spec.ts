@@ -1,4 +1,3 @@
-// Pending (not run): a second hostile review's tests. "the tag of a swap survives a later hold" and "a rebuild that lost its lease..." pass since 10:30 2026-12-05; "a new projection rebuilt together with a built one..." and "a group is swapped whole..." still fail: the next session fixes them and moves this file back to libs/projections/src as a spec.
 import { randomUUID } from 'node:crypto';
 import { comparePositions, formatPosition, InMemoryEventStore, RecordedEvent } from '@onehazel/event-store';
 import { InMemoryReadStore } from '@onehazel/read-store';
@@ -26,51 +25,58 @@ const readsA: Projection = {
   },
 };
 
-describe('review2', () => {
+describe('rebuildInShadow: swaps whose holds lapse', () => {
   let events: InMemoryEventStore;
   let read: InMemoryReadStore;
   let requests: InMemoryRequestStore;
+  // Short holds, and a live projector that looks again soon: a hold the test lets lapse is taken back at once.
+  const holdMs = 300;
   beforeEach(() => {
     events = new InMemoryEventStore();
     read = new InMemoryReadStore();
     requests = new InMemoryRequestStore();
   });
 
-  it('a new projection rebuilt together with a built one is not swapped in behind an acknowledged write', async () => {
+  it.each([
+    ['rebuilt beside a built one', ['b', 'n']],
+    ['built alone, while another is held', ['n']],
+  ])('a new projection %s does not go live behind a write acknowledged after the hold lapsed', async (_, only) => {
     const b = logOf('b');
     const n = logOf('n'); // new: never built
     await events.append('s', [ev('E1')], 'any');
     await new Projector(events, read, [b]).catchUp();
-    const live = new Projector(events, read, [b, n]);
+    const live = new Projector(events, read, [b, n], { retryDelayMs: 10 });
     const swap = read.swapShadow.bind(read);
+    let acknowledged: string | null = null;
     let violation: string | null = null;
     read.swapShadow = async (args) => {
-      if (args.liveCheckpoint !== 'main/n') return swap(args);
-      // b already swapped (hold gone): a command is acknowledged and projected live meanwhile
+      if (acknowledged !== null || !args.checkpoints.some((one) => one.live === 'main/n')) return swap(args);
+      // Right before n goes live: b's hold lapses, and a command is recorded, projected into b and acknowledged.
       const appended = await events.append('s', [ev('E2')], 'any');
-      await live.catchUp();
-      const acknowledged = await live.storedCheckpoint(); // read-your-writes waits for this
+      await live.catchUp(); // waits for the hold to lapse, takes b back, projects E2 into it
+      const shown = await live.storedCheckpoint(); // read-your-writes waits for this
+      if (shown === null || comparePositions(shown, appended.position) < 0) throw new Error('E2 was not acknowledged: the test did not interleave');
+      acknowledged = formatPosition(shown);
       await swap(args);
-      const shown = await live.storedCheckpoint();
       const docs = await read.find('n_docs', { limit: 100 });
-      if (acknowledged && comparePositions(acknowledged, appended.position) >= 0 && !docs.some((doc) => doc.type === 'E2')) {
-        violation = `E2 acknowledged (storedCheckpoint ${formatPosition(acknowledged)}) but n went live at ${shown && formatPosition(shown)} without it: ${JSON.stringify(docs)}`;
-      }
+      if (!docs.some((doc) => doc.type === 'E2')) violation = `E2 acknowledged at ${acknowledged}, but n went live without it: ${JSON.stringify(docs)}`;
     };
-    await rebuildInShadow({ events, read, requests, owner: 'me', projections: [b, n], only: ['b', 'n'] });
+    await rebuildInShadow({ events, read, requests, owner: 'me', projections: [b, n], only, holdMs });
+    expect(acknowledged).not.toBeNull();
     expect(violation).toBeNull();
+    expect((await read.find('n_docs', { limit: 100 })).map((doc) => doc.type).sort()).toEqual(['E1', 'E2']);
   });
 
-  it('a group is swapped whole: a companion whose swap failed is not rebuilt reading an emptied shadow', async () => {
+  it('projections that read one another go live in one swap: when a hold lapses, the whole group is held and swapped again', async () => {
     const a = logOf('a');
     const [first] = (await events.append('s', [ev('E1')], 'any'), await events.readStream('s'));
-    const live = new Projector(events, read, [a, readsA]);
+    const live = new Projector(events, read, [a, readsA], { retryDelayMs: 10 });
     await live.catchUp();
     const swap = read.swapShadow.bind(read);
-    let failed = false;
+    let interleaved = false;
     read.swapShadow = async (args) => {
-      if (args.liveCheckpoint === 'main/r' && !failed) {
-        failed = true;
+      if (!interleaved && args.checkpoints.some((one) => one.live === 'main/r')) {
+        interleaved = true;
         // r's hold lapsed and the live projector took it back (as subscribeOnce does), then projected a new K
         const held = (await read.getCheckpoint('main/r'))!;
         const position = JSON.parse(held.slice('held:'.length)).position as string;
@@ -80,14 +86,15 @@ describe('review2', () => {
       }
       return swap(args);
     };
-    await rebuildInShadow({ events, read, requests, owner: 'me', projections: [a, readsA], only: ['a'] });
+    await rebuildInShadow({ events, read, requests, owner: 'me', projections: [a, readsA], only: ['a'], holdMs });
+    expect(interleaved).toBe(true);
     const fresh = new InMemoryReadStore();
     await new Projector(events, fresh, [a, readsA]).rebuild();
     expect(await fresh.find('r_docs', { limit: 10 })).toEqual([expect.objectContaining({ found: true })]);
     expect(await read.find('r_docs', { limit: 10 })).toEqual(await fresh.find('r_docs', { limit: 10 }));
   });
 
-  it('the tag of a swap survives a later hold (the cap of a new projection’s rebuild)', async () => {
+  it('a swap’s tag survives a later hold of its checkpoint (the cap of a new projection’s build): a batch staged against the old read model stays refused', async () => {
     const x = logOf('x');
     const y = logOf('y'); // added later
     await events.append('s', [ev('E1')], 'any');
@@ -102,7 +109,7 @@ describe('review2', () => {
     await expect(read.commitAll([{ name: 'main/x', expected: before, next: before }], [{ kind: 'put', collection: 'x_docs', document: { id: 'stale' } }])).rejects.toThrow();
   });
 
-  it('a rebuild that lost its lease does not clear the shadow of the rebuild that took it over', async () => {
+  it('a rebuild that lost its lease leaves alone the shadow of the rebuild that took it over', async () => {
     const x = logOf('x');
     await events.append('s', [ev('E1'), ev('E2')], 'any');
     await new Projector(events, read, [x]).catchUp();
