@@ -6,6 +6,7 @@ import { Projector } from './projector';
 import { allProjections } from './index';
 import { Collections } from './projections/read-models';
 import { rebuildInShadow } from './shadow-rebuild';
+import { afterFirstHold } from './shadow-rebuild.spec-helper';
 
 const ev = (type: string, data: Record<string, unknown>) => ({ id: randomUUID(), type, data, metadata: {} });
 const platform = () => ev('PlatformRegistered', { platformId: 'plt_1', name: 'plt_1', registeredAt: '2026-01-01T00:00:00.000Z' });
@@ -53,18 +54,11 @@ describe('rebuildInShadow: projections that read others’ collections, and new 
 
   it('while a rebuild holds operators, leaves api-keys alone too: a new key of a new operator is not stamped suspended', async () => {
     // The interleaving: right after the rebuild holds operators, a new operator and its key are recorded and projected live.
-    const hold = read.holdCheckpoint.bind(read);
-    let ran = false;
-    read.holdCheckpoint = async (...args) => {
-      const held = await hold(...args);
-      if (!ran) {
-        ran = true;
-        await events.append('operator-op_b', [operator('op_b')], 'no_stream');
-        await events.append('keyring-op_b', [key('key_2', 'op_b')], 'no_stream');
-        await live.catchUp(); // api-keys (live) applies ApiKeyIssued; operators (held) does not have op_b
-      }
-      return held;
-    };
+    afterFirstHold(read, async () => {
+      await events.append('operator-op_b', [operator('op_b')], 'no_stream');
+      await events.append('keyring-op_b', [key('key_2', 'op_b')], 'no_stream');
+      await live.catchUp(); // api-keys (live) applies ApiKeyIssued; operators (held) does not have op_b
+    });
     await rebuild(['operators']);
     // A fresh replay of the same log says active:
     const fresh = new InMemoryReadStore();
@@ -74,17 +68,10 @@ describe('rebuildInShadow: projections that read others’ collections, and new 
   });
 
   it('while a rebuild holds entities, leaves entity-activity alone too: no activity event of a new entity is dropped', async () => {
-    const hold = read.holdCheckpoint.bind(read);
-    let ran = false;
-    read.holdCheckpoint = async (...args) => {
-      const held = await hold(...args);
-      if (!ran) {
-        ran = true;
-        await events.append('entity-ent_2', [entity('ent_2'), activity('evt_2', 'ent_2')], 'no_stream');
-        await live.catchUp();
-      }
-      return held;
-    };
+    afterFirstHold(read, async () => {
+      await events.append('entity-ent_2', [entity('ent_2'), activity('evt_2', 'ent_2')], 'no_stream');
+      await live.catchUp();
+    });
     await rebuild(['entities']);
     expect(await read.get(Collections.entities, 'ent_2')).not.toBeNull();
     expect(await read.get(Collections.entityEvents, 'evt_2')).not.toBeNull(); // a fresh replay has it

@@ -7,6 +7,7 @@ import { operatorsProjection } from './projections/operators.projection';
 import { platformsProjection } from './projections/platforms.projection';
 import { Collections } from './projections/read-models';
 import { rebuildInShadow, RebuildRunningError, SHADOW_PREFIX, shadowCheckpointOf } from './shadow-rebuild';
+import { afterFirstHold } from './shadow-rebuild.spec-helper';
 
 const projections = [platformsProjection, operatorsProjection];
 const created = (operatorId: string) => ({
@@ -78,27 +79,10 @@ describe('rebuildInShadow', () => {
     await expect(rebuild()).rejects.toBeInstanceOf(RebuildRunningError);
   });
 
-  /**
-   * Runs `during` inside the rebuild, right after it has held the live checkpoints and before it catches the
-   * shadow up to them: the live projector's writes then fall in the window a swap could lose them in.
-   */
-  const whileHeld = (during: () => Promise<void>) => {
-    const hold = read.holdCheckpoint.bind(read);
-    let ran = false;
-    read.holdCheckpoint = async (...args) => {
-      const held = await hold(...args);
-      if (!ran) {
-        ran = true;
-        await during();
-      }
-      return held;
-    };
-  };
-
   it('holds the projection while it swaps: a write the live projector commits meanwhile is not acknowledged before the rebuilt read model has it', async () => {
     let written: Position | null = null;
     let shownWhileHeld: Position | null = null;
-    whileHeld(async () => {
+    afterFirstHold(read, async () => {
       written = (await events.append('operator-op_c', [created('op_c')], 'no_stream')).position;
       await live.catchUp(); // the live projector commits the write, for every projection it holds
       shownWhileHeld = await live.storedCheckpoint(); // what read-your-writes waits for
@@ -133,7 +117,7 @@ describe('rebuildInShadow', () => {
   });
 
   it('goes on from the rebuilt checkpoint: later writes are projected into the rebuilt read model once each', async () => {
-    whileHeld(async () => {
+    afterFirstHold(read, async () => {
       await events.append('operator-op_c', [created('op_c')], 'no_stream');
       await live.catchUp();
     });
@@ -149,7 +133,7 @@ describe('rebuildInShadow', () => {
   it('interrupted while it holds a projection, gives it back to the live projector at once, and the live read model is untouched', async () => {
     await damage(Collections.operators, 'op_b'); // a rebuild that swapped would bring it back
     const interrupt = new AbortController();
-    whileHeld(async () => {
+    afterFirstHold(read, async () => {
       expect(holdOf((await checkpointOf('operators'))!)).not.toBeNull();
       interrupt.abort();
     });
