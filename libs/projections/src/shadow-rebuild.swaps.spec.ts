@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { comparePositions, formatPosition, InMemoryEventStore, RecordedEvent } from '@onehazel/event-store';
-import { InMemoryReadStore } from '@onehazel/read-store';
+import { comparePositions, formatPosition, InMemoryEventStore, Position, RecordedEvent } from '@onehazel/event-store';
+import { holdOf, InMemoryReadStore } from '@onehazel/read-store';
 import { InMemoryRequestStore } from '@onehazel/request-store';
 import { Projection, ReadModelWriter } from './projection';
 import { Projector } from './projector';
 import { rebuildInShadow } from './shadow-rebuild';
 
+const behind = (shown: Position | null, acknowledged: Position) => shown === null || comparePositions(shown, acknowledged) < 0;
 const ev = (type: string, data: Record<string, unknown> = {}) => ({ id: randomUUID(), type, data, metadata: {} });
 /** Puts one document per event into its collection. */
 const logOf = (name: string): Projection => ({
@@ -92,6 +93,85 @@ describe('rebuildInShadow: swaps whose holds lapse', () => {
     await new Projector(events, fresh, [a, readsA]).rebuild();
     expect(await fresh.find('r_docs', { limit: 10 })).toEqual([expect.objectContaining({ found: true })]);
     expect(await read.find('r_docs', { limit: 10 })).toEqual(await fresh.find('r_docs', { limit: 10 }));
+  });
+
+  it('on an empty log, a new projection does not go live from the beginning behind a write acknowledged meanwhile', async () => {
+    const b = logOf('b');
+    const n = logOf('n'); // new
+    const live = new Projector(events, read, [b, n]);
+    await read.commitAll([{ name: 'main/b', expected: null, next: 'start' }], []); // b built, on an empty log
+    const head = events.headPosition.bind(events);
+    let acknowledged: Position | null = null;
+    events.headPosition = async () => {
+      const found = await head();
+      if (acknowledged === null) {
+        // The rebuild has seen the log empty: a command is recorded, projected into b and acknowledged meanwhile.
+        const appended = await events.append('s', [ev('E1')], 'any');
+        await live.catchUp(appended.position);
+        if (behind(await live.storedCheckpoint(), appended.position)) throw new Error('E1 was not acknowledged: the test did not interleave');
+        acknowledged = appended.position;
+      }
+      return found;
+    };
+    await rebuildInShadow({ events, read, requests, owner: 'me', projections: [b, n], only: ['n'] });
+    expect(acknowledged).not.toBeNull();
+    const shown = await live.storedCheckpoint();
+    expect({ shown: shown && formatPosition(shown), n: await read.find('n_docs', { limit: 10 }) }).toEqual({
+      shown: formatPosition(acknowledged!),
+      n: [expect.objectContaining({ type: 'E1' })],
+    });
+  });
+
+  it.each([
+    ['before it tags its shadow', 'getCheckpoint'],
+    ['between its tag and its swap', 'swapShadow'],
+  ])('a rebuild that lost its lease %s swaps nothing in, and leaves the other rebuild’s restarted shadow alone', async (_, stallIn) => {
+    const x = logOf('x');
+    await events.append('s', [ev('E1'), ev('E2')], 'any');
+    const live = new Projector(events, read, [x]);
+    await live.catchUp();
+    const acknowledged = (await live.storedCheckpoint())!;
+    const two = {
+      claimLease: (name: string, owner: string, now: number, ttl: number) => requests.claimLease(name, owner, now + 61_000, ttl),
+      releaseLease: (name: string, owner: string) => requests.releaseLease(name, owner),
+    };
+    let r1Resume!: () => void;
+    const r1Resumes = new Promise<void>((resolve) => (r1Resume = resolve));
+    let r2: Promise<string> | null = null;
+    // R1 stalls here past its lease (GC, a slow store); R2 takes over.
+    const stall = async (): Promise<void> => {
+      r2 = rebuildInShadow({ events, read, requests: two, owner: 'two', projections: [x], only: ['x'] }).then(() => 'done', (error: Error) => error.message);
+      await r1Resumes;
+    };
+    const get = read.getCheckpoint.bind(read);
+    read.getCheckpoint = async (name) => {
+      if (stallIn === 'getCheckpoint' && name === 'main__shadow/x' && r2 === null) await stall();
+      return get(name);
+    };
+    const violations: string[] = [];
+    const commitAll = read.commitAll.bind(read);
+    let shadowStarts = 0;
+    read.commitAll = async (moves, changes) => {
+      await commitAll(moves, changes);
+      if (moves.some((move) => move.name === 'main__shadow/x' && move.expected === null && move.next === 'start') && ++shadowStarts === 2) {
+        r1Resume(); // R2 has reset the shadow and started it again from the beginning: R1 goes on now, and ends
+        await r1;
+        if ((await get('main__shadow/x')) !== 'start') violations.push('R1, ending, cleared the shadow R2 had started');
+      }
+    };
+    const swap = read.swapShadow.bind(read);
+    read.swapShadow = async (args) => {
+      if (stallIn === 'swapShadow' && r2 === null) await stall();
+      await swap(args);
+      const shown = await live.storedCheckpoint();
+      const holder = args.checkpoints[0]?.expectedLive ? holdOf(args.checkpoints[0].expectedLive)?.holder : undefined;
+      if (behind(shown, acknowledged)) violations.push(`${holder}'s swap: x live at ${shown && formatPosition(shown)}, behind ${formatPosition(acknowledged)}`);
+    };
+    const r1 = rebuildInShadow({ events, read, requests, owner: 'one', projections: [x], only: ['x'] }).then(() => 'done', (error: Error) => error.message);
+    expect(await r1).toMatch(/another rebuild/);
+    expect(await r2).toBe('done');
+    expect(violations).toEqual([]);
+    expect((await read.find('x_docs', { limit: 10 })).length).toBe(2);
   });
 
   it('a swap’s tag survives a later hold of its checkpoint (the cap of a new projection’s build): a batch staged against the old read model stays refused', async () => {

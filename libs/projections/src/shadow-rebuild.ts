@@ -120,11 +120,21 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
   const holds = new Map<string, string>(); // live checkpoint -> the hold stored on it, until swapped or given back
   let remaining = selected.map((projection) => projection.name);
   try {
+    const before = await live.checkpoints(); // first: the log is then empty as of these too
     if ((await events.headPosition()) === null) {
-      // An empty log: a new projection is live at once, with nothing to project.
-      const unbuilt = (await live.checkpoints()).filter((mark) => mark.state === 'unbuilt' && remaining.includes(mark.projection));
-      await read.commitAll(unbuilt.map((mark) => ({ name: mark.checkpoint, expected: null, next: FROM_START })), []);
-      return;
+      // An empty log: a new projection is live at once, with nothing to project; unless a command was
+      // recorded and projected into a built one meanwhile (compared): then it is built as below.
+      const unbuilt = before.filter((mark) => mark.state === 'unbuilt' && remaining.includes(mark.projection));
+      const built = before.filter((mark) => mark.state !== 'unbuilt');
+      try {
+        await read.commitAll([
+          ...unbuilt.map((mark) => ({ name: mark.checkpoint, expected: null, next: FROM_START })),
+          ...built.map((mark) => ({ name: mark.checkpoint, expected: mark.value })),
+        ], []);
+        return;
+      } catch (error) {
+        if (!(error instanceof CheckpointMovedError)) throw error;
+      }
     }
     await shadow.init();
     for (const projection of selected) await read.reset(shadow.checkpointOf(projection.name), inShadow(projection).collections);
@@ -132,6 +142,7 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
     await shadow.catchUp(undefined, options.onProgress, signal);
     for (let round = 0; remaining.length > 0; round++) {
       if (round === HOLD_ROUNDS) throw new Error(`the holds on ${remaining.join(', ')} lapsed ${HOLD_ROUNDS} times before the swap; is the store this slow?`);
+      if (round > 0) await claim(); // a swap refused because another rebuild took over: its shadow is not to be touched
       const all = await live.checkpoints();
       const marks = all.filter((mark) => remaining.includes(mark.projection));
       // Nearer the live checkpoints first, so that the holds below are short.
@@ -149,11 +160,15 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
         const held = mark.state === 'unbuilt' ? null : await read.holdCheckpoint(mark.checkpoint, owner, until);
         if (held !== null) holds.set(mark.checkpoint, held);
       }
-      await shadow.catchUp(latest([...holds.values()].map(positionOfHeld)), options.onProgress, signal);
+      const target = latest([...holds.values()].map(positionOfValue));
+      await shadow.catchUp(target, options.onProgress, signal);
       for (const group of [...fresh, ...groups.filter((group) => !fresh.includes(group))]) {
         const unchanged = fresh.includes(group) ? [...holds].map(([name, value]) => ({ name, value })) : [];
+        signal.throwIfAborted();
+        await claim(); // still this rebuild's shadow (the swap compares it too: expectedShadow)
+        const checkpoints = await tagged(read, group, shadow, holds, target);
         try {
-          await read.swapShadow({ checkpoints: await tagged(read, group, shadow, holds), collections: group.flatMap(({ projection }) => collectionsOf(projection)), unchanged });
+          await read.swapShadow({ checkpoints, collections: group.flatMap(({ projection }) => collectionsOf(projection)), unchanged });
         } catch (error) {
           if (!(error instanceof CheckpointMovedError)) throw error;
           continue; // a hold lapsed and the live projector took it back: the whole group is held again next round
@@ -172,8 +187,10 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
     // Not swapped (an error, an interrupt): the live projector takes its projections back at once, and the
     // shadow's leftovers go (the next rebuild starts afresh anyway).
     await giveBack(read, holds, [...holds.keys()]);
-    // Not when the lease was lost: the shadow is then another rebuild's.
-    for (const projection of lost.signal.aborted ? [] : selected.filter((one) => remaining.includes(one.name))) {
+    // Not when the lease was lost (asked again now: it may have lapsed since the last renewal): the shadow
+    // is then another rebuild's.
+    const mine = !lost.signal.aborted && (await claim().then(() => true, () => false));
+    for (const projection of mine ? selected.filter((one) => remaining.includes(one.name)) : []) {
       await read.reset(shadow.checkpointOf(projection.name), inShadow(projection).collections).catch(() => undefined);
     }
     await options.requests.releaseLease(lease, owner).catch(() => undefined);
@@ -205,15 +222,21 @@ function groupsOf(selected: readonly Projection[], marks: readonly ProjectionChe
 /**
  * The group's checkpoints for its swap, each shadow checkpoint first moved to a value the live checkpoint
  * never had: a commit the live projector staged before the hold, expecting the same position, must not land
- * on the rebuilt read model (checkpointPosition drops the tag).
+ * on the rebuilt read model (checkpointPosition drops the tag). The swap expects that value, so that it
+ * swaps in this rebuild's shadow and no other. A shadow behind the held position (`target`) is refused.
  */
-async function tagged(read: ReadStore, group: readonly Member[], shadow: Projector, holds: ReadonlyMap<string, string>): Promise<ShadowCheckpointSwap[]> {
+async function tagged(read: ReadStore, group: readonly Member[], shadow: Projector, holds: ReadonlyMap<string, string>, target: Position | null): Promise<ShadowCheckpointSwap[]> {
   const swaps: ShadowCheckpointSwap[] = [];
   for (const { mark, projection } of group) {
     const shadowCheckpoint = shadow.checkpointOf(projection.name);
-    const reached = (await read.getCheckpoint(shadowCheckpoint))!;
-    await read.commitAll([{ name: shadowCheckpoint, expected: reached, next: `${checkpointPosition(reached)}#${randomUUID().slice(0, 8)}` }], []);
-    swaps.push({ live: mark.checkpoint, shadow: shadowCheckpoint, expectedLive: holds.get(mark.checkpoint) ?? null });
+    const reached = await read.getCheckpoint(shadowCheckpoint);
+    const position = reached === null ? undefined : positionOfValue(reached);
+    if (position === undefined || (target !== null && (position === null || comparePositions(position, target) < 0))) {
+      throw new Error(`the shadow of ${projection.name} is not where this rebuild caught it up to (${reached ?? 'none'}): was it reset by another rebuild?`);
+    }
+    const expectedShadow = `${checkpointPosition(reached!)}#${randomUUID().slice(0, 8)}`;
+    await read.commitAll([{ name: shadowCheckpoint, expected: reached, next: expectedShadow }], []);
+    swaps.push({ live: mark.checkpoint, shadow: shadowCheckpoint, expectedLive: holds.get(mark.checkpoint) ?? null, expectedShadow });
   }
   return swaps;
 }
@@ -245,8 +268,9 @@ export function selectProjections(projections: readonly Projection[], only: read
   return withDependencies(projections, only);
 }
 
-function positionOfHeld(held: string): Position | null {
-  const position = checkpointPosition(held);
+/** The position a stored checkpoint value stands for, held or tagged; null for the log's beginning. */
+function positionOfValue(value: string): Position | null {
+  const position = checkpointPosition(value);
   return position === FROM_START ? null : parsePosition(position);
 }
 

@@ -226,7 +226,7 @@ export class InMemoryReadStore implements ReadStore {
     const expected = expectedCheckpoints(swap);
     for (const { name, value } of expected) {
       const stored = this.checkpoints.get(name) ?? null;
-      if (stored !== value) throw new CheckpointMovedError(stored ?? 'none');
+      if (stored !== value) throw new CheckpointMovedError(name);
     }
     for (const { live } of swap.collections) this.collections.delete(live);
     for (const { live, shadow } of swap.collections) {

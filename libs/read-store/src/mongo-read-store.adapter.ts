@@ -25,6 +25,7 @@ import {
   Scalar,
   servingIndex,
   ShadowSwap,
+  SwapIncompleteError,
 } from './read-store.port';
 
 /** A read-model document as MongoDB holds it: the document's `id` is its `_id`. */
@@ -281,7 +282,8 @@ export class MongoReadStore implements ReadStore {
    * `unchanged`) is first moved, compare-and-set, to a hold of its own, a fence (the live projector leaves
    * a held projection alone, and no other swap or reclaim expects the fence); then the renames; then, in one
    * transaction, each fence moves to the shadow's value (or back to the value it had, for `unchanged`). A
-   * live checkpoint expected not to exist is inserted by that transaction, which fails if it now exists.
+   * live checkpoint expected not to exist is inserted by that transaction, which fails if it now exists. A
+   * failure past the renames is SwapIncompleteError, never CheckpointMovedError: not a swap to retry as it is.
    *
    * A swap interrupted after its renames, before the checkpoints are written, is not to be retried as it is:
    * the shadow collections are gone, so a retry would drop the live ones; rebuild the shadow again instead,
@@ -304,9 +306,11 @@ export class MongoReadStore implements ReadStore {
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
+        // Past the renames, a checkpoint not as fenced (its fence lapsed, or another rebuild reset the
+        // shadow) is no longer a swap to retry: SwapIncompleteError.
         const move = async (name: string, from: string, to: string): Promise<void> => {
           const moved = await this.checkpoints.updateOne({ _id: name, position: from }, { $set: { position: to } }, { session });
-          if (moved.matchedCount !== 1) throw new CheckpointMovedError(name); // the fence lapsed: rebuild again
+          if (moved.matchedCount !== 1) throw new SwapIncompleteError(name);
         };
         for (const { live, shadow, expectedLive } of swap.checkpoints) {
           const position = positions.get(shadow)!;
@@ -314,12 +318,13 @@ export class MongoReadStore implements ReadStore {
           if (fence !== undefined) await move(live, fence, position);
           else if (expectedLive === null) await this.checkpoints.insertOne({ _id: live, position }, { session });
           else await this.checkpoints.updateOne({ _id: live }, { $set: { position } }, { upsert: true, session });
-          await this.checkpoints.deleteOne({ _id: shadow }, { session });
+          const removed = await this.checkpoints.deleteOne(fences.has(shadow) ? { _id: shadow, position: fences.get(shadow)! } : { _id: shadow }, { session });
+          if (removed.deletedCount !== 1) throw new SwapIncompleteError(shadow);
         }
         for (const { name, value } of swap.unchanged ?? []) await move(name, fences.get(name)!, value);
       }, TRANSACTION);
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) throw new CheckpointMovedError('a live checkpoint expected not to exist');
+      if ((error as { code?: unknown }).code === 11000) throw new SwapIncompleteError(swap.checkpoints.map(({ live }) => live).join(', '));
       throw error;
     } finally {
       await session.endSession();

@@ -330,7 +330,7 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
         // The live projector committed after the rebuild read its checkpoint.
         await store.commit(checkpoint, '3', '5', [{ kind: 'put', collection: other, document: { id: 'o1', active: true, version: 'moved' } }]);
 
-        await expect(store.swapShadow(expecting('3'))).rejects.toBeInstanceOf(CheckpointMovedError);
+        await expect(store.swapShadow(expecting('3'))).rejects.toEqual(new CheckpointMovedError(checkpoint)); // names the checkpoint that moved
         expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'moved' }]);
         expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(shadowCheckpoint)]).toEqual(['5', '9']);
 
@@ -372,6 +372,19 @@ export function readStoreContract(adapter: string, open: OpenReadStore): void {
           await store.swapShadow(group('3', '4'));
           expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(second())]).toEqual(['9', '8']);
         });
+      });
+
+      it('swaps only the shadow it expects: one reset and started again meanwhile (another rebuild) is refused, and nothing changes', async () => {
+        await store.commit(shadowCheckpoint, null, '9#mine', [{ kind: 'put', collection: shadowOf(other), document: { id: 'o2' } }]);
+        await store.reset(shadowCheckpoint, [shadowOf(collection), shadowOf(other)]);
+        await store.commit(shadowCheckpoint, null, 'start', []);
+        const mine = { ...swap, checkpoints: [{ ...swap.checkpoints[0]!, expectedShadow: '9#mine' }] };
+        await expect(store.swapShadow(mine)).rejects.toEqual(new CheckpointMovedError(shadowCheckpoint));
+        expect(await all(other)).toEqual([{ id: 'o1', active: true, version: 'live' }]);
+        expect([await store.getCheckpoint(checkpoint), await store.getCheckpoint(shadowCheckpoint)]).toEqual(['3', 'start']);
+        await store.commit(shadowCheckpoint, 'start', '9#mine', []);
+        await store.swapShadow(mine);
+        expect(await store.getCheckpoint(checkpoint)).toBe('9#mine');
       });
 
       it('swaps only while the checkpoints it is told to keep unchanged are as given, and leaves them so', async () => {

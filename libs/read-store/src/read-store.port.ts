@@ -122,6 +122,11 @@ export type ShadowCheckpointSwap = Readonly<{
    * live projector made meanwhile.
    */
   expectedLive?: string | null;
+  /**
+   * When given: the shadow checkpoint must still be this, else CheckpointMovedError and nothing changes; so
+   * a rebuild swaps in only the shadow it caught up itself, never one another rebuild has reset meanwhile.
+   */
+  expectedShadow?: string;
 }>;
 
 /** A shadow rebuild to make live (ReadStore.swapShadow): projections that go live together, in one step. */
@@ -157,8 +162,21 @@ export function assertShadowSwap(swap: ShadowSwap): void {
 export function expectedCheckpoints(swap: ShadowSwap): { name: string; value: string | null }[] {
   return [
     ...swap.checkpoints.flatMap(({ live, expectedLive }) => (expectedLive === undefined ? [] : [{ name: live, value: expectedLive }])),
+    ...swap.checkpoints.flatMap(({ shadow, expectedShadow }) => (expectedShadow === undefined ? [] : [{ name: shadow, value: expectedShadow }])),
     ...(swap.unchanged ?? []),
   ];
+}
+
+/**
+ * A swap that failed after it had begun to change the live read models (MongoDB: after its renames, which
+ * cannot join its transaction). Not to be retried as it is: the shadow collections are gone. The checkpoints
+ * stay fenced (held) for ten minutes; rebuild again within them.
+ */
+export class SwapIncompleteError extends Error {
+  constructor(readonly checkpoint: string) {
+    super(`the swap renamed its collections, but checkpoint ${checkpoint} had moved meanwhile: run the rebuild again within ten minutes`);
+    this.name = 'SwapIncompleteError';
+  }
 }
 
 /** The shadow checkpoint of a swap does not exist: there is no finished rebuild to make live. */

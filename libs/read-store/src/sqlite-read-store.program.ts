@@ -182,7 +182,7 @@ export function createWriteProgram(db: Database.Database) {
     const expected = expectedCheckpoints({ checkpoints, collections, unchanged });
     for (const { name, value } of expected) {
       const stored = statements.checkpoint.get(name)?.position ?? null;
-      if (stored !== value) throw new CheckpointMovedError(stored ?? 'none');
+      if (stored !== value) throw new CheckpointMovedError(name);
     }
     for (const { live } of collections) statements.deleteCollection.run(live);
     for (const { live, shadow } of collections) statements.moveCollection.run(live, shadow);
