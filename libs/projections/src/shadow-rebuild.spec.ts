@@ -130,13 +130,25 @@ describe('rebuildInShadow', () => {
     expect(checkpointPosition((await checkpointOf('operators'))!)).toBe(formatPosition((await events.headPosition())!));
   });
 
-  it('interrupted while it holds a projection, gives it back to the live projector at once, and the live read model is untouched', async () => {
+  it.each([
+    ['right after its hold', 'hold'],
+    ['right before its swap, the shadow caught up', 'swap'],
+  ])('interrupted while it holds a projection (%s), gives it back to the live projector at once, and the live read model is untouched', async (_, when) => {
     await damage(Collections.operators, 'op_b'); // a rebuild that swapped would bring it back
     const interrupt = new AbortController();
-    afterFirstHold(read, async () => {
-      expect(holdOf((await checkpointOf('operators'))!)).not.toBeNull();
-      interrupt.abort();
-    });
+    if (when === 'hold') {
+      afterFirstHold(read, async () => {
+        expect(holdOf((await checkpointOf('operators'))!)).not.toBeNull();
+        interrupt.abort();
+      });
+    } else {
+      // The lease is asked again right before the swap: the interrupt comes while it is.
+      const claim = requests.claimLease.bind(requests);
+      requests.claimLease = async (...args) => {
+        if (holdOf((await checkpointOf('operators'))!) !== null) interrupt.abort();
+        return claim(...args);
+      };
+    }
 
     await expect(rebuild({ only: ['operators'], signal: interrupt.signal })).rejects.toThrow();
 

@@ -164,8 +164,8 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
       await shadow.catchUp(target, options.onProgress, signal);
       for (const group of [...fresh, ...groups.filter((group) => !fresh.includes(group))]) {
         const unchanged = fresh.includes(group) ? [...holds].map(([name, value]) => ({ name, value })) : [];
-        signal.throwIfAborted();
         await claim(); // still this rebuild's shadow (the swap compares it too: expectedShadow)
+        signal.throwIfAborted();
         const checkpoints = await tagged(read, group, shadow, holds, target);
         try {
           await read.swapShadow({ checkpoints, collections: group.flatMap(({ projection }) => collectionsOf(projection)), unchanged });
