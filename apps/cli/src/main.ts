@@ -25,6 +25,7 @@ function serverUrl(): string {
 }
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
+const err = (text: string): void => void process.stderr.write(`${text}\n`);
 const json = (value: unknown): void => out(JSON.stringify(value));
 
 function program(): Command {
@@ -189,7 +190,14 @@ function program(): Command {
             projections: allProjections,
             only,
             signal: interrupted.signal,
-            onLive: (projection) => wentLive.push(projection),
+            onHold: (held) => {
+              if (!progress?.done(total)) return;
+              err(`caught up; holding ${held.join(', ')} while the last writes are caught up and the rebuilt read models swapped in`);
+            },
+            onLive: (projection, heldMs) => {
+              wentLive.push(projection);
+              if (progress) err(`live: ${projection} (held ${heldMs} ms)`);
+            },
             logger: logger.child({ component: 'rebuild' }),
             onProgress: (position) => progress?.update(Math.min(Number(position.commit), total)),
           });
@@ -218,7 +226,24 @@ const PLAIN_PROGRESS_INTERVAL_MS = 2_000;
  * lines every few seconds otherwise (logs, CI), and a last line with the whole run's figures either way.
  * Positions count events on the embedded log; on EventStoreDB they are bytes of the log, shown as such.
  */
-function rebuildProgress(total: number): { update(done: number): void; done(done: number): void } {
+function rebuildProgress(total: number): { update(done: number): void; done(done: number): boolean } {
+  let finished = false;
+  const shown = plainOrBar(total);
+  return {
+    update: (done) => {
+      if (!finished) shown.update(done);
+    },
+    /** The last line, once: true the first time. */
+    done: (done) => {
+      if (finished) return false;
+      finished = true;
+      shown.done(done);
+      return true;
+    },
+  };
+}
+
+function plainOrBar(total: number): { update(done: number): void; done(done: number): void } {
   const started = Date.now();
   const rate = (done: number) => done / Math.max(0.001, (Date.now() - started) / 1000);
   const figures = (done: number) => {

@@ -45,14 +45,19 @@ describe('npm run cli -- projections list', () => {
     expect(table.stdout).toMatch(/operators +\d+\/\d+ +3 +\d+\.\d +behind/);
   });
 
-  it('rebuilds with progress as plain lines when stderr is not a terminal, and the figures of the run last', () => {
+  it('rebuilds with progress as plain lines when stderr is not a terminal, the replay’s figures, then the hold and each swap', () => {
     const rebuilt = cli(dataDir, 'projections', 'rebuild', '--all');
 
     expect(rebuilt.status).toBe(0);
-    expect(rebuilt.stdout.trim()).toBe(`Rebuilt from the log and live: ${allProjections.map((projection) => projection.name).join(', ')}`);
+    const names = allProjections.map((projection) => projection.name);
+    expect(rebuilt.stdout.trim()).toBe(`Rebuilt from the log and live: ${names.join(', ')}`);
     const lines = rebuilt.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^rebuilding: 0\/\d+$/);
-    expect(lines[lines.length - 1]).toMatch(/^rebuilt: (\d+)\/\1 \(100%\), [\d,]+\/s, ETA 0 s in \d+\.\d s$/);
+    const replayed = lines.findIndex((line) => line.startsWith('rebuilt: '));
+    expect(lines[replayed]).toMatch(/^rebuilt: (\d+)\/\1 \(100%\), [\d,]+\/s, ETA 0 s in \d+\.\d s$/);
+    expect(lines[replayed + 1]).toBe(`caught up; holding ${names.join(', ')} while the last writes are caught up and the rebuilt read models swapped in`);
+    const live = lines.slice(replayed + 2);
+    expect(live.map((line) => line.replace(/\(held \d+ ms\)$/, '(held)')).sort()).toEqual(names.map((name) => `live: ${name} (held)`).sort());
     const after = cli(dataDir, 'projections', 'list', '--json').stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(after.every((row: { state: string }) => row.state === 'live')).toBe(true);
   });

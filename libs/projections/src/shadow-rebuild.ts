@@ -58,8 +58,10 @@ export type ShadowRebuildOptions = Readonly<{
   /** Stops the rebuild; the live read models are left as they were, serving. */
   signal?: AbortSignal;
   onProgress?: (position: Position) => void;
-  /** Told as each rebuilt projection goes live (its swap done). */
-  onLive?: (projection: string) => void;
+  /** Told when the shadow has caught up and the projections are held for the swap (again after a lapsed hold). */
+  onHold?: (projections: readonly string[]) => void;
+  /** Told as each rebuilt projection goes live (its swap done), with how long it was held (no command acknowledged). */
+  onLive?: (projection: string, heldMs: number) => void;
   logger?: ProjectorLogger;
 }>;
 
@@ -74,6 +76,9 @@ export class RebuildRunningError extends Error {
 const LEASE_TTL_MS = 60_000;
 /** How many times a rebuild holds its projections again after a hold lapsed before it swapped. */
 const HOLD_ROUNDS = 5;
+/** Before it holds: catch-ups of the shadow to the live checkpoints, until one takes less than CLOSE_ENOUGH_MS. */
+const CLOSE_IN_STEPS = 10;
+const CLOSE_ENOUGH_MS = 200;
 
 /**
  * Rebuilds read models without taking them away: a second projector replays the whole log into shadow
@@ -143,10 +148,17 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
     for (let round = 0; remaining.length > 0; round++) {
       if (round === HOLD_ROUNDS) throw new Error(`the holds on ${remaining.join(', ')} lapsed ${HOLD_ROUNDS} times before the swap; is the store this slow?`);
       if (round > 0) await claim(); // a swap refused because another rebuild took over: its shadow is not to be touched
-      const all = await live.checkpoints();
+      // Nearer the live checkpoints first, so that the holds below are short (no command is acknowledged
+      // while they stand): under a steady write load each catch-up covers what was written during the one
+      // before, so it closes in until one is quick.
+      let all = await live.checkpoints();
+      for (let step = 0; step < CLOSE_IN_STEPS; step++) {
+        const started = Date.now();
+        await shadow.catchUp(latest(all.map((mark) => mark.position)), options.onProgress, signal);
+        all = await live.checkpoints();
+        if (Date.now() - started < CLOSE_ENOUGH_MS) break;
+      }
       const marks = all.filter((mark) => remaining.includes(mark.projection));
-      // Nearer the live checkpoints first, so that the holds below are short.
-      await shadow.catchUp(latest(all.map((mark) => mark.position)), options.onProgress, signal);
       const groups = groupsOf(selected, marks);
       // A group all new holds nothing of its own: it goes live first, while a built one is held (one rebuilt
       // in this round, else another: read-your-writes waits for it), compared unchanged by its swap, so that it
@@ -155,11 +167,13 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
       const cap = marks.every((mark) => mark.state === 'unbuilt') ? all.find((mark) => mark.state !== 'unbuilt' && !remaining.includes(mark.projection)) : undefined;
       await claim();
       signal.throwIfAborted();
-      const until = Date.now() + (options.holdMs ?? 10_000);
+      const heldAt = Date.now();
+      const until = heldAt + (options.holdMs ?? 10_000);
       for (const mark of cap ? [...marks, cap] : marks) {
         const held = mark.state === 'unbuilt' ? null : await read.holdCheckpoint(mark.checkpoint, owner, until);
         if (held !== null) holds.set(mark.checkpoint, held);
       }
+      options.onHold?.(marks.map((mark) => mark.projection));
       const target = latest([...holds.values()].map(positionOfValue));
       await shadow.catchUp(target, options.onProgress, signal);
       for (const group of [...fresh, ...groups.filter((group) => !fresh.includes(group))]) {
@@ -176,8 +190,8 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
         for (const { mark, projection } of group) {
           holds.delete(mark.checkpoint);
           remaining = remaining.filter((name) => name !== projection.name);
-          options.onLive?.(projection.name);
-          options.logger?.info({ projection: projection.name }, 'the rebuilt read model is live');
+          options.onLive?.(projection.name, Date.now() - heldAt);
+          options.logger?.info({ projection: projection.name, heldMs: Date.now() - heldAt }, 'the rebuilt read model is live');
         }
       }
       if (cap) await giveBack(read, holds, [cap.checkpoint]);
