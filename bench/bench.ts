@@ -27,13 +27,15 @@ import { ProductTenant, seedProduct } from './product-seed';
 import { note, progress } from './progress';
 import { measureFleet } from './fleet';
 import { measureRebuild, measureRebuildWhileServing } from './rebuild';
-import { machine, markdown, Results, RunRecord, SeedRecord, Server, StartupRecord, withRatios, writeResults } from './report';
+import { machine, markdown, REBUILD_WRITERS, Results, RunRecord, SeedRecord, Server, StartupRecord, withRatios, writeResults } from './report';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench -> the repository
 const PRODUCT_MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 const PEER_MAIN = join(__dirname, 'peer', 'server.js');
 const CEILING_MAIN = join(__dirname, 'ceiling', 'server.js');
 const RESULTS_FILE = join(ROOT, 'bench', 'results.json');
+/** The load during the rebuild stops when the rebuild has ended; this only bounds it. */
+const REBUILD_LOAD_BOUND_S = 600;
 
 /** The node flags `npm start` runs the product with (its heap cap): the product is measured as it is started. */
 function startFlags(): string[] {
@@ -214,8 +216,9 @@ class Bench {
   }
 
   /**
-   * The largest size's product, serving entity GETs under load while its read models are rebuilt in the
-   * shadow and swapped in: the rebuild's events/s, and the GETs' figures during it.
+   * The largest size's product, serving entity GETs and creates under load while its read models are
+   * rebuilt in the shadow and swapped in (the load lasts until the swaps are done): the rebuild's events/s,
+   * its longest hold, and the GETs' and the writes' figures during it (a write's answer waits for the hold).
    */
   async rebuildWhileServing(size: number): Promise<Results['rebuildServing']> {
     const tenant = this.productTenant!;
@@ -229,10 +232,20 @@ class Bench {
     };
     let result: Results['rebuildServing'] = null;
     await this.withServer(size, 'product', () => startChild('product', PRODUCT_MAIN, env, this.config.productNodeFlags), async (child) => {
-      const { served, ...figures } = await measureRebuildWhileServing(this.runDir, () =>
-        measure(child, this.spec(`product @${size} entity GET during the rebuild`, child.url, entityGet(tenant.operatorKey, this.productPlayers))),
+      // Until the rebuild has ended, however long it takes (the duration is only a bound); no warm-up.
+      const during = (label: string, requests: autocannon.RequestSpec[], connections: number): LoadSpec => ({
+        ...this.spec(`product @${size} ${label} during the rebuild`, child.url, requests),
+        connections,
+        durationS: REBUILD_LOAD_BOUND_S,
+        warmupS: 0,
+      });
+      const { served, ...figures } = await measureRebuildWhileServing(this.runDir, (rebuilt) =>
+        Promise.all([
+          measure(child, during('entity GET', entityGet(tenant.operatorKey, this.productPlayers), this.config.connections), rebuilt),
+          measure(child, during('entity create', entityUpsert(tenant.operatorKey, 'rebuild'), REBUILD_WRITERS), rebuilt),
+        ]),
       );
-      result = { size, ...figures, get: served };
+      result = { size, ...figures, get: served[0], upsert: served[1] };
     });
     this.collected.startups.pop(); // not a startup figure of the size table
     return result;

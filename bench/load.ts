@@ -28,6 +28,8 @@ export type LoadFigures = Readonly<{
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** The slowest response. */
+  maxMs: number;
   errors: number;
   non2xx: number;
   statusCodes: Record<string, number>;
@@ -38,7 +40,10 @@ export type LoadFigures = Readonly<{
 
 type Raw = { result: autocannon.Result; latencies: number[] };
 
-function run(spec: LoadSpec, durationS: number, onTick?: (second: number, count: number) => void): Promise<Raw> {
+/** After `until` settles, a run goes on this long, then stops. */
+const AFTER_UNTIL_MS = 1_000;
+
+function run(spec: LoadSpec, durationS: number, onTick?: (second: number, count: number) => void, until?: Promise<unknown>): Promise<Raw> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     let second = 0;
@@ -46,6 +51,7 @@ function run(spec: LoadSpec, durationS: number, onTick?: (second: number, count:
       { url: spec.url, connections: spec.connections, duration: durationS, timeout: 30, requests: spec.requests },
       (error, result) => (error ? reject(error) : resolve({ result, latencies })),
     );
+    void until?.finally(() => setTimeout(() => instance.stop(), AFTER_UNTIL_MS));
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
       latencies.push(responseTime);
     });
@@ -60,11 +66,15 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export async function measure(child: Child, spec: LoadSpec): Promise<LoadFigures> {
+/**
+ * One run against the child; with `until`, the measured run stops a second after it settles (or after
+ * spec.durationS, whichever comes first).
+ */
+export async function measure(child: Child, spec: LoadSpec, until?: Promise<unknown>): Promise<LoadFigures> {
   const memory = child.watchMemory();
   const bar = progress(spec.label, spec.warmupS + spec.durationS, 's');
   const warm = spec.warmupS > 0 ? await run(spec, spec.warmupS, (s) => bar.update(s, 'warm-up')) : null;
-  const { result, latencies } = await run(spec, spec.durationS, (s, count) => bar.update(spec.warmupS + s, `${count} req/s`));
+  const { result, latencies } = await run(spec, spec.durationS, (s, count) => bar.update(spec.warmupS + s, `${count} req/s`), until);
   const window = memory();
   const sorted = Float64Array.from(latencies).sort();
   const completed = result.requests.total;
@@ -74,6 +84,7 @@ export async function measure(child: Child, spec: LoadSpec): Promise<LoadFigures
     reqPerSec: round(completed / result.duration, 0),
     p50Ms: round(percentile(sorted, 50), 2),
     p99Ms: round(percentile(sorted, 99), 2),
+    maxMs: round(sorted.length === 0 ? 0 : sorted[sorted.length - 1]!, 2),
     errors: result.errors,
     non2xx: result.non2xx,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),

@@ -32,23 +32,31 @@ export async function measureRebuild(eventsFile: string, scratchDir: string): Pr
 
 /**
  * The same rebuild as `npm run cli -- projections rebuild` does it, in the shadow, on the data directory
- * of a product server that keeps serving meanwhile (`serve` runs the load against it); the rebuild's own
- * figures, and whatever `serve` measured.
+ * of a product server that keeps serving meanwhile (`serve` runs the load against it until the rebuild has
+ * ended, which it is given); the rebuild's own figures, the longest any projection stayed held (no command
+ * acknowledged meanwhile), and whatever `serve` measured.
  */
-export async function measureRebuildWhileServing<T>(dataDir: string, serve: () => Promise<T>): Promise<RebuildFigures & { served: T }> {
+export async function measureRebuildWhileServing<T>(dataDir: string, serve: (rebuilt: Promise<unknown>) => Promise<T>): Promise<RebuildFigures & { heldMs: number; served: T }> {
   const events = new SqliteEventStore(join(dataDir, 'events.db'));
   const read = new SqliteReadStore(join(dataDir, 'read.db'));
   const requests = new SqliteRequestStore(join(dataDir, 'requests.db'));
   try {
     const total = Number((await events.headPosition())?.commit ?? 0n);
     const bar = progress(`rebuild in the shadow while serving (${total} events)`, total, 'events');
+    let heldMs = 0;
     const started = performance.now();
-    const rebuilt = rebuildInShadow({ events, read, requests, owner: 'bench', projections: allProjections, onProgress: (position) => bar.update(Math.min(total, Number(position.commit))) }).then(
-      () => (performance.now() - started) / 1000,
-    );
-    const [seconds, served] = await Promise.all([rebuilt, serve()]);
-    bar.done(`${Math.round(total / seconds)} events/s`);
-    return { events: total, seconds, eventsPerSecond: total / seconds, served };
+    const rebuilt = rebuildInShadow({
+      events,
+      read,
+      requests,
+      owner: 'bench',
+      projections: allProjections,
+      onProgress: (position) => bar.update(Math.min(total, Number(position.commit))),
+      onLive: (_, held) => (heldMs = Math.max(heldMs, held)),
+    }).then(() => (performance.now() - started) / 1000);
+    const [seconds, served] = await Promise.all([rebuilt, serve(rebuilt)]);
+    bar.done(`${Math.round(total / seconds)} events/s, held at most ${heldMs} ms`);
+    return { events: total, seconds, eventsPerSecond: total / seconds, heldMs, served };
   } finally {
     await requests.close();
     await read.close();
