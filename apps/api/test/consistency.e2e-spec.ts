@@ -69,3 +69,28 @@ describe('read your writes', () => {
     expect((await call(t.url, 'GET', '/ready')).body.data.projection.caughtUp).toBe(true);
   });
 });
+
+describe('/ready past READY_MAX_LAG_SECONDS', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ PROJECTOR: 'external', CONSISTENCY_TIMEOUT_MS: '100', READY_MAX_LAG_SECONDS: '1' });
+  });
+  afterAll(async () => t.close());
+
+  it('answers 503 SERVICE_UNAVAILABLE in the error envelope, with the readiness report as details, until the projection catches up', async () => {
+    const { key } = await t.registerPlatform();
+    await call(t.url, 'POST', '/platform-api/operators', { key, body: operatorInput() }); // recorded, not projected (503)
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const lagging = await call(t.url, 'GET', '/ready', { headers: { 'x-request-id': 'probe-1' } });
+    expect(lagging.status).toBe(503);
+    expect(lagging.body).toMatchObject({
+      success: false,
+      error: { code: 'SERVICE_UNAVAILABLE', details: { status: 'unavailable', eventStore: 'up', readStore: 'up', projection: { caughtUp: false } } },
+      requestId: 'probe-1',
+    });
+    expect(lagging.body.error.message).toMatch(/^Not ready: projection \d+(\.\d+)? s behind the log$/);
+    await t.app.runtime.projector.catchUp();
+    const ready = await call(t.url, 'GET', '/ready');
+    expect([ready.status, ready.body.success, ready.body.data.status]).toEqual([200, true, 'ready']);
+  });
+});

@@ -88,7 +88,8 @@ export class ErrorFilter implements ExceptionFilter {
       described = { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' };
       void reply.header('allow', allowed);
     }
-    if (described.status >= 500 && described.code !== 'CONSISTENCY_TIMEOUT') {
+    // Not a failure of this process: a command whose read model is late, a store or a projection /ready waits for.
+    if (described.status >= 500 && described.code !== 'CONSISTENCY_TIMEOUT' && described.code !== 'SERVICE_UNAVAILABLE') {
       this.logger.error(
         { requestId: request.id, method: request.method, route: request.routeOptions?.url, err: errorSummary(exception) },
         'request failed',

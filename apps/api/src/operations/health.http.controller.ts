@@ -1,9 +1,9 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { DomainError } from '@onehazel/domain';
 import { Ok, ok } from '../http/envelope';
-import { ApiEnvelope } from '../http/openapi';
+import { ApiEnvelope, ApiErrors } from '../http/openapi';
 import { CheckReadinessQuery, Readiness, StoreHealth } from './queries/check-readiness/check-readiness.query';
 
 /** A store that answered, failed, or did not answer within READY_TIMEOUT_MS. */
@@ -49,10 +49,20 @@ export class HealthHttpController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: every store answers within READY_TIMEOUT_MS, and how far the projection lags', security: [] })
   @ApiEnvelope(ReadinessResponse, { description: 'Every store answers' })
-  @ApiEnvelope(ReadinessResponse, { status: 503, description: 'A store fails or does not answer in time (status "unavailable"), within a bounded time' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Ok<Readiness>> {
+  @ApiErrors('SERVICE_UNAVAILABLE')
+  async ready(): Promise<Ok<Readiness>> {
     const readiness = await this.queries.execute(new CheckReadinessQuery());
-    if (readiness.status !== 'ready') void reply.status(503);
+    if (readiness.status !== 'ready') {
+      // 503 in the error envelope, within a bounded time; the details are the same readiness report.
+      throw new DomainError('SERVICE_UNAVAILABLE', `Not ready: ${notReadyBecause(readiness)}`, readiness);
+    }
     return ok(readiness);
   }
+}
+
+/** Which stores failed or did not answer, and the projection's lag, in words. */
+function notReadyBecause(readiness: Readiness): string {
+  const stores = (['eventStore', 'readStore', 'keyStore', 'requestStore'] as const).filter((store) => readiness[store] !== 'up').map((store) => `${store} ${readiness[store]}`);
+  const lag = readiness.projection === null ? ['projection lag unknown'] : stores.length === 0 ? [`projection ${readiness.projection.lagSeconds} s behind the log`] : [];
+  return [...stores, ...lag].join(', ');
 }
