@@ -51,10 +51,14 @@ export function historyPage(
   const entries = events.filter((event) => timeOf(event) >= from && timeOf(event) <= to).map(toHistoryEntry);
   const listed = pageOfList(entries, page.limit, page.cursor);
   if (window.asOf === undefined || !stateAt) return listed;
-  const before = happenedBy(events, window.asOf);
+  return { ...listed, asOf: asOfFrom(events, window.asOf, stateAt) };
+}
+
+/** The state at `asOf` (stateAt), and the last of the events that had happened by then. */
+export function asOfFrom(events: readonly RecordedEvent[], asOf: string, stateAt: (asOf: string) => Record<string, unknown> | null): AsOf {
+  const before = happenedBy(events, asOf);
   const last = before[before.length - 1];
-  const asOf: AsOf = { at: new Date(window.asOf).toISOString(), state: stateAt(window.asOf), ...(last ? { event: toHistoryEntry(last) } : {}) };
-  return { ...listed, asOf };
+  return { at: new Date(asOf).toISOString(), state: stateAt(asOf), ...(last ? { event: toHistoryEntry(last) } : {}) };
 }
 
 /** An operator at an instant: its status, plan, name and industry (the contact e-mail is personal data, left out). */

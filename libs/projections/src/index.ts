@@ -11,6 +11,7 @@ export * from './projections/settings.projection';
 export * from './projections/entities.projection';
 export * from './projections/entity-activity.projection';
 export * from './projections/operator-tokens.projection';
+export * from './projections/audit-entries.projection';
 
 import { operatorsProjection } from './projections/operators.projection';
 import { platformsProjection } from './projections/platforms.projection';
@@ -19,6 +20,7 @@ import { entitiesProjection } from './projections/entities.projection';
 import { entityActivityProjection } from './projections/entity-activity.projection';
 import { settingsProjection } from './projections/settings.projection';
 import { operatorTokensProjection } from './projections/operator-tokens.projection';
+import { auditEntriesProjection } from './projections/audit-entries.projection';
 
 /** Every projection of the product, in the order they apply an event. */
 export const allProjections = [
@@ -29,4 +31,5 @@ export const allProjections = [
   settingsProjection,
   entitiesProjection,
   entityActivityProjection,
+  auditEntriesProjection,
 ];

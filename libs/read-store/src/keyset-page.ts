@@ -12,6 +12,10 @@ export type PageRequest = Readonly<{
   limit: number;
   /** The previous page's nextCursor. */
   cursor: string | undefined;
+  /** Without a cursor: the page starts past this `orderBy` value (default: at the beginning). */
+  start?: string;
+  /** The list ends at this `orderBy` value (inclusive): nothing past it is answered, nor a cursor towards it. */
+  end?: string;
 }>;
 
 /**
@@ -20,13 +24,14 @@ export type PageRequest = Readonly<{
  * whether there is a next page.
  */
 export async function findPage<T extends Document>(read: ReadStore, collection: string, request: PageRequest): Promise<KeysetPage<T>> {
-  const { where, orderBy, limit, cursor } = request;
-  const found = (await read.find(collection, {
+  const { where, orderBy, limit, cursor, start, end } = request;
+  const listed = (await read.find(collection, {
     where,
     orderBy,
-    after: cursor === undefined ? undefined : decodeCursor(cursor),
+    after: cursor !== undefined ? decodeCursor(cursor) : start !== undefined ? { value: start, id: '' } : undefined,
     limit: limit + 1,
   })) as T[];
+  const found = end === undefined ? listed : listed.filter((document) => String(document[orderBy]) <= end); // in order: a prefix
   const items = found.slice(0, limit);
   const last = items[items.length - 1];
   const nextCursor = found.length > limit && last ? encodeCursor({ value: String(last[orderBy]), id: last.id }) : null;

@@ -26,7 +26,7 @@ describe('GetKeyHistoryHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new GetKeyHistoryHandler(rt.stores.events);
+    handler = new GetKeyHistoryHandler(rt.stores.events, rt.stores.read);
     operator = await operatorWithKey(rt);
     other = await operatorWithKey(rt);
     const rename = (id: string, label: string) =>

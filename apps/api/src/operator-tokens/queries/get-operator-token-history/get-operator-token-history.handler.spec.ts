@@ -21,7 +21,7 @@ describe('GetOperatorTokenHistoryHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new GetOperatorTokenHistoryHandler(rt.stores.events);
+    handler = new GetOperatorTokenHistoryHandler(rt.stores.events, rt.stores.read);
     operator = await operatorWithKey(rt);
     const quota = new SubmissionQuota(rt.stores.requests, rt.stores.read, () => Date.parse('2026-05-01T00:00:00Z'));
     const at = (instant: string) => ({ at: instant });

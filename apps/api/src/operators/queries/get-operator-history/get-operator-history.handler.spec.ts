@@ -30,7 +30,7 @@ describe('GetOperatorHistoryHandler', () => {
 
   beforeEach(async () => {
     rt = await openHandlerRuntime();
-    handler = new GetOperatorHistoryHandler(rt.stores.events);
+    handler = new GetOperatorHistoryHandler(rt.stores.events, rt.stores.read);
     ({ platformId, operatorId } = await platformWithOperator(rt));
     const other = await platformWithOperator(rt);
     const asPlatform = () => contextOf(platformActor(platformId), `req-${randomUUID()}`);
