@@ -72,6 +72,29 @@ describe('GetKeyHistoryHandler', () => {
     expect(pages.map((page) => page.map((entry) => entry.type))).toEqual([['ApiKeyIssued', 'ApiKeyRenamed', 'ApiKeyRenamed'], ['ApiKeyRevoked']]);
   });
 
+  it('reads one page of the index for a page, not the log: however many events the key ring holds', async () => {
+    for (let i = 0; i < 30; i++) await issueKey(rt, operator.operatorId, { label: `other-${i}` }); // the ring grows; this key's history does not
+    const streams = jest.spyOn(rt.stores.events, 'readStream');
+    const finds = jest.spyOn(rt.stores.read, 'find');
+    const first = await handler.execute(new GetKeyHistoryQuery(operator.operatorId, keyId, {}, 2, undefined));
+    const second = await handler.execute(new GetKeyHistoryQuery(operator.operatorId, keyId, {}, 2, first.nextCursor!));
+
+    expect([...first.items, ...second.items].map((entry) => entry.type)).toEqual(['ApiKeyIssued', 'ApiKeyRenamed', 'ApiKeyRenamed', 'ApiKeyRevoked']);
+    expect(second.nextCursor).toBeNull();
+    expect(streams).not.toHaveBeenCalled();
+    expect(finds.mock.calls.every(([, query]) => query.limit <= 3)).toBe(true); // the page and one more, or the existence check
+  });
+
+  it('bounds the page by from and to, without reading past them', async () => {
+    const [all] = await allPages(operator.operatorId, keyId, 100);
+    const [, renamed, renamedAgain] = all!;
+    const window = { from: renamed!.at, to: renamedAgain!.at };
+    const page = await handler.execute(new GetKeyHistoryQuery(operator.operatorId, keyId, window, 100, undefined));
+    expect(page.items.every((entry) => entry.at >= window.from && entry.at <= window.to)).toBe(true);
+    expect(page.items.map((entry) => entry.type)).toContain('ApiKeyRenamed');
+    expect(page.nextCursor).toBeNull();
+  });
+
   it("answers API_KEY_NOT_FOUND for another operator's key, as for one that never was", async () => {
     await expect(handler.execute(new GetKeyHistoryQuery(operator.operatorId, other.keyId, {}, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
     await expect(handler.execute(new GetKeyHistoryQuery(other.operatorId, keyId, {}, 10, undefined))).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
