@@ -155,3 +155,39 @@ describe('Projector: a checkpoint per projection', () => {
     expect(await projector.storedCheckpoint()).toEqual(appended.position);
   });
 });
+
+describe('Projector and a rebuild that died holding a projection', () => {
+  it('takes the projection back once the hold lapses, with no new event to wake it', async () => {
+    const events = new InMemoryEventStore();
+    const read = new InMemoryReadStore();
+    const copy = (name: string): Projection => ({
+      name,
+      collections: [name],
+      indexes: [],
+      apply: async (event, writer) => writer.put(name, { id: event.id }),
+    });
+    const projector = new Projector(events, read, [copy('a'), copy('b')], { retryDelayMs: 10 });
+    await events.append('s', [{ id: randomUUID(), type: 'E', data: {}, metadata: {} }], 'any');
+    await projector.catchUp();
+    // A rebuild holds b, a command is recorded (the live projector applies it to a only), and the rebuild dies.
+    await read.holdCheckpoint('main/b', 'a-dead-rebuild', Date.now() + 100);
+    const written = await events.append('s', [{ id: randomUUID(), type: 'E', data: {}, metadata: {} }], 'any');
+    projector.start();
+    try {
+      // The acknowledgement's wait: until the read models show the write (no other event comes).
+      const shown = new Promise<Position>((resolve) => {
+        const stop = projector.onCommitted((position) => {
+          if (comparePositions(position, written.position) >= 0) {
+            stop();
+            resolve(position);
+          }
+        });
+      });
+      const deadline = new Promise<'still held'>((resolve) => setTimeout(() => resolve('still held'), 3_000).unref());
+      expect(await Promise.race([shown.then(() => 'shown'), deadline])).toBe('shown');
+      expect(await read.find('b', { limit: 10 })).toHaveLength(2);
+    } finally {
+      await projector.stop();
+    }
+  });
+});

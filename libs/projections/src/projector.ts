@@ -366,6 +366,8 @@ export class Projector {
     const abort = (): void => inner.abort();
     signal.addEventListener('abort', abort, { once: true });
     const iterator = this.events.subscribeToAll({ after: from, signal: inner.signal })[Symbol.asyncIterator]();
+    // Woken when the first hold lapses, even with no event coming: the subscription starts again and takes it back.
+    const lapse = holds.length === 0 ? null : untilLapse(Math.min(...holds.map((hold) => hold.until)), inner.signal);
     try {
       let pending = iterator.next();
       while (!signal.aborted) {
@@ -376,8 +378,8 @@ export class Projector {
           inFlight = null;
           if (signal.aborted) return;
         }
-        const first = await pending;
-        if (first.done) return;
+        const first = await (lapse ? Promise.race([pending, lapse]) : pending);
+        if (first === LAPSED || first.done) return;
         // A hold lapsed meanwhile: start again, so that its projection is projected from where it was held.
         if (holds.some((hold) => hold.until <= Date.now())) return;
         const batch = [first.value];
@@ -437,6 +439,16 @@ export class Projector {
 }
 
 type InFlight = Readonly<{ staged: StagedChanges; done: Promise<void> }>;
+
+const LAPSED = Symbol('lapsed');
+
+/** Resolves at `until` (epoch ms), unless the signal aborts first (then never; its timer cleared). */
+function untilLapse(until: number, signal: AbortSignal): Promise<typeof LAPSED> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(LAPSED), Math.max(0, until - Date.now()));
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  });
+}
 
 function nextTick(): Promise<typeof TICK> {
   return new Promise((resolve) => setImmediate(() => resolve(TICK)));
