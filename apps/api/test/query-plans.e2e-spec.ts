@@ -143,6 +143,10 @@ describe('query plans of the embedded backend', () => {
     const detail = await as('GET', `/api/v1/operator-tokens/${tokenId}?limit=1`);
     await as('GET', `/api/v1/operator-tokens/${tokenId}?limit=1&cursor=${detail.body.data.children_next_cursor}`);
     await as('GET', `/api-keys/${child.body.data.key_id}/history`);
+    // The audit entries' keyset page: from a cursor, and bounded by from and to.
+    const tokenHistory = await as('GET', `/api/v1/operator-tokens/${tokenId}/history?limit=1`);
+    await as('GET', `/api/v1/operator-tokens/${tokenId}/history?limit=1&cursor=${tokenHistory.body.pagination.nextCursor}`);
+    await as('GET', `/api/v1/operator-tokens/${tokenId}/history?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`);
     await as('DELETE', `/api-keys?id=${child.body.data.key_id}`);
     await as('DELETE', `/api/v1/operator-tokens/${tokenId}?cascade=true`);
 
