@@ -3,7 +3,7 @@ import { RecordedEvent, sortablePosition } from '@onehazel/event-store';
 import { findPage, KeysetPage, ReadStore } from '@onehazel/read-store';
 import { HistoryEntry, toHistoryEntry } from './history-entry';
 import type { SubjectHistory } from './audit-replay';
-import { asOfFrom, HistoryPage, HistoryWindow } from './history-window';
+import { asOfFrom, HistoryPage, HistoryWindow, timeOf } from './history-window';
 
 /**
  * The histories' index (the audit-entries projection): one document per subject and event, the event's
@@ -57,9 +57,9 @@ export function auditEntriesOf(event: RecordedEvent): AuditEntryView[] {
   const subjects = auditSubjectsOf(event);
   if (subjects.length === 0) return [];
   const entry = toHistoryEntry(event);
-  // The entry's time as the window compares it (timeOf); the log's own time for an event whose is not one.
-  const at = Number.isNaN(Date.parse(entry.at)) ? event.recordedAt : entry.at;
-  const order = `${instant(at)}|${sortablePosition(event.position)}`;
+  // The event's time as the window compares it (timeOf); the log's own time for an event whose is not one.
+  const time = timeOf(event);
+  const order = `${new Date(Number.isNaN(time) ? Date.parse(event.recordedAt) : time).toISOString()}|${sortablePosition(event.position)}`;
   return subjects.map((subject) => ({ id: `${subject}|${event.id}`, subject, order, entry }));
 }
 
@@ -85,8 +85,12 @@ export async function historyEntries(
   return { items: found.items.map((view) => view.entry), nextCursor: found.nextCursor };
 }
 
-/** Whether the subject has any history at all (a subject of another tenant has none). */
-export async function hasHistory(read: ReadStore, subject: string): Promise<boolean> {
+/**
+ * Whether the subject has any history at all (a subject of another tenant has none), given one of its
+ * pages: read again only when that page is empty (a window with no entry, or none at all).
+ */
+export async function hasHistory(read: ReadStore, subject: string, page: HistoryPage): Promise<boolean> {
+  if (page.items.length > 0) return true;
   return (await read.find(AUDIT_ENTRIES, { where: { subject }, orderBy: 'order', limit: 1 })).length > 0;
 }
 

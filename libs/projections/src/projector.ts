@@ -71,8 +71,8 @@ export type ProjectionCheckpoint = Readonly<{
   hold: CheckpointHold | null;
 }>;
 
-/** A stored checkpoint value as a position: null for FROM_START. */
-function positionOf(value: string): Position | null {
+/** A stored checkpoint value (held or tagged too) as a position: null for FROM_START. */
+export function positionOf(value: string): Position | null {
   const position = checkpointPosition(value);
   return position === FROM_START ? null : parsePosition(position);
 }

@@ -1,9 +1,9 @@
-import { comparePositions, EventStore, parsePosition, Position } from '@onehazel/event-store';
+import { comparePositions, EventStore, Position } from '@onehazel/event-store';
 import { checkpointPosition, CheckpointMovedError, holdOf, ReadStore, ShadowCheckpointSwap } from '@onehazel/read-store';
 import type { RequestStore } from '@onehazel/request-store';
 import { randomUUID } from 'node:crypto';
 import { Projection, ReadModelWriter, withDependencies } from './projection';
-import { FROM_START, ProjectionCheckpoint, Projector, ProjectorLogger } from './projector';
+import { FROM_START, positionOf, ProjectionCheckpoint, Projector, ProjectorLogger } from './projector';
 
 /** The checkpoint of a projection's rebuild in the shadow, beside the live projector `liveName`. */
 export function shadowCheckpointOf(liveName: string, projection: string): string {
@@ -174,7 +174,7 @@ export async function rebuildInShadow(options: ShadowRebuildOptions): Promise<vo
         if (held !== null) holds.set(mark.checkpoint, held);
       }
       options.onHold?.(marks.map((mark) => mark.projection));
-      const target = latest([...holds.values()].map(positionOfValue));
+      const target = latest([...holds.values()].map(positionOf));
       await shadow.catchUp(target, options.onProgress, signal);
       for (const group of [...fresh, ...groups.filter((group) => !fresh.includes(group))]) {
         const unchanged = fresh.includes(group) ? [...holds].map(([name, value]) => ({ name, value })) : [];
@@ -244,7 +244,7 @@ async function tagged(read: ReadStore, group: readonly Member[], shadow: Project
   for (const { mark, projection } of group) {
     const shadowCheckpoint = shadow.checkpointOf(projection.name);
     const reached = await read.getCheckpoint(shadowCheckpoint);
-    const position = reached === null ? undefined : positionOfValue(reached);
+    const position = reached === null ? undefined : positionOf(reached);
     if (position === undefined || (target !== null && (position === null || comparePositions(position, target) < 0))) {
       throw new Error(`the shadow of ${projection.name} is not where this rebuild caught it up to (${reached ?? 'none'}): was it reset by another rebuild?`);
     }
@@ -282,11 +282,6 @@ export function selectProjections(projections: readonly Projection[], only: read
   return withDependencies(projections, only);
 }
 
-/** The position a stored checkpoint value stands for, held or tagged; null for the log's beginning. */
-function positionOfValue(value: string): Position | null {
-  const position = checkpointPosition(value);
-  return position === FROM_START ? null : parsePosition(position);
-}
 
 /** The latest of these positions, or null when there is none past the beginning. */
 function latest(positions: readonly (Position | null)[]): Position | null {

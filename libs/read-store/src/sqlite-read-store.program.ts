@@ -173,13 +173,14 @@ export function createWriteProgram(db: Database.Database) {
   }
 
   /** One savepoint of the batch's transaction: a reader sees every live collection before or after, never a mix. */
-  function swapShadow({ checkpoints, collections, unchanged = [] }: SwapShadowArgs): void {
+  function swapShadow(swap: SwapShadowArgs): void {
+    const { checkpoints, collections } = swap;
     const positions = checkpoints.map(({ shadow }) => {
       const position = statements.checkpoint.get(shadow)?.position;
       if (position === undefined) throw new NoShadowCheckpointError(shadow);
       return position;
     });
-    const expected = expectedCheckpoints({ checkpoints, collections, unchanged });
+    const expected = expectedCheckpoints(swap);
     for (const { name, value } of expected) {
       const stored = statements.checkpoint.get(name)?.position ?? null;
       if (stored !== value) throw new CheckpointMovedError(name);

@@ -22,7 +22,8 @@ export class GetKeyHistoryHandler implements IQueryHandler<GetKeyHistoryQuery> {
   async execute({ operatorId, keyId, window, limit, cursor }: GetKeyHistoryQuery): Promise<HistoryPage> {
     const subject = auditSubject.key(operatorId, keyId);
     // Another operator's key has no history under this operator: not found, like one that never was.
-    if (!(await hasHistory(this.read, subject))) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
-    return auditHistory(this.read, subject, window, { limit, cursor }, () => this.replay.key(operatorId, keyId));
+    const page = await auditHistory(this.read, subject, window, { limit, cursor }, () => this.replay.key(operatorId, keyId));
+    if (!(await hasHistory(this.read, subject, page))) throw new DomainError('API_KEY_NOT_FOUND', 'API key not found');
+    return page;
   }
 }

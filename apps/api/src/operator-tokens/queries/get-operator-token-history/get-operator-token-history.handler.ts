@@ -24,7 +24,8 @@ export class GetOperatorTokenHistoryHandler implements IQueryHandler<GetOperator
 
   async execute({ operatorId, tokenId, window, limit, cursor }: GetOperatorTokenHistoryQuery): Promise<HistoryPage> {
     const subject = auditSubject.token(operatorId, tokenId);
-    if (!(await hasHistory(this.read, subject))) throw new DomainError('UNKNOWN_OPERATOR_TOKEN', 'Operator token not found');
-    return auditHistory(this.read, subject, window, { limit, cursor }, () => this.replay.token(operatorId, tokenId));
+    const page = await auditHistory(this.read, subject, window, { limit, cursor }, () => this.replay.token(operatorId, tokenId));
+    if (!(await hasHistory(this.read, subject, page))) throw new DomainError('UNKNOWN_OPERATOR_TOKEN', 'Operator token not found');
+    return page;
   }
 }
